@@ -1,0 +1,78 @@
+/**
+ * Carries out planned writes as one transaction: each file is backed up, then replaced
+ * atomically; if any write fails, the ones already made are rolled back from the backups.
+ */
+import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Transaction } from './backup.js';
+import { CliError } from './errors.js';
+import { ensureDir, pathExists, writeAtomic } from './fsx.js';
+
+export interface PlannedWrite {
+  /** The path as the user knows it. */
+  path: string;
+  /** The file to replace (symlinks followed). */
+  target: string;
+  existed: boolean;
+  before: string;
+  after: string;
+  /** Mode to write: the existing file's, or the one for a new file. Key files are always 0600. */
+  mode: number;
+  /** Create missing parent directories with this mode; when absent the parent must exist. */
+  dirMode?: number;
+  /** Holds the key: shown masked, never world-readable. */
+  secret: boolean;
+}
+
+export type WriteAction = 'created' | 'updated' | 'unchanged';
+
+export function actionOf(w: PlannedWrite): WriteAction {
+  if (!w.existed) return 'created';
+  return w.before === w.after ? 'unchanged' : 'updated';
+}
+
+/** Fails early, before any write, on a parent directory that is missing and not ours to create. */
+export async function checkParents(writes: readonly PlannedWrite[]): Promise<void> {
+  for (const w of writes) {
+    if (w.dirMode === undefined && actionOf(w) !== 'unchanged' && !(await pathExists(dirname(w.target)))) {
+      throw new CliError(`Cannot write ${w.path}: the directory ${dirname(w.target)} does not exist.`, 2, 'Create it, or choose another file with --rc-file; nothing was written.');
+    }
+  }
+}
+
+export async function applyWrites(writes: readonly PlannedWrite[], tx: Transaction): Promise<Map<PlannedWrite, WriteAction>> {
+  const done = new Map<PlannedWrite, WriteAction>();
+  try {
+    for (const w of writes) {
+      const action = actionOf(w);
+      // A secret file left with a wider mode by someone else is tightened even if unchanged.
+      if (action === 'unchanged' && !(w.secret && (await modeOf(w.target)) !== w.mode)) {
+        done.set(w, action);
+        continue;
+      }
+      if (w.dirMode !== undefined) await ensureDir(dirname(w.target), w.dirMode);
+      const entry = await tx.backup(w.path, w.target, w.mode);
+      await writeAtomic(w.target, w.after, w.mode);
+      await tx.recordWritten(entry, w.after);
+      done.set(w, action);
+    }
+  } catch (err) {
+    const failed = await tx.rollback();
+    const message = err instanceof Error ? err.message : String(err);
+    throw new CliError(
+      failed.length
+        ? `${message} Rolling back also failed for: ${failed.join(', ')}; the backups are in ${tx.dir}.`
+        : `${message} Every file already written was put back as it was.`,
+      2,
+    );
+  }
+  return done;
+}
+
+async function modeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await fs.stat(path)).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Backups taken before every write, grouped per command run ("transaction") with a manifest
+ * that `restore` reads: which files were there, what they held, and what this tool wrote,
+ * so a later restore can tell whether the user changed a file since.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { ensureDir, errnoOf, fileError, writeAtomic } from './fsx.js';
+
+/** How many runs' backups are kept; older ones are pruned after a successful run. */
+export const BACKUPS_KEPT = 20;
+
+export interface ManifestEntry {
+  /** The path as the user knows it (may be a symlink). */
+  path: string;
+  /** The file actually written. */
+  target: string;
+  existed: boolean;
+  /** Mode of the file before the change (or the mode it was created with). */
+  mode: number;
+  /** Name of the copy inside the run's directory, when the file existed. */
+  backup?: string;
+  /** SHA-256 of what this tool left in the file, once written. */
+  written?: string;
+}
+
+export interface Manifest {
+  version: 1;
+  id: string;
+  command: string;
+  createdAt: string;
+  entries: ManifestEntry[];
+  /** False while the run is under way (or if it was interrupted). */
+  complete: boolean;
+}
+
+export function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export class BackupStore {
+  constructor(readonly root: string) {}
+
+  async begin(command: string): Promise<Transaction> {
+    const now = new Date();
+    const id = `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+    const dir = join(this.root, id);
+    await ensureDir(this.root, 0o700);
+    try {
+      await fs.mkdir(dir, { mode: 0o700 });
+    } catch (err) {
+      throw fileError(dir, err);
+    }
+    const tx = new Transaction(dir, { version: 1, id, command, createdAt: now.toISOString(), entries: [], complete: false });
+    await tx.save();
+    return tx;
+  }
+
+  /** Every run's manifest, newest first. */
+  async list(): Promise<Array<Manifest & { dir: string }>> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.root);
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT') return [];
+      throw err;
+    }
+    const out: Array<Manifest & { dir: string }> = [];
+    for (const name of names.sort().reverse()) {
+      const dir = join(this.root, name);
+      try {
+        const m = JSON.parse(await fs.readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+        if (m.version === 1) out.push({ ...m, dir });
+      } catch {
+        // Not one of ours, or a run interrupted before its manifest existed.
+      }
+    }
+    return out;
+  }
+
+  async prune(keep = BACKUPS_KEPT): Promise<void> {
+    const runs = await this.list();
+    for (const run of runs.slice(keep)) await fs.rm(run.dir, { recursive: true, force: true });
+  }
+}
+
+export class Transaction {
+  constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+  ) {}
+
+  async save(): Promise<void> {
+    await writeAtomic(join(this.dir, 'manifest.json'), `${JSON.stringify(this.manifest, null, 2)}\n`, 0o600);
+  }
+
+  /** Copies the file's current bytes aside (mode 0600: it may hold a key) before anything touches it. */
+  async backup(path: string, target: string, newMode: number): Promise<ManifestEntry> {
+    let entry: ManifestEntry;
+    try {
+      const [bytes, stat] = await Promise.all([fs.readFile(target), fs.stat(target)]);
+      const name = `${this.manifest.entries.length}`;
+      await writeAtomic(join(this.dir, name), bytes, 0o600);
+      entry = { path, target, existed: true, mode: stat.mode & 0o7777, backup: name };
+    } catch (err) {
+      if (errnoOf(err) !== 'ENOENT') throw fileError(`a backup of ${path}`, err);
+      entry = { path, target, existed: false, mode: newMode };
+    }
+    this.manifest.entries.push(entry);
+    await this.save();
+    return entry;
+  }
+
+  async recordWritten(entry: ManifestEntry, data: string | Buffer): Promise<void> {
+    entry.written = sha256(data);
+    await this.save();
+  }
+
+  async complete(): Promise<void> {
+    this.manifest.complete = true;
+    await this.save();
+  }
+
+  /** Puts back every file this run touched, newest first: used when a later write fails. */
+  async rollback(): Promise<string[]> {
+    const failed: string[] = [];
+    for (const entry of [...this.manifest.entries].reverse()) {
+      try {
+        if (entry.backup) await writeAtomic(entry.target, await fs.readFile(join(this.dir, entry.backup)), entry.mode);
+        else await fs.rm(entry.target, { force: true });
+      } catch {
+        failed.push(entry.path);
+      }
+    }
+    return failed;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The entry point of both bins. It only defines the command line; each command's code is
+ * imported when that command runs, so `--help` and `--version` load nothing else. This is
+ * the one place that prints a failure and sets the exit code.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './errors.js';
+import type { Io } from './ui/output.js';
+import { homeOf } from './paths.js';
+
+export type BinName = 'lightweight' | 'lightweight-setup';
+
+function addSetupOptions(cmd: Command): Command {
+  return cmd
+    .option('-y, --yes', 'unattended: no prompts, defaults for everything not given; a missing key is an error')
+    .option('--api-key-stdin', 'read the key from standard input (first line, trimmed)')
+    .addOption(new Option('--layout <layout>', 'config layout (default: model-providers)').choices(['model-providers', 'openai-base-url']))
+    .option('--model <name>', 'default model, or an alias such as codex (default: gpt-5.4)')
+    .addOption(new Option('--env <env>', 'gateway environment (default: production)').choices(['production', 'preview']))
+    .option('--base-url <url>', 'any other OpenAI-compatible gateway (overrides --env); http:// only for loopback hosts')
+    .addOption(new Option('--shell <shell>', 'shell whose startup file gets the key (default: from $SHELL)').choices(['bash', 'zsh', 'fish', 'sh']))
+    .option('--rc-file <path>', 'startup file to edit instead of the shell\'s usual one')
+    .option('--no-rc', 'do not touch shell startup files')
+    .option('--no-verify', 'skip the connectivity check')
+    .option('--dry-run', 'print the planned changes (a diff per file, key masked) and write nothing')
+    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+    .option('--timeout <seconds>', 'connectivity check limit in seconds (default: 10)')
+    .addHelpText(
+      'after',
+      `
+The key comes from the hidden prompt, --api-key-stdin, or LIGHTWEIGHT_API_KEY; no flag takes it
+as an argument (it would land in shell history and ps).
+
+Exit codes: 0 done, 1 written but the connectivity check failed, 2 bad input or nothing written,
+130 cancelled.
+
+Examples:
+  npx lightweight-setup
+  printf %s "$KEY" | npx lightweight-setup --yes --api-key-stdin --layout openai-base-url`,
+    );
+}
+
+function setupAction(io: Io) {
+  return async (opts: Record<string, unknown>) => {
+    const { setup } = await import('./commands/setup.js');
+    process.exitCode = await setup(opts, io);
+  };
+}
+
+export function buildProgram(bin: BinName, io: Io): Command {
+  const program = new Command(bin)
+    .version(__VERSION__, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  if (bin === 'lightweight-setup') {
+    program.description('Set up the OpenAI Codex CLI to work through the Lightweight API gateway (same as `lightweight setup`).');
+    addSetupOptions(program).action(setupAction(io));
+    return program;
+  }
+  program
+    .description('Set up and check the OpenAI Codex CLI with the Lightweight API gateway.')
+    .addHelpCommand(false)
+    .showHelpAfterError('(run with --help for usage)');
+  addSetupOptions(program.command('setup').description('write Codex\'s config and store the key, then check the gateway (the wizard in a terminal)'))
+    .exitOverride()
+    .action(setupAction(io));
+  return program;
+}
+
+export function defaultIo(): Io {
+  return {
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    platform: process.platform,
+    cwd: process.cwd(),
+    home: homeOf(process.env),
+  };
+}
+
+export function reportError(err: unknown, io: Io): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (err instanceof CliError) {
+    if (err.exitCode === EXIT.cancelled) io.stderr.write(`${err.message}\n`);
+    else io.stderr.write(`error: ${err.message}\n`);
+    for (const d of err.details.length ? [err.hint, ...err.details] : [err.hint]) if (d) io.stderr.write(`${d}\n`);
+    return err.exitCode;
+  }
+  io.stderr.write(`internal error: ${err instanceof Error ? (io.env.LIGHTWEIGHT_DEBUG ? err.stack : err.message) : String(err)}\n`);
+  io.stderr.write('This is a bug in lightweight-setup; please report it. Any write in progress was rolled back.\n');
+  return EXIT.usage;
+}
+
+export async function main(argv: string[], bin: BinName): Promise<void> {
+  const io = defaultIo();
+  try {
+    await buildProgram(bin, io).parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    process.exitCode = reportError(err, io);
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * What this tool owns in Codex's config.toml, and the pure planning of a change to it:
+ * text in, text out, with the reasons. Nothing here touches the disk.
+ */
+import { CliError } from './errors.js';
+import { KEY_VAR, PROVIDER_ID, PROVIDER_NAME, WIRE_API, type Layout } from './gateway.js';
+import {
+  appendTable,
+  applyEdits,
+  findEntry,
+  inlineInsertion,
+  removePath,
+  renderInlineTable,
+  renderKeySegment,
+  setRootString,
+  startsWith,
+  setTableString,
+  tableForm,
+  type Edit,
+  type Path,
+} from './toml/edit.js';
+import { firstDifference, getPath, isTable, parseToml, type TomlTable } from './toml/parse.js';
+import { allEntries, scanToml, type TomlDoc } from './toml/scan.js';
+
+export const PROVIDER_PATH: Path = ['model_providers', PROVIDER_ID];
+export const AUTH_PATH: Path = [...PROVIDER_PATH, 'auth'];
+
+export interface ConfigWant {
+  layout: Layout;
+  model: string;
+  baseUrl: string;
+  /** Shown by Codex when LIGHTWEIGHT_API_KEY is missing. */
+  envKeyInstructions: string;
+}
+
+export interface ConfigPlan {
+  before: string;
+  after: string;
+  /** What the user should know about the change (things removed, settings Codex will refuse). */
+  notes: string[];
+  /** Top-level values this change replaces or removes, so uninstall can put them back. */
+  previous: PreviousTopLevel;
+}
+
+export interface PreviousTopLevel {
+  model?: string;
+  model_provider?: string;
+}
+
+/** The provider table's fields, in the order a new table lists them. */
+export function providerFields(want: ConfigWant): Array<[string, string]> {
+  return [
+    ['name', PROVIDER_NAME],
+    ['base_url', want.baseUrl],
+    ['env_key', KEY_VAR],
+    ['env_key_instructions', want.envKeyInstructions],
+    ['wire_api', WIRE_API],
+  ];
+}
+
+type Step = (doc: TomlDoc) => Edit[];
+
+/** Applies steps one after another, re-scanning between them so each sees the text as it now is. */
+function runSteps(text: string, steps: Step[]): string {
+  let current = text;
+  for (const step of steps) {
+    const edits = step(scanToml(current));
+    if (edits.length) current = applyEdits(current, edits);
+  }
+  return current;
+}
+
+function upsertProvider(want: ConfigWant): Step[] {
+  const fields = providerFields(want);
+  const create: Step = (doc) => {
+    if (tableForm(doc, PROVIDER_PATH).kind !== 'absent') return [];
+    // Tables defined inline cannot be extended by a later [header]; add an entry to them instead.
+    const parent = findEntry(doc, ['model_providers']);
+    if (parent?.value.kind === 'inline-table') {
+      return [inlineInsertion(doc, parent, `${renderKeySegment(PROVIDER_ID)} = ${renderInlineTable(fields)}`)];
+    }
+    return [appendTable(doc, PROVIDER_PATH, fields)];
+  };
+  return [create, ...fields.map(([k, v]): Step => (doc) => setTableString(doc, PROVIDER_PATH, k, v))];
+}
+
+/** Plans the edit of config.toml for the wanted layout. Throws CliError on invalid TOML. */
+export function planCodexConfig(before: string, file: string, want: ConfigWant): ConfigPlan {
+  const parsed = parseToml(before, file);
+  const doc = scanToml(before);
+  const notes: string[] = [];
+  const previous: PreviousTopLevel = {};
+  for (const key of ['model', 'model_provider'] as const) {
+    const v = parsed[key];
+    if (typeof v === 'string') previous[key] = v;
+  }
+
+  const steps: Step[] = [(d) => setRootString(d, 'model', want.model)];
+  if (want.layout === 'model-providers') {
+    steps.push(
+      (d) => setRootString(d, 'model_provider', PROVIDER_ID),
+      (d) => removePath(d, ['openai_base_url']),
+      (d) => removePath(d, AUTH_PATH),
+      ...upsertProvider(want),
+    );
+    if (getPath(parsed, AUTH_PATH) !== undefined) {
+      notes.push(
+        `Removed model_providers.${PROVIDER_ID}.auth (${file}:${firstLineOf(doc, AUTH_PATH)}): Codex refuses an auth command next to env_key, and this setup uses env_key = "${KEY_VAR}".`,
+      );
+    }
+    if (typeof parsed.openai_base_url === 'string') notes.push('Removed openai_base_url: the provider table layout replaces it.');
+  } else {
+    steps.push(
+      (d) => setRootString(d, 'openai_base_url', want.baseUrl),
+      (d) => removePath(d, ['model_provider']),
+      (d) => removePath(d, PROVIDER_PATH),
+    );
+    if (previous.model_provider !== undefined && previous.model_provider !== 'openai') {
+      notes.push(`Removed model_provider = "${previous.model_provider}": openai_base_url only applies to Codex's built-in provider.`);
+    }
+    if (getPath(parsed, PROVIDER_PATH) !== undefined) notes.push(`Removed [model_providers.${PROVIDER_ID}]: the base-URL layout replaces it.`);
+  }
+
+  const after = runSteps(before, steps);
+  verifyEdit(parsed, after, file, want);
+  notes.push(...refusedSettings(scanToml(after), parseToml(after, file), file).map((r) => `${r.where}: ${r.problem} ${r.fix}`));
+  return { before, after, notes, previous };
+}
+
+/** What the parsed config must look like after the change, derived from the one before. */
+export function expectedAfter(before: TomlTable, want: ConfigWant): TomlTable {
+  const out = structuredClone(before) as TomlTable;
+  out.model = want.model;
+  if (want.layout === 'model-providers') {
+    out.model_provider = PROVIDER_ID;
+    delete out.openai_base_url;
+    const providers = isTable(out.model_providers) ? out.model_providers : (out.model_providers = {});
+    const existing = isTable(providers[PROVIDER_ID]) ? (providers[PROVIDER_ID] as TomlTable) : {};
+    delete existing.auth;
+    providers[PROVIDER_ID] = { ...existing, ...Object.fromEntries(providerFields(want)) };
+  } else {
+    out.openai_base_url = want.baseUrl;
+    delete out.model_provider;
+    if (isTable(out.model_providers)) {
+      delete out.model_providers[PROVIDER_ID];
+    }
+  }
+  return out;
+}
+
+/**
+ * The last line of defence: re-parse the edited text and insist that it says exactly what
+ * was intended, every key the tool does not own unchanged. Otherwise nothing is written.
+ */
+function verifyEdit(before: TomlTable, afterText: string, file: string, want: ConfigWant): void {
+  let after: TomlTable;
+  try {
+    after = parseToml(afterText, file);
+  } catch (err) {
+    throw new CliError(
+      `Could not edit ${file} safely: the edited file would not parse (${(err as Error).message}). Nothing was written.`,
+      2,
+      'Please report this with a copy of the file (secrets removed).',
+    );
+  }
+  const expected = expectedAfter(before, want);
+  pruneEmptyTablesAbsentFrom(expected, after);
+  const diff = firstDifference(expected, after);
+  if (diff) {
+    throw new CliError(
+      `Could not edit ${file} safely: "${diff.join('.')}" would not hold the intended value. Nothing was written.`,
+      2,
+      `Check how ${diff.join('.')} is written in ${file}, or report this with a copy of the file (secrets removed).`,
+    );
+  }
+}
+
+/** A table that only held what was removed disappears from the text; that is not a difference. */
+function pruneEmptyTablesAbsentFrom(expected: TomlTable, actual: TomlTable): void {
+  for (const [k, v] of Object.entries(expected)) {
+    if (!isTable(v)) continue;
+    const a = actual[k];
+    if (Object.keys(v).length === 0 && a === undefined) delete expected[k];
+    else if (isTable(a)) pruneEmptyTablesAbsentFrom(v, a);
+  }
+}
+
+/** The first line where `path` (or something under it) is defined: a key, or a table header. */
+export function firstLineOf(doc: TomlDoc, path: Path): number {
+  const lines = [
+    ...allEntries(doc).filter((e) => startsWith(e.path, path) || (startsWith(path, e.path) && e.value.kind !== 'inline-table')),
+    ...doc.sections.flatMap((s) => (s.header && startsWith(s.header.path, path) ? [s.header] : [])),
+  ].map((x) => x.line);
+  return lines.length ? Math.min(...lines) : 1;
+}
+
+export interface RefusedSetting {
+  /** file:line */
+  where: string;
+  key: string;
+  problem: string;
+  fix: string;
+}
+
+const RESERVED_PROVIDER_IDS = ['openai', 'ollama', 'lmstudio', 'amazon-bedrock'];
+
+/** Settings that make current Codex refuse to load the whole file (codex-facts.md). */
+export function refusedSettings(doc: TomlDoc, parsed: TomlTable, file: string): RefusedSetting[] {
+  const out: RefusedSetting[] = [];
+  const at = (path: Path) => `${file}:${firstLineOf(doc, path)}`;
+
+  if (parsed.profile !== undefined) {
+    out.push({ where: at(['profile']), key: 'profile', problem: 'top-level `profile` was removed from Codex and now stops it loading the file.', fix: 'Delete that line.' });
+  }
+  const providers = parsed.model_providers;
+  if (isTable(providers)) {
+    for (const [id, p] of Object.entries(providers)) {
+      const path = ['model_providers', id];
+      if (RESERVED_PROVIDER_IDS.includes(id)) {
+        out.push({ where: at(path), key: path.join('.'), problem: `"${id}" is a built-in provider id; Codex refuses a [model_providers.${id}] table.`, fix: 'Rename that provider (and model_provider, if it points at it).' });
+      }
+      if (!isTable(p)) continue;
+      if (p.wire_api === 'chat') {
+        out.push({ where: at([...path, 'wire_api']), key: `${path.join('.')}.wire_api`, problem: 'wire_api = "chat" was removed from Codex; only "responses" loads.', fix: 'Set wire_api = "responses".' });
+      }
+      if (p.name === '') {
+        out.push({ where: at([...path, 'name']), key: `${path.join('.')}.name`, problem: 'an empty provider name stops Codex loading the file.', fix: 'Give the provider a name.' });
+      }
+      if (p.env_key !== undefined && p.auth !== undefined) {
+        out.push({ where: at([...path, 'auth']), key: `${path.join('.')}.auth`, problem: 'env_key and an auth command cannot be combined; Codex refuses the file.', fix: 'Keep one of them.' });
+      }
+    }
+  }
+  return out;
+}
+
+/** The layout a parsed config currently uses for Lightweight, if any. */
+export function activeLayout(parsed: TomlTable): Layout | undefined {
+  if (parsed.model_provider === PROVIDER_ID && isTable(getPath(parsed, PROVIDER_PATH))) return 'model-providers';
+  if (typeof parsed.openai_base_url === 'string' && (parsed.model_provider === undefined || parsed.model_provider === 'openai')) {
+    return 'openai-base-url';
+  }
+  return undefined;
+}

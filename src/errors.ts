@@ -1,0 +1,35 @@
+/** Exit codes are an interface: admins script against them. */
+export const EXIT = {
+  ok: 0,
+  /** Files were written but the connectivity check (or a doctor check) failed. */
+  checkFailed: 1,
+  /** Bad input, or nothing could be written. */
+  usage: 2,
+  /** The user pressed Ctrl-C at a prompt. */
+  cancelled: 130,
+} as const;
+
+/**
+ * The one error type commands throw. Only the top-level entry prints it and exits,
+ * so every command can be tested as a function that returns or throws.
+ */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+    /** One line telling the user what to do about it. */
+    readonly hint?: string,
+    /** Extra lines printed verbatim after the message (for example a line to paste by hand). */
+    readonly details: string[] = [],
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export class CancelledError extends CliError {
+  constructor() {
+    super('Cancelled; nothing was written.', EXIT.cancelled);
+    this.name = 'CancelledError';
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The only module that reads or writes the user's files. Writes are atomic (temp file in
+ * the same directory, fsync, rename), go through symlinks to their targets, and keep the
+ * target's mode; reads refuse what is not a regular UTF-8 text file instead of guessing.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { CliError } from './errors.js';
+
+/** Large enough for any real config or rc file; larger is almost certainly the wrong file. */
+export const MAX_TEXT_BYTES = 4 * 1024 * 1024;
+
+export interface TextFile {
+  /** The path as the user knows it. */
+  path: string;
+  /** The file actually read and written: symlinks followed. */
+  target: string;
+  exists: boolean;
+  text: string;
+  /** Permission bits of the existing file. */
+  mode?: number;
+}
+
+export function errnoOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}
+
+/** Follows a chain of symlinks to the path that a write should replace, even when its target does not exist yet. */
+export async function resolveTarget(path: string): Promise<string> {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    let link: string;
+    try {
+      link = await fs.readlink(current);
+    } catch (err) {
+      const code = errnoOf(err);
+      if (code === 'EINVAL' || code === 'ENOENT' || code === 'ENOTDIR') return current;
+      throw fileError(path, err);
+    }
+    current = isAbsolute(link) ? link : resolve(dirname(current), link);
+  }
+  throw new CliError(`${path} is a symlink loop.`, 2, 'Point the symlink at a real file, or remove it, and run again; nothing was written.');
+}
+
+export async function readTextFile(path: string, maxBytes = MAX_TEXT_BYTES): Promise<TextFile> {
+  const target = await resolveTarget(path);
+  let stat;
+  try {
+    stat = await fs.stat(target);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return { path, target, exists: false, text: '' };
+    throw fileError(path, err);
+  }
+  if (stat.isDirectory()) throw new CliError(`${path} is a directory, not a file.`, 2, 'Move it aside and run again; nothing was written.');
+  // Opening a FIFO or device would block or read forever; only regular files are ours to edit.
+  if (!stat.isFile()) throw new CliError(`${path} is not a regular file.`, 2, 'Move it aside and run again; nothing was written.');
+  if (stat.size > maxBytes) {
+    throw new CliError(`${path} is ${(stat.size / 1048576).toFixed(1)} MB; a file this large is not a config file this tool will edit.`, 2, 'Check the path; nothing was written.');
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(target);
+  } catch (err) {
+    throw fileError(path, err);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CliError(`${path} is not UTF-8 text.`, 2, 'Convert it to UTF-8 (or move it aside) and run again; nothing was written.');
+  }
+  return { path, target, exists: true, text, mode: stat.mode & 0o7777 };
+}
+
+export function fileError(path: string, err: unknown): CliError {
+  const code = errnoOf(err);
+  const reason: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
+    EDQUOT: 'the disk quota is exhausted',
+    ELOOP: 'too many levels of symbolic links',
+    ENOTDIR: 'a part of the path is not a directory',
+    EISDIR: 'it is a directory',
+    ENOENT: 'the directory does not exist',
+  };
+  const why = (code && reason[code]) ?? (err instanceof Error ? err.message : String(err));
+  return new CliError(`Could not write ${path}: ${why}${code ? ` (${code})` : ''}.`, 2);
+}
+
+export async function ensureDir(dir: string, mode = 0o700): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true, mode });
+  } catch (err) {
+    throw fileError(dir, err);
+  }
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await fs.open(dir, constants.O_RDONLY);
+    await handle.sync();
+  } catch {
+    // Some file systems cannot fsync a directory; the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Replaces `target` with `data` atomically: readers see the old file or the new one, never
+ * a part. The temp file is created with the final mode, so a secret is never readable by
+ * others, not even for a moment.
+ */
+export async function writeAtomic(target: string, data: string | Buffer, mode: number): Promise<void> {
+  const dir = dirname(target);
+  const tmp = join(dir, `.${target.slice(dir.length + 1)}.lightweight-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  let handle;
+  try {
+    handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    await handle.writeFile(data);
+    // The umask may have narrowed the mode the file was created with; set it exactly.
+    await handle.chmod(mode);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.rename(tmp, target);
+  } catch (err) {
+    await handle?.close().catch(() => {});
+    await fs.rm(tmp, { force: true }).catch(() => {});
+    throw fileError(target, err);
+  }
+  await fsyncDir(dir);
+}
+
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await fs.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,76 @@
+import { CliError } from './errors.js';
+
+export interface ModelInfo {
+  id: string;
+  context: string;
+  what: string;
+  bestFor: string;
+}
+
+/** The models the gateway's Codex page lists, in its order; the first is the default. */
+export const MODELS: readonly ModelInfo[] = [
+  { id: 'gpt-5.4', context: '400K', what: 'latest GPT, reasoning + vision', bestFor: 'general coding (default)' },
+  { id: 'gpt-5.4-mini', context: '400K', what: 'smaller, faster GPT', bestFor: 'quick edits, simple tasks' },
+  { id: 'gpt-5.3-codex', context: '400K', what: 'code-specialised, 128K output', bestFor: 'large refactors, code generation' },
+  { id: 'o3', context: '200K', what: 'reasoning, chain of thought', bestFor: 'complex problem solving' },
+  { id: 'o4-mini', context: '200K', what: 'compact reasoning', bestFor: 'balanced reasoning and speed' },
+  { id: 'claude-opus-4.6', context: '1M', what: 'large context, nuanced reasoning', bestFor: 'long-context work' },
+  { id: 'claude-sonnet-4.6', context: '1M', what: 'fast, efficient', bestFor: 'quick responses' },
+];
+
+export const DEFAULT_MODEL = 'gpt-5.4';
+
+/** Names the gateway resolves to a canonical model. */
+export const MODEL_ALIASES: Readonly<Record<string, string>> = {
+  codex: 'gpt-5.3-codex',
+  'gpt-codex': 'gpt-5.3-codex',
+  'gpt5.4': 'gpt-5.4',
+};
+
+/** The canonical id for a model name or alias, or undefined when the gateway would answer 404. */
+export function canonicalModel(name: string): string | undefined {
+  const n = name.trim().toLowerCase();
+  if (MODELS.some((m) => m.id === n)) return n;
+  return MODEL_ALIASES[n];
+}
+
+export function modelInfo(id: string): ModelInfo | undefined {
+  return MODELS.find((m) => m.id === id);
+}
+
+/** Like canonicalModel, but a name that matches nothing is a usage error with the closest names. */
+export function normalizeModel(name: string): string {
+  const id = canonicalModel(name);
+  if (id) return id;
+  const close = closestNames(name, [...MODELS.map((m) => m.id), ...Object.keys(MODEL_ALIASES)]);
+  throw new CliError(
+    `Unknown model "${name}".`,
+    2,
+    close.length
+      ? `Did you mean ${close.map((c) => `"${c}"`).join(' or ')}? Models: ${MODELS.map((m) => m.id).join(', ')}.`
+      : `Models: ${MODELS.map((m) => m.id).join(', ')} (aliases: ${Object.keys(MODEL_ALIASES).join(', ')}).`,
+  );
+}
+
+/** Up to `max` candidates nearest to `name` by edit distance, nearest first, within a sane distance. */
+export function closestNames(name: string, candidates: readonly string[], max = 3): string[] {
+  const n = name.trim().toLowerCase();
+  const scored = candidates
+    .map((c) => ({ c, d: editDistance(n, c.toLowerCase()), prefix: c.toLowerCase().startsWith(n) || n.startsWith(c.toLowerCase()) }))
+    .filter(({ c, d, prefix }) => prefix || d <= Math.max(2, Math.floor(c.length / 3)));
+  scored.sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
+  return [...new Set(scored.map((s) => s.c))].slice(0, max);
+}
+
+/** Levenshtein distance; names are short, so the quadratic table is fine. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

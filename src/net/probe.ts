@@ -1,0 +1,97 @@
+/**
+ * The one network request this tool makes: GET <base>/models with the bearer key, through
+ * undici, bounded by a single deadline. Redirects are not followed (the key must never go
+ * to another host) and TLS verification is never relaxed.
+ */
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { ProbeOutcome } from './classify.js';
+
+/** Model lists are small; a body beyond this is not one, and reading on would only waste the deadline. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export interface ProbeOptions {
+  timeoutMs: number;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The proxy that applies to a URL (by the usual *_PROXY / NO_PROXY rules), credentials hidden. */
+export function proxyFor(url: string, env: NodeJS.ProcessEnv): string | undefined {
+  const u = new URL(url);
+  const raw = u.protocol === 'https:' ? env.https_proxy ?? env.HTTPS_PROXY ?? env.http_proxy ?? env.HTTP_PROXY : env.http_proxy ?? env.HTTP_PROXY;
+  if (!raw) return undefined;
+  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').split(/[,\s]+/).filter(Boolean);
+  const hostname = u.hostname.toLowerCase();
+  if (noProxy.some((p) => p === '*' || hostname === p.replace(/^\./, '').replace(/:\d+$/, '') || hostname.endsWith(`.${p.replace(/^[.*]+/, '').replace(/:\d+$/, '')}`))) return undefined;
+  try {
+    const p = new URL(raw);
+    return `${p.protocol}//${p.host}`;
+  } catch {
+    return raw.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR') return code;
+  }
+  return undefined;
+}
+
+function errorMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown };
+  while (e?.cause && typeof e.cause === 'object') e = e.cause as typeof e;
+  return (e?.message ?? String(err)).replace(/\.$/, '');
+}
+
+export async function probeModels(baseUrl: string, key: string, opts: ProbeOptions): Promise<ProbeOutcome & { proxy?: string }> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/models`;
+  const proxy = proxyFor(url, opts.env);
+  const agentOptions = { connect: { timeout: opts.timeoutMs }, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connections: 1 };
+  const dispatcher: Dispatcher = proxy
+    ? new EnvHttpProxyAgent({
+        ...agentOptions,
+        httpProxy: opts.env.http_proxy ?? opts.env.HTTP_PROXY,
+        httpsProxy: opts.env.https_proxy ?? opts.env.HTTPS_PROXY,
+        noProxy: opts.env.no_proxy ?? opts.env.NO_PROXY,
+      })
+    : new Agent(agentOptions);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  try {
+    const res = await request(url, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': `lightweight-setup/${__VERSION__}` },
+      dispatcher,
+      signal: controller.signal,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) {
+        res.body.destroy();
+        break;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return {
+      kind: 'response',
+      status: res.statusCode,
+      headers: res.headers as Record<string, string | string[] | undefined>,
+      body: Buffer.concat(chunks).toString('utf8'),
+      elapsedMs: elapsed(),
+      ...(proxy ? { proxy } : {}),
+    };
+  } catch (err) {
+    const timedOut = controller.signal.aborted;
+    const code = errorCode(err);
+    return { kind: 'error', message: errorMessage(err), elapsedMs: elapsed(), timedOut, ...(code ? { code } : {}), ...(proxy ? { proxy } : {}) };
+  } finally {
+    clearTimeout(timer);
+    // Closing waits for nothing: the request is done, and a hung server must not hold the process.
+    void dispatcher.destroy().catch(() => {});
+  }
+}

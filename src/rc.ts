@@ -1,0 +1,132 @@
+/**
+ * The marked block this tool keeps in a shell startup file, and the pure text operations
+ * on it: render, insert or replace, remove. The block only sources the key file, so the
+ * rc file (often in a public dotfiles repo) never holds the key.
+ */
+import { CliError } from './errors.js';
+import type { Shell } from './shell.js';
+
+export const BLOCK_START = '# >>> lightweight-setup >>>';
+export const BLOCK_END = '# <<< lightweight-setup <<<';
+
+/**
+ * A path for use inside double quotes in sh and fish: under $HOME it is written relative to
+ * $HOME so the block survives a synced dotfiles repo; `$`, backquote, `"` and `\` are escaped.
+ */
+export function quotePathForShell(path: string, home: string): string {
+  const esc = (s: string) => s.replace(/[\\"$`]/g, (c) => `\\${c}`);
+  if (home && path.startsWith(`${home}/`)) return `"$HOME/${esc(path.slice(home.length + 1))}"`;
+  return `"${esc(path)}"`;
+}
+
+/** The one line that loads the key file, for the block or for pasting by hand. */
+export function sourceLine(shell: Shell, keyFile: string, home: string): string {
+  const p = quotePathForShell(keyFile, home);
+  return shell === 'fish' ? `test -f ${p}; and source ${p}` : `[ -f ${p} ] && . ${p}`;
+}
+
+export function renderBlock(shell: Shell, keyFile: string, home: string, eol = '\n'): string {
+  const p = quotePathForShell(keyFile, home);
+  const body =
+    shell === 'fish'
+      ? [`if test -f ${p}`, `    source ${p}`, 'end']
+      : [`if [ -f ${p} ]; then . ${p}; fi`];
+  return [
+    BLOCK_START,
+    '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `lightweight uninstall` removes it.',
+    ...body,
+    BLOCK_END,
+  ].join(eol) + eol;
+}
+
+export type BlockAction = 'created' | 'appended' | 'replaced' | 'unchanged';
+
+export interface BlockLocation {
+  start: number;
+  end: number;
+  line: number;
+}
+
+/** Where the marked blocks are; an unterminated block is an error rather than a guess. */
+export function findBlocks(text: string, file: string): BlockLocation[] {
+  const blocks: BlockLocation[] = [];
+  const lines = text.split('\n');
+  let offset = 0;
+  let open: { start: number; line: number } | undefined;
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '').trim();
+    const next = offset + raw.length + (i < lines.length - 1 ? 1 : 0);
+    if (line === BLOCK_START) {
+      if (open) throw unterminated(file, open.line);
+      open = { start: offset, line: i + 1 };
+    } else if (line === BLOCK_END && open) {
+      blocks.push({ start: open.start, end: next, line: open.line });
+      open = undefined;
+    }
+    offset = next;
+  });
+  if (open) throw unterminated(file, open.line);
+  return blocks;
+}
+
+function unterminated(file: string, line: number): CliError {
+  return new CliError(
+    `${file}:${line}: the lightweight-setup block starts here but its end marker "${BLOCK_END}" is missing.`,
+    2,
+    'Fix or delete the block by hand and run again; nothing was written.',
+  );
+}
+
+export function detectEol(text: string): '\n' | '\r\n' {
+  const nl = text.indexOf('\n');
+  return nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/**
+ * Puts the block in: replaces the first existing block in place (and drops any copies),
+ * or appends it after a blank line. `existed` says whether the file was there at all.
+ */
+export function upsertBlock(text: string, block: string, file: string, existed: boolean): { text: string; action: BlockAction } {
+  const blocks = findBlocks(text, file);
+  const first = blocks[0];
+  if (first) {
+    let out = text;
+    for (const b of [...blocks].reverse()) {
+      const isFirst = b === first;
+      // A block at the very end of a file without a final newline keeps that shape.
+      const replacement = isFirst ? (b.end === text.length && !text.endsWith('\n') ? block.replace(/\r?\n$/, '') : block) : '';
+      out = out.slice(0, b.start) + replacement + out.slice(b.end);
+    }
+    return { text: out, action: out === text ? 'unchanged' : 'replaced' };
+  }
+  if (!existed || text === '') return { text: block, action: existed ? 'appended' : 'created' };
+  const eol = detectEol(text);
+  const sep = text.endsWith('\n') ? (/(^|\n)[ \t]*\r?\n$/.test(text) ? '' : eol) : eol + eol;
+  return { text: text + sep + block, action: 'appended' };
+}
+
+/** Takes every block out, with the blank line that was added before it. */
+export function removeBlocks(text: string, file: string): string {
+  let out = text;
+  for (const b of [...findBlocks(text, file)].reverse()) {
+    let start = b.start;
+    const before = out.slice(0, start);
+    const atEnd = b.end >= out.length;
+    if (atEnd && /(\r?\n)[ \t]*\r?\n$/.test(before)) start = before.replace(/[ \t]*\r?\n$/, '').length;
+    out = out.slice(0, start) + out.slice(b.end);
+  }
+  return out;
+}
+
+/** Lines outside the block that set the key themselves (the gateway page's manual step). */
+export function foreignKeyLines(text: string, file: string, varName: string): number[] {
+  const inBlock = findBlocks(text, file);
+  const lines: number[] = [];
+  const re = new RegExp(`^\\s*(export\\s+|set\\s+(-[a-zA-Z]+\\s+)*|setenv\\s+)?${varName}(=|\\s)`);
+  let offset = 0;
+  text.split('\n').forEach((raw, i) => {
+    if (re.test(raw) && !inBlock.some((b) => offset >= b.start && offset < b.end)) lines.push(i + 1);
+    offset += raw.length + 1;
+  });
+  return lines;
+}

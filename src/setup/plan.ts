@@ -1,0 +1,133 @@
+/**
+ * Setup as a pure function: the user's choices and the files as they are now in, every
+ * file's new contents and the reasons out. Effects (reading, writing, network) live in
+ * commands/setup.ts.
+ */
+import type { PlannedWrite } from '../apply.js';
+import { readAuthState, renderAuthJson, type AuthState } from '../auth-json.js';
+import { planCodexConfig, type ConfigPlan } from '../codex-config.js';
+import type { TextFile } from '../fsx.js';
+import { KEY_VAR, type Layout } from '../gateway.js';
+import { maskKey } from '../key.js';
+import { renderFishKeyFile, renderPosixKeyFile } from '../keyfile.js';
+import { tildify, type Paths } from '../paths.js';
+import { foreignKeyLines, renderBlock, detectEol, upsertBlock, type BlockAction } from '../rc.js';
+import type { Shell } from '../shell.js';
+import { parseState, renderState, type SetupState } from '../state.js';
+
+export interface SetupChoices {
+  layout: Layout;
+  model: string;
+  baseUrl: string;
+}
+
+export interface SetupInputs {
+  choices: SetupChoices;
+  key: string;
+  paths: Paths;
+  /** Absent with --no-rc. */
+  rc?: { shell: Shell; file: TextFile };
+  config: TextFile;
+  keyFiles: { posix: TextFile; fish: TextFile };
+  authJson: TextFile;
+  state: TextFile;
+  codexInstalled: boolean;
+}
+
+export interface SetupPlan {
+  writes: PlannedWrite[];
+  config: ConfigPlan;
+  rcAction?: BlockAction;
+  /** Run `codex login --with-api-key` (key on stdin) after the writes. */
+  codexLogin: boolean;
+  auth: AuthState;
+  notes: string[];
+}
+
+const SECRET_MODE = 0o600;
+const SECRET_DIR_MODE = 0o700;
+
+function write(file: TextFile, after: string, opts: { newMode: number; dirMode?: number; secret?: boolean }): PlannedWrite {
+  const secret = opts.secret ?? false;
+  return {
+    path: file.path,
+    target: file.target,
+    existed: file.exists,
+    before: file.text,
+    after,
+    mode: secret ? SECRET_MODE : (file.mode ?? opts.newMode),
+    ...(opts.dirMode !== undefined ? { dirMode: opts.dirMode } : {}),
+    secret,
+  };
+}
+
+export function envKeyInstructions(keyFile: string, home: string): string {
+  return `${KEY_VAR} is loaded from ${tildify(keyFile, home)} when a shell starts: open a new terminal, or run npx lightweight-setup again. Editors started from the desktop do not read shell startup files: start them from a terminal.`;
+}
+
+export function planSetup(inp: SetupInputs): SetupPlan {
+  const { paths, key, choices } = inp;
+  const notes: string[] = [];
+  const config = planCodexConfig(inp.config.text, tildify(inp.config.path, paths.home), {
+    ...choices,
+    envKeyInstructions: envKeyInstructions(paths.keys.posix, paths.home),
+  });
+  notes.push(...config.notes);
+
+  const writes: PlannedWrite[] = [
+    write(inp.keyFiles.posix, renderPosixKeyFile(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true }),
+    write(inp.keyFiles.fish, renderFishKeyFile(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true }),
+  ];
+
+  let rcAction: BlockAction | undefined;
+  if (inp.rc) {
+    const { shell, file } = inp.rc;
+    const shown = tildify(file.path, paths.home);
+    const block = renderBlock(shell, shell === 'fish' ? paths.keys.fish : paths.keys.posix, paths.home, detectEol(file.text));
+    const up = upsertBlock(file.text, block, shown, file.exists);
+    rcAction = up.action;
+    // fish's conf.d may not exist yet; other rc files live in directories the user already has.
+    writes.push(write(file, up.text, { newMode: 0o644, ...(shell === 'fish' ? { dirMode: 0o755 } : {}) }));
+    const foreign = foreignKeyLines(file.text, shown, KEY_VAR);
+    if (foreign.length) {
+      notes.push(
+        `${shown}:${foreign.join(',')} also sets ${KEY_VAR}, in plain text: delete ${foreign.length > 1 ? 'those lines' : 'that line'}, so the key lives only in ${tildify(paths.keys.posix, paths.home)} and a stale key cannot win.`,
+      );
+    }
+  }
+
+  writes.push(write(inp.config, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE }));
+
+  const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
+  let codexLogin = false;
+  if (choices.layout === 'openai-base-url') {
+    const alreadyThere = auth.kind === 'apikey' && auth.apiKey === key;
+    if (auth.kind === 'chatgpt') {
+      notes.push(`${tildify(inp.authJson.path, paths.home)} held a ChatGPT login; it is replaced by the API key (${maskKey(key)}) and kept in a backup: \`lightweight restore\` puts it back.`);
+    }
+    if (!alreadyThere) {
+      if (inp.codexInstalled) codexLogin = true;
+      else writes.push(write(inp.authJson, renderAuthJson(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true }));
+    }
+  }
+
+  const prevState = parseState(inp.state.exists ? inp.state.text : undefined);
+  const state: SetupState = {
+    version: 1,
+    layout: choices.layout,
+    codexHome: paths.codexHome,
+    rcFiles: [...new Set([...(prevState?.rcFiles ?? []), ...(inp.rc ? [inp.rc.file.path] : [])])],
+    // The values from before the very first setup are the ones uninstall brings back.
+    previous: prevState ? prevState.previous : config.previous,
+  };
+  writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE }));
+
+  return { writes, config, ...(rcAction ? { rcAction } : {}), codexLogin, auth, notes };
+}
+
+/** A key file's or auth.json's text with every key in it masked, for diffs on screen. */
+export function maskSecrets(text: string): string {
+  return text
+    .replace(new RegExp(`(${KEY_VAR}[= ]')((?:[^'\\\\]|\\\\.|'\\\\'')*)(')`, 'g'), (_, a: string, v: string, b: string) => `${a}${maskKey(v)}${b}`)
+    .replace(/("OPENAI_API_KEY"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, (_, a: string, v: string, b: string) => `${a}${maskKey(v)}${b}`);
+}

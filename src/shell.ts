@@ -1,0 +1,52 @@
+import { basename, join } from 'node:path';
+import { CliError } from './errors.js';
+
+export type Shell = 'bash' | 'zsh' | 'fish' | 'sh';
+export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish', 'sh'];
+
+/** Shell names seen in $SHELL, mapped to the syntax and startup file they share. */
+const SHELL_FAMILY: Record<string, Shell> = { bash: 'bash', zsh: 'zsh', fish: 'fish', sh: 'sh', dash: 'sh', ksh: 'sh', mksh: 'sh', ash: 'sh' };
+
+export function parseShell(name: string): Shell | undefined {
+  return SHELL_FAMILY[basename(name.trim())];
+}
+
+/** The user's shell from $SHELL (the login shell, which is what a new terminal starts). */
+export function detectShell(env: NodeJS.ProcessEnv): Shell | undefined {
+  return env.SHELL ? parseShell(env.SHELL) : undefined;
+}
+
+export interface ShellPaths {
+  home: string;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The startup file a new interactive shell reads, where the marked block goes. */
+export function rcFileFor(shell: Shell, { home, platform, env }: ShellPaths): string {
+  switch (shell) {
+    case 'bash':
+      // macOS terminals start login shells, which read ~/.bash_profile and not ~/.bashrc.
+      return join(home, platform === 'darwin' ? '.bash_profile' : '.bashrc');
+    case 'zsh':
+      return join(env.ZDOTDIR || home, '.zshrc');
+    case 'fish':
+      return join(configHome({ home, env }), 'fish', 'conf.d', 'lightweight.fish');
+    case 'sh':
+      return join(home, '.profile');
+  }
+}
+
+export function configHome({ home, env }: { home: string; env: NodeJS.ProcessEnv }): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  return xdg && xdg.startsWith('/') ? xdg : join(home, '.config');
+}
+
+export function unknownShellError(shellName: string | undefined, sourceLine: string): CliError {
+  return new CliError(
+    shellName ? `Unsupported shell "${shellName}".` : 'Could not tell which shell you use ($SHELL is not set).',
+    2,
+    `Supported shells: ${SHELLS.join(', ')}. Pass --shell <${SHELLS.join('|')}>, or --no-rc and add this line to your shell's startup file yourself:`,
+    [`  ${sourceLine}`],
+  );
+}

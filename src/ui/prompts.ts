@@ -1,0 +1,81 @@
+/**
+ * The wizard's questions, behind one small module so that the rest of setup never imports
+ * a prompt library (it loads only when a terminal user runs the wizard) and Ctrl-C at any
+ * question becomes one clean cancellation.
+ */
+import { confirm, password, select } from '@inquirer/prompts';
+import { CancelledError } from '../errors.js';
+import { GATEWAY_URLS, type GatewayEnv, type Layout } from '../gateway.js';
+import { maskKey } from '../key.js';
+import { MODELS } from '../models.js';
+import type { Io } from './output.js';
+
+async function ask<T>(question: Promise<T>): Promise<T> {
+  try {
+    return await question;
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new CancelledError();
+    throw err;
+  }
+}
+
+export function makePrompts(io: Io) {
+  const ctx = { input: io.stdin, output: io.stdout, clearPromptOnDone: false };
+  return {
+    layout: (def: Layout) =>
+      ask(
+        select<Layout>(
+          {
+            message: 'Config layout',
+            default: def,
+            choices: [
+              { name: 'Provider table (recommended)', value: 'model-providers', description: 'model_provider = "lightweight" + [model_providers.lightweight]; the key comes from LIGHTWEIGHT_API_KEY' },
+              { name: 'Base-URL override', value: 'openai-base-url', description: 'openai_base_url; for Codex builds that ignore custom providers (the key goes into Codex\'s login store)' },
+            ],
+          },
+          ctx,
+        ),
+      ),
+    model: (def: string) =>
+      ask(
+        select<string>(
+          {
+            message: 'Default model',
+            default: def,
+            pageSize: MODELS.length,
+            choices: MODELS.map((m) => ({ name: `${m.id.padEnd(18)} ${m.context.padStart(4)}  ${m.bestFor}`, value: m.id, description: m.what })),
+          },
+          ctx,
+        ),
+      ),
+    environment: (def: GatewayEnv) =>
+      ask(
+        select<GatewayEnv>(
+          {
+            message: 'Gateway',
+            default: def,
+            choices: [
+              { name: `Production  ${GATEWAY_URLS.production}`, value: 'production' },
+              { name: `Preview     ${GATEWAY_URLS.preview}`, value: 'preview' },
+            ],
+          },
+          ctx,
+        ),
+      ),
+    useKeyFromEnv: (key: string) => ask(confirm({ message: `Use the key already in LIGHTWEIGHT_API_KEY (${maskKey(key)})?`, default: true }, ctx)),
+    key: () =>
+      ask(
+        password(
+          {
+            message: 'Lightweight API key (input hidden)',
+            mask: '*',
+            validate: (v) => (v.trim() === '' ? 'Paste the key from the Lightweight dashboard.' : true),
+          },
+          ctx,
+        ),
+      ),
+    confirm: (message: string) => ask(confirm({ message, default: true }, ctx)),
+  };
+}
+
+export type Prompts = ReturnType<typeof makePrompts>;

@@ -1,0 +1,76 @@
+import { CliError } from './errors.js';
+import { GATEWAY_URLS, type GatewayEnv } from './gateway.js';
+
+export interface BaseUrlCheck {
+  url: string;
+  /** Advice that does not stop setup (for example a path without /v1). */
+  warnings: string[];
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * Validates a gateway base URL and returns it in the one form this tool writes:
+ * scheme, host, port and path, no trailing slash. Anything that would leak the key
+ * (credentials in the URL, plain http to another machine) or that Codex cannot use is
+ * refused with the reason.
+ */
+export function normalizeBaseUrl(input: string): BaseUrlCheck {
+  const raw = input.trim();
+  if (raw === '') throw new CliError('The base URL is empty.', 2, `Use for example ${GATEWAY_URLS.production}.`);
+  if (/[\s\u0000-\u001f\u007f]/.test(raw)) {
+    throw new CliError(`The base URL "${printable(raw)}" contains spaces or control characters.`, 2);
+  }
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(raw)) {
+    throw new CliError(`The base URL "${raw}" has no scheme.`, 2, `Did you mean https://${raw.replace(/^\/+/, '')}?`);
+  }
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new CliError(`The base URL "${raw}" is not a valid URL.`, 2, `Use for example ${GATEWAY_URLS.production}.`);
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    throw new CliError(`The base URL must use https:// (got ${u.protocol}).`, 2, `Use for example ${GATEWAY_URLS.production}.`);
+  }
+  if (u.username || u.password) {
+    throw new CliError(
+      'The base URL contains a user name or password.',
+      2,
+      'Leave credentials out of the URL: the key is sent as a bearer token from LIGHTWEIGHT_API_KEY.',
+    );
+  }
+  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
+    throw new CliError(
+      `Plain http:// is only allowed for this machine (localhost, 127.0.0.1, ::1), not ${u.hostname}.`,
+      2,
+      'Use https:// so the key is not sent in clear text.',
+    );
+  }
+  if (u.search || u.hash) {
+    throw new CliError('The base URL must not have a query string or fragment.', 2, `Use for example ${GATEWAY_URLS.production}.`);
+  }
+  const path = u.pathname.replace(/\/+$/, '');
+  const url = `${u.protocol}//${u.host}${path}`;
+  const warnings: string[] = [];
+  if (!/\/v1$/.test(path)) {
+    warnings.push(`The base URL ${url} does not end in /v1; OpenAI-compatible gateways usually answer 404 without it.`);
+  }
+  return { url, warnings };
+}
+
+/** Which gateway a base URL points at, so switches and reports can name it. */
+export function environmentOf(url: string): GatewayEnv | 'custom' {
+  const trimmed = url.trim().replace(/\/+$/, '');
+  for (const [env, u] of Object.entries(GATEWAY_URLS)) if (u === trimmed) return env as GatewayEnv;
+  return 'custom';
+}
+
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

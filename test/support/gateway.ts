@@ -1,0 +1,149 @@
+/**
+ * A stand-in for the Lightweight gateway on 127.0.0.1 (random port): GET /v1/models and a
+ * streaming POST /v1/responses that the real Codex CLI accepts, recording every request
+ * and able to misbehave on demand (401, 404, 429 with Retry-After, 5xx, garbage, hang).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization?: string;
+  model?: string;
+  upgrade: boolean;
+}
+
+export type Behaviour =
+  | { kind: 'ok' }
+  | { kind: 'status'; status: number; retryAfter?: string; body?: string }
+  | { kind: 'garbage' }
+  | { kind: 'html' }
+  | { kind: 'hang' }
+  | { kind: 'redirect'; location: string };
+
+export const DEFAULT_MODELS = ['gpt-5.4', 'gpt-5.4-mini', 'gpt-5.3-codex', 'o3', 'o4-mini', 'claude-opus-4.6', 'claude-sonnet-4.6'];
+
+export interface StandIn {
+  url: string;
+  /** The base URL (with /v1) to give setup. */
+  base: string;
+  requests: RecordedRequest[];
+  behave(b: Behaviour): void;
+  models: string[];
+  answer: string;
+  close(): Promise<void>;
+}
+
+function sse(res: ServerResponse, events: Array<Record<string, unknown>>): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  for (const e of events) res.write(`event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`);
+  res.end();
+}
+
+export async function startGateway(): Promise<StandIn> {
+  let behaviour: Behaviour = { kind: 'ok' };
+  const sockets = new Set<Socket>();
+  const state: StandIn = {
+    url: '',
+    base: '',
+    requests: [],
+    models: [...DEFAULT_MODELS],
+    answer: 'pong from the stand-in gateway',
+    behave(b) {
+      behaviour = b;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    let model: string | undefined;
+    try {
+      model = (JSON.parse(body) as { model?: string }).model;
+    } catch {
+      model = undefined;
+    }
+    const path = (req.url ?? '/').split('?')[0]!;
+    state.requests.push({
+      method: req.method ?? '',
+      path,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+      ...(model ? { model } : {}),
+      upgrade: req.headers.upgrade !== undefined,
+    });
+
+    switch (behaviour.kind) {
+      case 'hang':
+        return; // never answers; the socket is destroyed on close()
+      case 'status':
+        res.writeHead(behaviour.status, {
+          'content-type': 'application/json',
+          ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}),
+        });
+        res.end(behaviour.body ?? JSON.stringify({ error: { message: `stand-in status ${behaviour.status}` } }));
+        return;
+      case 'garbage':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"this is": not json');
+        return;
+      case 'html':
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body>Please log in to the Wi-Fi</body></html>');
+        return;
+      case 'redirect':
+        res.writeHead(302, { location: behaviour.location });
+        res.end();
+        return;
+      case 'ok':
+        break;
+    }
+
+    if (req.method === 'GET' && path === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: state.models.map((id) => ({ id, object: 'model', owned_by: 'lightweight' })) }));
+      return;
+    }
+    if (req.method === 'POST' && path === '/v1/responses') {
+      const id = `resp_${state.requests.length}`;
+      sse(res, [
+        { type: 'response.created', response: { id } },
+        {
+          type: 'response.output_item.done',
+          output_index: 0,
+          item: { type: 'message', role: 'assistant', id: `msg_${id}`, content: [{ type: 'output_text', text: state.answer }] },
+        },
+        {
+          type: 'response.completed',
+          response: { id, usage: { input_tokens: 10, input_tokens_details: null, output_tokens: 5, output_tokens_details: null, total_tokens: 15 } },
+        },
+      ]);
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: 'not found' } }));
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  // WebSocket upgrade attempts (the base-URL layout tries one first) are refused at once.
+  server.on('upgrade', (req, socket) => {
+    state.requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0]!, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), upgrade: true });
+    socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  state.url = `http://127.0.0.1:${port}`;
+  state.base = `${state.url}/v1`;
+  return state;
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalModel, closestNames, normalizeModel } from '../../src/models.js';
+import { environmentOf, isLoopbackHost, normalizeBaseUrl } from '../../src/urls.js';
+import { maskKey, redact, validateKey } from '../../src/key.js';
+
+describe('models', () => {
+  it.each([
+    ['gpt-5.4', 'gpt-5.4'],
+    ['GPT-5.4', 'gpt-5.4'],
+    [' o3 ', 'o3'],
+    ['claude-sonnet-4.6', 'claude-sonnet-4.6'],
+    ['codex', 'gpt-5.3-codex'],
+    ['gpt-codex', 'gpt-5.3-codex'],
+    ['gpt5.4', 'gpt-5.4'],
+  ])('%s -> %s', (input, id) => {
+    expect(normalizeModel(input)).toBe(id);
+  });
+
+  it.each([
+    ['gpt-5', /gpt-5\.4/],
+    ['gpt-5.4-min', /"gpt-5\.4-mini"/],
+    ['claude-opus', /"claude-opus-4\.6"/],
+    ['o4mini', /"o4-mini"/],
+  ])('unknown %s suggests the closest names', (input, suggestion) => {
+    let hint = '';
+    try {
+      normalizeModel(input);
+    } catch (e) {
+      hint = (e as { hint: string }).hint;
+      expect((e as { exitCode: number }).exitCode).toBe(2);
+    }
+    expect(hint).toMatch(suggestion);
+  });
+
+  it('names nothing far away', () => {
+    expect(closestNames('llama-3-70b', ['gpt-5.4', 'o3'])).toEqual([]);
+    expect(canonicalModel('gpt-4')).toBeUndefined();
+  });
+});
+
+describe('base URLs', () => {
+  it.each([
+    ['https://api.lightweight.one/v1', 'https://api.lightweight.one/v1', 0],
+    ['https://api.lightweight.one/v1/', 'https://api.lightweight.one/v1', 0],
+    ['  https://API.lightweight.one/v1  ', 'https://api.lightweight.one/v1', 0],
+    ['https://gw.example.com:8443/openai/v1', 'https://gw.example.com:8443/openai/v1', 0],
+    ['https://api.lightweight.one', 'https://api.lightweight.one', 1],
+    ['http://127.0.0.1:8080/v1', 'http://127.0.0.1:8080/v1', 0],
+    ['http://localhost:8080/v1', 'http://localhost:8080/v1', 0],
+    ['http://[::1]:8080/v1', 'http://[::1]:8080/v1', 0],
+  ])('%s is accepted as %s', (input, url, warnings) => {
+    const r = normalizeBaseUrl(input);
+    expect(r.url).toBe(url);
+    expect(r.warnings).toHaveLength(warnings);
+  });
+
+  it.each([
+    ['', /empty/],
+    ['api.lightweight.one/v1', /no scheme.*|Did you mean/],
+    ['http://api.lightweight.one/v1', /only allowed for this machine/],
+    ['https://user:pw@api.lightweight.one/v1', /user name or password/],
+    ['javascript:alert(1)', /must use https/],
+    ['file:///etc/passwd', /must use https/],
+    ['ftp://x/v1', /must use https/],
+    ['https://api.lightweight.one/v1?x=1', /query string/],
+    ['https://api.light weight.one/v1', /spaces/],
+    ['https://', /not a valid URL/],
+  ])('%j is refused', (input, message) => {
+    expect(() => normalizeBaseUrl(input)).toThrowError(message);
+  });
+
+  it('tells production, preview and custom apart', () => {
+    expect(environmentOf('https://api.lightweight.one/v1')).toBe('production');
+    expect(environmentOf('https://preview.api.lightweight.one/v1/')).toBe('preview');
+    expect(environmentOf('http://127.0.0.1:1/v1')).toBe('custom');
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['localhost', true],
+    ['app.localhost', true],
+    ['[::1]', true],
+    ['10.0.0.1', false],
+    ['127.0.0.1.nip.io', false],
+    ['localhost.example.com', false],
+  ])('loopback %s: %s', (host, yes) => expect(isLoopbackHost(host)).toBe(yes));
+});
+
+describe('keys', () => {
+  it.each([
+    ['  sk-abc  \n', 'sk-abc'],
+    ["a'b\"c$(x)`y`;z\\ w", "a'b\"c$(x)`y`;z\\ w"],
+  ])('%j is kept as %j', (input, key) => expect(validateKey(input, 'test')).toBe(key));
+
+  it.each([
+    ['', /empty/],
+    ['   ', /empty/],
+    ['sk-\u0001abc', /position 4/],
+    ['sk-abc\ndef', /position 7/],
+    ['sk-é', /outside printable ASCII/],
+    ['x'.repeat(4097), /at most 4096/],
+  ])('%j is refused', (input, message) => expect(() => validateKey(input, 'test')).toThrowError(message));
+
+  it.each([
+    ['sk-1234567890abcdef', '****cdef'],
+    ['short', '****'],
+    ['elevenchars', '****'],
+    ['twelve-chars', '****hars'],
+  ])('%s is shown as %s', (key, shown) => expect(maskKey(key)).toBe(shown));
+
+  it('redacts every occurrence', () => {
+    expect(redact('a sk-1234567890abcdef b sk-1234567890abcdef', 'sk-1234567890abcdef')).toBe('a ****cdef b ****cdef');
+  });
+});

@@ -10,9 +10,22 @@ export default defineConfig({
   define: { __VERSION__: JSON.stringify(version) },
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/support/isolate.ts'] } },
-      { test: { name: 'cli', include: ['test/cli/**/*.test.ts'], setupFiles: ['test/support/isolate.ts'], testTimeout: 30_000 } },
-      { test: { name: 'real', include: ['test/real/**/*.test.ts'], setupFiles: ['test/support/isolate.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], setupFiles: ['test/support/isolate.ts'] } },
+      {
+        extends: true,
+        test: { name: 'cli', include: ['test/cli/**/*.test.ts'], setupFiles: ['test/support/isolate.ts'], globalSetup: ['test/support/build.ts'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'real',
+          include: ['test/real/**/*.test.ts'],
+          setupFiles: ['test/support/isolate.ts'],
+          globalSetup: ['test/support/build.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

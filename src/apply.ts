@@ -22,6 +22,8 @@ export interface PlannedWrite {
   dirMode?: number;
   /** Holds the key: shown masked, never world-readable. */
   secret: boolean;
+  /** The tool's own bookkeeping: named in a review, not diffed. */
+  internal?: boolean;
 }
 
 export type WriteAction = 'created' | 'updated' | 'unchanged';

@@ -205,6 +205,11 @@ function printPlan(plan: SetupPlan, g: Gathered, paths: Paths, out: Output): voi
       out.line(`${shown}: unchanged`);
       continue;
     }
+    if (w.internal) {
+      out.line();
+      out.line(`${shown}: ${action} (what setup did, for doctor and uninstall)`);
+      continue;
+    }
     const show = (t: string) => (w.secret ? redact(maskSecrets(t), g.key) : t);
     const label = w.path === w.target ? shown : `${shown} -> ${tildify(w.target, paths.home)}`;
     out.line();
@@ -225,7 +230,7 @@ function reportWrites(plan: SetupPlan, actions: Map<PlannedWrite, string>, g: Ga
   for (const w of rest) {
     const shown = tildify(w.path, paths.home);
     if (w.path === paths.config) out.status('pass', `${verb(w)} ${shown}: ${describeChoices(g)}.`);
-    else if (w.path === paths.stateFile) continue;
+    else if (w.internal) continue;
     else if (w.path === paths.authJson) out.status('pass', `${verb(w)} ${shown} (Codex's login store) with the key ${maskKey(g.key)}.`);
     else out.status('pass', `${verb(w)} ${shown}: ${plan.rcAction === 'unchanged' ? 'the lightweight-setup block is already there' : 'it loads the key file in every new shell'}.`);
   }

@@ -47,7 +47,7 @@ export interface SetupPlan {
 const SECRET_MODE = 0o600;
 const SECRET_DIR_MODE = 0o700;
 
-function write(file: TextFile, after: string, opts: { newMode: number; dirMode?: number; secret?: boolean }): PlannedWrite {
+function write(file: TextFile, after: string, opts: { newMode: number; dirMode?: number; secret?: boolean; internal?: boolean }): PlannedWrite {
   const secret = opts.secret ?? false;
   return {
     path: file.path,
@@ -58,6 +58,7 @@ function write(file: TextFile, after: string, opts: { newMode: number; dirMode?:
     mode: secret ? SECRET_MODE : (file.mode ?? opts.newMode),
     ...(opts.dirMode !== undefined ? { dirMode: opts.dirMode } : {}),
     secret,
+    ...(opts.internal ? { internal: true } : {}),
   };
 }
 
@@ -120,7 +121,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     // The values from before the very first setup are the ones uninstall brings back.
     previous: prevState ? prevState.previous : config.previous,
   };
-  writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE }));
+  writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
 
   return { writes, config, ...(rcAction ? { rcAction } : {}), codexLogin, auth, notes };
 }

@@ -29,8 +29,8 @@ export function makePrompts(io: Io) {
             message: 'Config layout',
             default: def,
             choices: [
-              { name: 'Provider table (recommended)', value: 'model-providers', description: 'model_provider = "lightweight" + [model_providers.lightweight]; the key comes from LIGHTWEIGHT_API_KEY' },
-              { name: 'Base-URL override', value: 'openai-base-url', description: 'openai_base_url; for Codex builds that ignore custom providers (the key goes into Codex\'s login store)' },
+              { name: 'Provider table (recommended)', short: 'provider table', value: 'model-providers', description: 'model_provider = "lightweight" + [model_providers.lightweight]; the key comes from LIGHTWEIGHT_API_KEY' },
+              { name: 'Base-URL override', short: 'base-URL override', value: 'openai-base-url', description: 'openai_base_url; for Codex builds that ignore custom providers (the key goes into Codex\'s login store)' },
             ],
           },
           ctx,
@@ -40,10 +40,10 @@ export function makePrompts(io: Io) {
       ask(
         select<string>(
           {
-            message: 'Default model',
+            message: 'Default model (context, best for)',
             default: def,
             pageSize: MODELS.length,
-            choices: MODELS.map((m) => ({ name: `${m.id.padEnd(18)} ${m.context.padStart(4)}  ${m.bestFor}`, value: m.id, description: m.what })),
+            choices: MODELS.map((m) => ({ name: `${m.id.padEnd(18)} ${m.context.padStart(4)}  ${m.bestFor}`, short: m.id, value: m.id, description: m.what })),
           },
           ctx,
         ),
@@ -55,8 +55,8 @@ export function makePrompts(io: Io) {
             message: 'Gateway',
             default: def,
             choices: [
-              { name: `Production  ${GATEWAY_URLS.production}`, value: 'production' },
-              { name: `Preview     ${GATEWAY_URLS.preview}`, value: 'preview' },
+              { name: `Production  ${GATEWAY_URLS.production}`, short: 'production', value: 'production' },
+              { name: `Preview     ${GATEWAY_URLS.preview}`, short: 'preview', value: 'preview' },
             ],
           },
           ctx,

@@ -1,0 +1,100 @@
+/**
+ * The real Codex CLI (the pinned @openai/codex devDependency) against the stand-in gateway:
+ * what setup writes must load under --strict-config and carry the key to the gateway.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startGateway, type StandIn } from '../support/gateway.js';
+import { runProcess } from '../support/process.js';
+import { CODEX_BIN_DIR, Sandbox } from '../support/sandbox.js';
+
+const KEY = 'sk-lw-real-codex-0123456789';
+let gw: StandIn;
+let sb: Sandbox;
+
+beforeAll(async () => {
+  // A missing Codex is a failure, not a skip: `npm install` must have installed the pinned one.
+  expect(existsSync(join(CODEX_BIN_DIR, 'codex')), 'node_modules/.bin/codex (npm install)').toBe(true);
+  gw = await startGateway();
+});
+afterAll(() => gw.close());
+beforeEach(() => {
+  gw.requests.length = 0;
+  sb = new Sandbox().withCodex();
+});
+
+/** `codex exec` as a user would run it: from a new interactive bash, so the rc file is what provides the key. */
+function codexInNewShell(prompt = 'ping') {
+  return runProcess('bash', ['-ic', `codex exec --strict-config --skip-git-repo-check ${prompt} </dev/null`], {
+    env: sb.env,
+    cwd: sb.home,
+    timeoutMs: 60_000,
+  });
+}
+
+function responsesCalls() {
+  return gw.requests.filter((r) => r.method === 'POST' && r.path === '/v1/responses');
+}
+
+describe('the real Codex CLI', () => {
+  it('reports the pinned version', async () => {
+    const r = await runProcess('codex', ['--version'], { env: sb.env });
+    expect(r.stdout.trim()).toBe('codex-cli 0.171.0');
+  });
+
+  it('provider-table layout: loads under --strict-config and sends the key from the rc file', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--model', 'o3'])).code).toBe(0);
+    const r = await codexInNewShell();
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain(gw.answer);
+    expect(responsesCalls()).toEqual([expect.objectContaining({ authorization: `Bearer ${KEY}`, model: 'o3' })]);
+  });
+
+  it('base-URL layout: the key reaches Codex only through its login store', async () => {
+    const r0 = await sb.setup(KEY, ['--base-url', gw.base, '--layout', 'openai-base-url', '--model', 'codex']);
+    expect(r0.code, r0.all).toBe(0);
+    expect(r0.stdout).toContain('codex login --with-api-key');
+    // No LIGHTWEIGHT_API_KEY or OPENAI_API_KEY anywhere in Codex's environment: a plain, non-interactive run.
+    const r = await runProcess('codex', ['exec', '--strict-config', '--skip-git-repo-check', 'ping'], { env: sb.env, cwd: sb.home, timeoutMs: 60_000 });
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain(gw.answer);
+    expect(responsesCalls()).toEqual([expect.objectContaining({ authorization: `Bearer ${KEY}`, model: 'gpt-5.3-codex' })]);
+  });
+
+  it('a config with comments, MCP servers, project trust and an array of tables still loads after setup', async () => {
+    sb.write(
+      '.codex/config.toml',
+      [
+        '# My Codex config',
+        'approval_policy = "never" # trailing comment',
+        '',
+        '[mcp_servers.docs]',
+        'command = "/bin/true"',
+        'args = ["--flag"]',
+        'enabled = false',
+        '',
+        `[projects."${sb.home}/app"]`,
+        'trust_level = "trusted"',
+        '',
+        '[[skills.config]]',
+        `path = "${sb.home}/skills/one"`,
+        'enabled = false',
+        '',
+      ].join('\n'),
+    );
+    expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
+    const r = await codexInNewShell();
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain(gw.answer);
+  });
+
+  it('without the key Codex shows the hint setup wrote into env_key_instructions', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-rc'])).code).toBe(0);
+    const r = await runProcess('codex', ['exec', '--strict-config', '--skip-git-repo-check', 'ping'], { env: sb.env, cwd: sb.home, timeoutMs: 60_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.all).toContain('Missing environment variable: `LIGHTWEIGHT_API_KEY`');
+    expect(r.all).toContain('open a new terminal, or run npx lightweight-setup again');
+    expect(responsesCalls()).toEqual([]);
+  });
+});

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for "never printed" assertions. */
+  all: string;
+}
+
+export interface ProcessOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  input?: string;
+  /** Leave stdin open and never write to it (a pipe that nothing closes). */
+  stdinOpen?: boolean;
+  timeoutMs?: number;
+}
+
+/** Runs a program (no shell) and collects its output; a run past the timeout is killed and fails the test. */
+export function runProcess(file: string, args: string[], opts: ProcessOptions): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const limit = opts.timeoutMs ?? 20_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${file} ${args.join(' ')} did not finish within ${limit} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, limit);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, all: stdout + stderr });
+    });
+    child.stdin.on('error', () => {});
+    if (opts.input !== undefined) child.stdin.end(opts.input);
+    else if (!opts.stdinOpen) child.stdin.end();
+  });
+}

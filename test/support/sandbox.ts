@@ -1,0 +1,96 @@
+/**
+ * A throwaway machine for one test: a temp HOME (with its own CODEX_HOME and config dirs),
+ * an environment built from scratch (so the developer's LIGHTWEIGHT_*, proxies and colours
+ * cannot leak in), and helpers to run the built CLI and to fingerprint the whole tree.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { runProcess, type ProcessOptions, type ProcessResult } from './process.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const BIN = { lightweight: join(ROOT, 'bin/lightweight.js'), setup: join(ROOT, 'bin/lightweight-setup.js') };
+export const CODEX_BIN_DIR = join(ROOT, 'node_modules/.bin');
+/** Directories with node and the usual system tools, but no codex. */
+export const SYSTEM_PATH = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+
+export interface RunOptions extends Omit<ProcessOptions, 'env' | 'cwd'> {
+  env?: NodeJS.ProcessEnv;
+  bin?: keyof typeof BIN;
+}
+
+export class Sandbox {
+  readonly root: string;
+  readonly home: string;
+  env: NodeJS.ProcessEnv;
+
+  constructor(opts: { shell?: string } = {}) {
+    // realpath: macOS-style /tmp symlinks must not make paths compare unequal.
+    this.root = realpathSync(mkdtempSync(join(tmpdir(), 'lw-sandbox-')));
+    this.home = join(this.root, 'home');
+    mkdirSync(this.home, { mode: 0o755 });
+    this.env = {
+      HOME: this.home,
+      PATH: SYSTEM_PATH,
+      SHELL: opts.shell ?? '/bin/bash',
+      NO_COLOR: '1',
+      LANG: 'C.UTF-8',
+      TMPDIR: tmpdir(),
+    };
+  }
+
+  path(...parts: string[]): string {
+    return join(this.home, ...parts);
+  }
+
+  read(rel: string): string {
+    return readFileSync(this.path(rel), 'utf8');
+  }
+
+  write(rel: string, content: string, mode = 0o644): string {
+    const p = this.path(rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, content);
+    chmodSync(p, mode);
+    return p;
+  }
+
+  mode(rel: string): number {
+    return lstatSync(this.path(rel)).mode & 0o7777;
+  }
+
+  withCodex(): this {
+    this.env = { ...this.env, PATH: `${CODEX_BIN_DIR}:${SYSTEM_PATH}` };
+    return this;
+  }
+
+  /** Every file, directory and symlink under HOME with its mode and content hash. */
+  tree(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        const st = lstatSync(p);
+        const rel = p.slice(this.home.length + 1);
+        const mode = (st.mode & 0o7777).toString(8);
+        if (st.isSymbolicLink()) out[rel] = `link ${readlinkSync(p)}`;
+        else if (st.isDirectory()) {
+          out[rel] = `dir ${mode}`;
+          walk(p);
+        } else out[rel] = `file ${mode} ${createHash('sha256').update(readFileSync(p)).digest('hex').slice(0, 16)}`;
+      }
+    };
+    walk(this.home);
+    return out;
+  }
+
+  run(args: string[], opts: RunOptions = {}): Promise<ProcessResult> {
+    return runProcess(process.execPath, [BIN[opts.bin ?? 'lightweight'], ...args], { ...opts, cwd: this.home, env: { ...this.env, ...opts.env } });
+  }
+
+  /** `lightweight setup --yes --api-key-stdin ...` with the key piped in. */
+  setup(key: string, args: string[], opts: RunOptions = {}): Promise<ProcessResult> {
+    return this.run(['setup', '--yes', '--api-key-stdin', ...args], { ...opts, input: `${key}\n` });
+  }
+}

@@ -242,13 +242,18 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
   out.line();
   out.heading('Next steps');
   let n = 1;
-  if (!codexInstalled) out.line(`  ${n++}. Install Codex: ${CODEX_INSTALL}`);
   if (g.rc) {
     const rc = tildify(g.rc.file, paths.home);
     out.line(`  ${n++}. Open a new terminal, or run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${rc}`);
   } else {
     out.line(`  ${n++}. Load the key in your shell (--no-rc left your startup files alone): ${sourceLine('sh', paths.keys.posix, paths.home)}`);
   }
+  if (!codexInstalled) {
+    out.line(`  ${n++}. Run: codex (once installed)`);
+    out.line();
+    out.status('warn', `Codex is not installed yet; install it with: ${CODEX_INSTALL}`);
+    return;
+  }
   out.line(`  ${n++}. Run: codex`);
-  if (codexInstalled && version) out.line(`     (Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl})`);
+  if (version) out.line(`     (Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl})`);
 }

@@ -65,6 +65,29 @@ export function buildProgram(bin: BinName, io: Io): Command {
   addSetupOptions(program.command('setup').description('write Codex\'s config and store the key, then check the gateway (the wizard in a terminal)'))
     .exitOverride()
     .action(setupAction(io));
+  program
+    .command('doctor')
+    .description('diagnose Codex, config, key and gateway, with a fix for each problem (changes nothing)')
+    .option('--json', 'print one JSON object: {"ok", "checks": [{"id", "status", "title", "detail", "fix", "cause"?}]}')
+    .option('--timeout <seconds>', 'limit for the network checks (default: 10)')
+    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+    .addHelpText('after', '\nExit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 bad usage.')
+    .exitOverride()
+    .action(async (opts: Record<string, unknown>) => {
+      const { doctor } = await import('./commands/doctor.js');
+      process.exitCode = await doctor(opts, io);
+    });
+  program
+    .command('models')
+    .description('list the models the gateway serves, with context size and what each is best for')
+    .option('--json', 'print JSON')
+    .option('--timeout <seconds>', 'limit for the request (default: 10)')
+    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+    .exitOverride()
+    .action(async (opts: Record<string, unknown>) => {
+      const { models } = await import('./commands/models.js');
+      process.exitCode = await models(opts, io);
+    });
   return program;
 }
 

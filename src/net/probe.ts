@@ -5,6 +5,7 @@
  */
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import type { ProbeOutcome } from './classify.js';
+import { proxyFor } from './proxy.js';
 
 /** Model lists are small; a body beyond this is not one, and reading on would only waste the deadline. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -12,22 +13,6 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 export interface ProbeOptions {
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
-}
-
-/** The proxy that applies to a URL (by the usual *_PROXY / NO_PROXY rules), credentials hidden. */
-export function proxyFor(url: string, env: NodeJS.ProcessEnv): string | undefined {
-  const u = new URL(url);
-  const raw = u.protocol === 'https:' ? env.https_proxy ?? env.HTTPS_PROXY ?? env.http_proxy ?? env.HTTP_PROXY : env.http_proxy ?? env.HTTP_PROXY;
-  if (!raw) return undefined;
-  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').split(/[,\s]+/).filter(Boolean);
-  const hostname = u.hostname.toLowerCase();
-  if (noProxy.some((p) => p === '*' || hostname === p.replace(/^\./, '').replace(/:\d+$/, '') || hostname.endsWith(`.${p.replace(/^[.*]+/, '').replace(/:\d+$/, '')}`))) return undefined;
-  try {
-    const p = new URL(raw);
-    return `${p.protocol}//${p.host}`;
-  } catch {
-    return raw.replace(/\/\/[^@/]*@/, '//');
-  }
 }
 
 function errorCode(err: unknown): string | undefined {

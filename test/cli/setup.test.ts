@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -171,21 +171,15 @@ describe('the base-URL layout', () => {
   });
 
   it('with Codex installed, hands the key to `codex login --with-api-key` on stdin, never in its arguments', async () => {
-    const bin = join(sb.root, 'fakebin');
-    mkdirSync(bin);
-    const log = join(sb.root, 'codex-calls.log');
-    writeFileSync(
-      join(bin, 'codex'),
-      `#!/bin/sh\nprintf 'argv:%s\\n' "$*" >> '${log}'\nif [ "$1" = login ]; then key=$(cat); printf 'stdin:%s\\n' "$key" >> '${log}'; printf '{"auth_mode":"apikey","OPENAI_API_KEY":"%s"}' "$key" > "$CODEX_HOME/auth.json"; fi\nif [ "$1" = --version ]; then echo "codex-cli 0.171.0"; fi\n`,
-    );
-    chmodSync(join(bin, 'codex'), 0o755);
-    const r = await sb.setup(KEY, ['--layout', 'openai-base-url', '--no-verify'], { env: { PATH: `${bin}:${sb.env.PATH}` } });
+    const codex = sb.fakeCodex();
+    const r = await sb.setup(KEY, ['--layout', 'openai-base-url', '--no-verify']);
     expect(r.code, r.all).toBe(0);
-    const calls = readFileSync(log, 'utf8');
+    const calls = codex.calls();
     expect(calls).toContain('argv:login --with-api-key\n');
     expect(calls).toContain(`stdin:${KEY}\n`);
     expect(calls.split('\n').filter((l) => l.startsWith('argv:')).join('\n')).not.toContain(KEY);
     expect(r.stdout).toMatch(/codex login --with-api-key/);
+    expect(JSON.parse(sb.read('.codex/auth.json')).OPENAI_API_KEY).toBe(KEY);
   });
 
   it('backs up a ChatGPT login it replaces and says so', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type StandIn } from '../support/gateway.js';
 import { runProcess } from '../support/process.js';
-import { CODEX_BIN_DIR, Sandbox } from '../support/sandbox.js';
+import { BIN, CODEX_BIN_DIR, Sandbox } from '../support/sandbox.js';
 
 const KEY = 'sk-lw-real-codex-0123456789';
 let gw: StandIn;
@@ -97,4 +97,24 @@ describe('the real Codex CLI', () => {
     expect(r.all).toContain('open a new terminal, or run npx lightweight-setup again');
     expect(responsesCalls()).toEqual([]);
   });
+
+  it('doctor with the real Codex: a fresh setup passes, and a terminal opened before setup only warns', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
+    const inShell = await runProcess('bash', ['-ic', '"$NODE" "$BIN" doctor --json'], {
+      env: { ...sb.env, NODE: process.execPath, BIN: BIN.lightweight },
+      cwd: sb.home,
+      timeoutMs: 60_000,
+    });
+    const fresh = JSON.parse(inShell.stdout) as { ok: boolean; checks: Array<{ id: string; status: string }> };
+    const status = (r: typeof fresh, id: string) => r.checks.find((c) => c.id === id)?.status;
+    expect(inShell.code, inShell.stdout).toBe(0);
+    for (const id of ['codex', 'codex-config', 'codex-auth', 'config', 'api-key', 'connectivity', 'model']) expect(status(fresh, id), id).toBe('pass');
+
+    const stale = await sb.run(['doctor', '--json']);
+    const old = JSON.parse(stale.stdout) as typeof fresh;
+    expect(stale.code, stale.stdout).toBe(0);
+    expect(status(old, 'api-key')).toBe('warn');
+    expect(status(old, 'codex-auth')).toBe('warn');
+  });
 });
+

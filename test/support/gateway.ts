@@ -4,10 +4,11 @@
  * and able to misbehave on demand (401, 404, 429 with Retry-After, 5xx, garbage, hang).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 
 export interface RecordedRequest {
   method: string;
+  /** The request path; for a proxy's CONNECT, the host:port asked for. */
   path: string;
   authorization?: string;
   model?: string;
@@ -146,4 +147,43 @@ export async function startGateway(): Promise<StandIn> {
   state.url = `http://127.0.0.1:${port}`;
   state.base = `${state.url}/v1`;
   return state;
+}
+
+/**
+ * An HTTP proxy on 127.0.0.1 that tunnels every CONNECT to `target` (whatever host was asked
+ * for) and records the requests, to prove that HTTPS_PROXY / HTTP_PROXY are honoured.
+ */
+export async function startProxy(targetPort: number): Promise<{ url: string; connects: string[]; close(): Promise<void> }> {
+  const connects: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((_req, res) => {
+    res.writeHead(405);
+    res.end();
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('connect', (req, client: Socket) => {
+    connects.push(req.url ?? '');
+    const upstream = netConnect(targetPort, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connects,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }

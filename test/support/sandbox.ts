@@ -4,7 +4,7 @@
  * cannot leak in), and helpers to run the built CLI and to fingerprint the whole tree.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runProcess, type ProcessOptions, type ProcessResult } from './process.js';
@@ -58,6 +58,35 @@ export class Sandbox {
 
   mode(rel: string): number {
     return lstatSync(this.path(rel)).mode & 0o7777;
+  }
+
+  /**
+   * A stand-in `codex` on PATH: answers --version, `doctor --json` (with the report given)
+   * and `login --with-api-key` (writing auth.json as Codex does), and logs every call's
+   * arguments and standard input, so tests can prove the key never rides in argv.
+   */
+  fakeCodex(opts: { doctor?: object } = {}): { log: string; calls(): string } {
+    const bin = join(this.root, 'fakebin');
+    mkdirSync(bin, { recursive: true });
+    const log = join(this.root, 'codex-calls.log');
+    const report = join(this.root, 'codex-doctor.json');
+    writeFileSync(report, JSON.stringify(opts.doctor ?? { schemaVersion: 1, codexVersion: '0.171.0', checks: { 'config.load': { status: 'ok', summary: 'config loaded' }, 'auth.credentials': { status: 'ok', summary: 'auth is configured' } } }));
+    writeFileSync(
+      join(bin, 'codex'),
+      [
+        '#!/bin/sh',
+        `printf 'argv:%s\\n' "$*" >> '${log}'`,
+        'case "$1" in',
+        '  --version) echo "codex-cli 0.171.0" ;;',
+        `  doctor) cat '${report}' ;;`,
+        `  login) key=$(cat); printf 'stdin:%s\\n' "$key" >> '${log}'; printf '{"auth_mode":"apikey","OPENAI_API_KEY":"%s"}' "$key" > "$CODEX_HOME/auth.json" ;;`,
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(bin, 'codex'), 0o755);
+    this.env = { ...this.env, PATH: `${bin}:${this.env.PATH}` };
+    return { log, calls: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
   }
 
   withCodex(): this {

@@ -1,0 +1,31 @@
+/** `lightweight doctor`: read-only diagnosis with a fix for every problem. */
+import { runDoctor } from '../doctor/run.js';
+import { doctorOk, renderJson, renderText, PLAIN } from '../doctor/render.js';
+import { EXIT } from '../errors.js';
+import { parseTimeout } from '../setup/flags.js';
+import { makeOutput, type Io } from '../ui/output.js';
+
+export interface DoctorFlags {
+  json?: boolean;
+  timeout?: string;
+  codexHome?: string;
+}
+
+export async function doctor(flags: DoctorFlags, io: Io): Promise<number> {
+  const timeoutSeconds = parseTimeout(flags.timeout);
+  const out = makeOutput(io);
+  const spin = flags.json ? { stop() {} } : out.spinner('Checking Codex, config, key and gateway');
+  let checks;
+  try {
+    checks = await runDoctor({ env: io.env, cwd: io.cwd, platform: io.platform, timeoutSeconds, ...(flags.codexHome ? { codexHome: flags.codexHome } : {}) });
+  } finally {
+    spin.stop();
+  }
+  if (flags.json) io.stdout.write(renderJson(checks));
+  else {
+    const c = out.color;
+    const sym = out.fancy ? { pass: c.green('✓'), warn: c.yellow('⚠'), fail: c.red('✗'), skip: c.dim('-') } : PLAIN;
+    io.stdout.write(renderText(checks, sym, (s) => (out.fancy ? c.bold(s) : s)));
+  }
+  return doctorOk(checks) ? EXIT.ok : EXIT.checkFailed;
+}

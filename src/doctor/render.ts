@@ -1,0 +1,57 @@
+/** Doctor's two outputs: grouped text for people, one JSON object for scripts. */
+import type { Check, Group } from './checks.js';
+
+const GROUPS: Array<[Group, string]> = [
+  ['codex', 'Codex'],
+  ['configuration', 'Configuration'],
+  ['key', 'Key'],
+  ['gateway', 'Gateway'],
+];
+
+export interface Symbols {
+  pass: string;
+  warn: string;
+  fail: string;
+  skip: string;
+}
+
+export const PLAIN: Symbols = { pass: '[ok]', warn: '[warn]', fail: '[fail]', skip: '[skip]' };
+
+export function doctorOk(checks: readonly Check[]): boolean {
+  return !checks.some((c) => c.status === 'fail');
+}
+
+export function renderText(checks: readonly Check[], sym: Symbols = PLAIN, heading: (s: string) => string = (s) => s): string {
+  const lines: string[] = [];
+  for (const [group, name] of GROUPS) {
+    const mine = checks.filter((c) => c.group === group);
+    if (!mine.length) continue;
+    lines.push(heading(name));
+    for (const c of mine) lines.push(`  ${sym[c.status]} ${c.title}${c.status === 'pass' || c.status === 'skip' || !c.detail ? '' : `: ${c.detail.replace(/\.$/, '')}`}`);
+    lines.push('');
+  }
+  const problems = checks.filter((c) => c.status === 'fail' || c.status === 'warn');
+  if (problems.length) {
+    lines.push(heading('To fix'));
+    for (const c of problems) lines.push(`  ${sym[c.status]} ${c.title} — ${c.fix || 'see above'}`);
+    lines.push('');
+  }
+  const count = (s: Check['status']) => checks.filter((c) => c.status === s).length;
+  const [pass, warn, fail, skip] = [count('pass'), count('warn'), count('fail'), count('skip')];
+  lines.push(
+    `${fail ? 'Problems found' : 'Everything needed works'}: ${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failed${skip ? `, ${skip} skipped` : ''}.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** The documented JSON shape: {"ok", "checks": [{"id", "status", "title", "detail", "fix", "cause"?}]}. */
+export function renderJson(checks: readonly Check[]): string {
+  return `${JSON.stringify(
+    {
+      ok: doctorOk(checks),
+      checks: checks.map((c) => ({ id: c.id, status: c.status, title: c.title, detail: c.detail, fix: c.fix, ...(c.cause ? { cause: c.cause } : {}) })),
+    },
+    null,
+    2,
+  )}\n`;
+}

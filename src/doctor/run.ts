@@ -1,0 +1,136 @@
+/**
+ * Gathers what doctor needs and runs the slow parts side by side: `codex doctor --json` and
+ * the gateway probe start as soon as the local files are read, and the local checks are
+ * computed while they run. Every wait is bounded by the timeout. Nothing is written.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { checkGateway } from '../check.js';
+import { findExecutable, run } from '../codex.js';
+import { KEY_VAR } from '../gateway.js';
+import { inspectFile, keyForGateway, readInstalled } from '../installed.js';
+import type { CheckVerdict } from '../net/classify.js';
+import { proxyFor } from '../net/proxy.js';
+import { resolvePaths, tildify } from '../paths.js';
+import { findBlocks } from '../rc.js';
+import { configHome, detectShell, rcFileFor } from '../shell.js';
+import { normalizeBaseUrl } from '../urls.js';
+import {
+  codexChecks,
+  configChecks,
+  connectivityCheck,
+  keyChecks,
+  modelCheck,
+  reconcile,
+  type Check,
+  type CodexDoctorFinding,
+  type CodexFacts,
+} from './checks.js';
+
+export interface DoctorOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  platform: NodeJS.Platform;
+  timeoutSeconds: number;
+  codexHome?: string;
+}
+
+async function codexFacts(env: NodeJS.ProcessEnv, codexHome: string, timeoutMs: number): Promise<CodexFacts> {
+  const path = await findExecutable('codex', env);
+  if (!path) return {};
+  const childEnv = { ...env, CODEX_HOME: codexHome };
+  const r = await run(path, ['doctor', '--json'], { env: childEnv, timeoutMs });
+  try {
+    const report = JSON.parse(r.stdout) as { codexVersion?: string; checks?: Record<string, CodexDoctorFinding> };
+    if (report.checks) return { path, ...(report.codexVersion ? { version: report.codexVersion } : {}), doctor: report.checks };
+  } catch {
+    // Older Codex without `doctor --json`: fall back to the version alone.
+  }
+  const v = await run(path, ['--version'], { env: childEnv, timeoutMs: Math.min(timeoutMs, 5_000) });
+  const version = /(\d+\.\d+\.\d+[\w.-]*)/.exec(v.stdout)?.[1];
+  return {
+    path,
+    ...(version ? { version } : {}),
+    doctorError: r.timedOut ? `codex doctor --json did not finish within ${Math.round(timeoutMs / 1000)} s.` : '`codex doctor --json` is not available in this Codex version.',
+  };
+}
+
+/** Whether apps started from the desktop see the key: launchctl on macOS, environment.d on Linux. */
+async function desktopHasKey(env: NodeJS.ProcessEnv, home: string, platform: NodeJS.Platform): Promise<boolean> {
+  if (platform === 'darwin') {
+    const r = await run('launchctl', ['getenv', KEY_VAR], { env, timeoutMs: 2_000 }).catch(() => undefined);
+    return Boolean(r && r.code === 0 && r.stdout.trim() !== '');
+  }
+  const dir = join(configHome({ home, env }), 'environment.d');
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return false;
+  }
+  for (const name of names.filter((n) => n.endsWith('.conf'))) {
+    const f = await inspectFile(join(dir, name));
+    if (f.file && new RegExp(`^\\s*${KEY_VAR}=`, 'm').test(f.file.text)) return true;
+  }
+  return false;
+}
+
+export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
+  const timeoutMs = o.timeoutSeconds * 1000;
+  // The slow parts start first and run while the local checks are worked out: Codex's own
+  // doctor needs nothing from us, the probe only the config and the key.
+  const codex = codexFacts(o.env, resolvePaths(o.env, o.cwd, o.codexHome).codexHome, timeoutMs);
+  const inst = await readInstalled(o.env, o.cwd, o.codexHome);
+  const { paths, summary } = inst;
+  const show = (p: string) => tildify(p, paths.home);
+  const { key, source } = keyForGateway(inst);
+  let usableUrl: string | undefined;
+  try {
+    usableUrl = summary.baseUrl ? normalizeBaseUrl(summary.baseUrl).url : undefined;
+  } catch {
+    usableUrl = undefined;
+  }
+  const verdict: Promise<CheckVerdict | { skipped: string }> =
+    !usableUrl
+      ? Promise.resolve({ skipped: 'No usable base URL in config.toml.' })
+      : !key
+        ? Promise.resolve({ skipped: 'No key to send (see api-key).' })
+        : checkGateway({ baseUrl: usableUrl, key, ...(summary.model ? { model: summary.model } : {}), timeoutSeconds: o.timeoutSeconds, env: o.env });
+
+  const shell = detectShell(o.env);
+  const rcPath = shell ? rcFileFor(shell, { home: paths.home, platform: o.platform, env: o.env }) : undefined;
+  const [rcFile, guiHasKey] = await Promise.all([
+    rcPath ? inspectFile(rcPath) : Promise.resolve(undefined),
+    summary.layout === 'model-providers' ? desktopHasKey(o.env, paths.home, o.platform) : Promise.resolve(false),
+  ]);
+  let sourcesKeyFile = false;
+  try {
+    sourcesKeyFile = Boolean(rcFile?.file?.exists && findBlocks(rcFile.file.text, show(rcPath!)).length > 0);
+  } catch {
+    sourcesKeyFile = false;
+  }
+
+  const configPart = configChecks(inst.config);
+  const keyPart = keyChecks({
+    ...(summary.layout ? { layout: summary.layout } : {}),
+    ...(inst.envKey ? { envKey: inst.envKey } : {}),
+    keyFile: inst.keyFile,
+    ...(shell && rcPath
+      ? { rc: { path: show(rcPath), shell, sourcesKeyFile, sourceCmd: `${shell === 'sh' ? '.' : 'source'} ${show(rcPath)}` } }
+      : {}),
+    auth: inst.auth,
+    platform: o.platform,
+    guiHasKey,
+  });
+
+  const proxy = usableUrl ? proxyFor(`${usableUrl}/models`, o.env) : undefined;
+  const proxyNote = proxy ? `through the proxy ${proxy} (HTTPS_PROXY/HTTP_PROXY; NO_PROXY honoured)` : '';
+  const [codexResult, v] = await Promise.all([codex, verdict]);
+  return reconcile([
+    ...codexChecks(codexResult, show(paths.config)),
+    ...configPart,
+    ...keyPart,
+    connectivityCheck(v, usableUrl, source, proxyNote),
+    modelCheck(summary.model, v),
+  ]);
+}

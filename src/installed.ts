@@ -1,0 +1,91 @@
+/**
+ * What is set up on this machine right now, read without changing anything: the config
+ * and its layout, the stored key, Codex's login store, and what setup recorded. Doctor,
+ * models, status and the switches all start from here.
+ */
+import { readAuthState, type AuthState } from './auth-json.js';
+import { summarize, type ConfigFacts, type ConfigSummary } from './doctor/checks.js';
+import { CliError } from './errors.js';
+import { readTextFile, type TextFile } from './fsx.js';
+import { KEY_VAR } from './gateway.js';
+import { readKeyFromPosixFile } from './keyfile.js';
+import { resolvePaths, tildify, type Paths } from './paths.js';
+import { parseState, type SetupState } from './state.js';
+import { parseToml } from './toml/parse.js';
+import { scanToml } from './toml/scan.js';
+
+export interface Installed {
+  paths: Paths;
+  config: ConfigFacts & { file?: TextFile };
+  summary: ConfigSummary;
+  keyFile: { path: string; exists: boolean; key?: string; mode?: number; error?: string };
+  auth: { path: string; state: AuthState; mode?: number; error?: string };
+  state?: SetupState;
+  envKey?: string;
+}
+
+/** Reads a file for inspection: a file that cannot be read is a finding, not a crash. */
+export async function inspectFile(path: string): Promise<{ file?: TextFile; error?: string }> {
+  try {
+    return { file: await readTextFile(path) };
+  } catch (err) {
+    return { error: err instanceof CliError ? err.message : String(err) };
+  }
+}
+
+export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHome?: string): Promise<Installed> {
+  const paths = resolvePaths(env, cwd, codexHome);
+  const show = (p: string) => tildify(p, paths.home);
+  const [config, keyFile, auth, state] = await Promise.all([
+    inspectFile(paths.config),
+    inspectFile(paths.keys.posix),
+    inspectFile(paths.authJson),
+    inspectFile(paths.stateFile),
+  ]);
+
+  const configFacts: Installed['config'] = { path: show(paths.config), exists: Boolean(config.file?.exists) };
+  if (config.error) configFacts.error = config.error;
+  else if (config.file?.exists) {
+    configFacts.file = config.file;
+    try {
+      configFacts.parsed = parseToml(config.file.text, show(paths.config));
+      configFacts.doc = scanToml(config.file.text);
+    } catch (err) {
+      configFacts.error = (err as Error).message;
+    }
+  }
+
+  const envKey = env[KEY_VAR]?.trim() || undefined;
+  const stored = keyFile.file?.exists ? readKeyFromPosixFile(keyFile.file.text) : undefined;
+  return {
+    paths,
+    config: configFacts,
+    summary: summarize(configFacts.parsed),
+    keyFile: {
+      path: show(paths.keys.posix),
+      exists: Boolean(keyFile.file?.exists),
+      ...(stored ? { key: stored } : {}),
+      ...(keyFile.file?.mode !== undefined ? { mode: keyFile.file.mode } : {}),
+      ...(keyFile.error ? { error: keyFile.error } : {}),
+    },
+    auth: {
+      path: show(paths.authJson),
+      state: readAuthState(auth.file?.exists ? auth.file.text : undefined),
+      ...(auth.file?.mode !== undefined ? { mode: auth.file.mode } : {}),
+      ...(auth.error ? { error: auth.error } : {}),
+    },
+    ...(state.file?.exists && parseState(state.file.text) ? { state: parseState(state.file.text)! } : {}),
+    ...(envKey ? { envKey } : {}),
+  };
+}
+
+/** The key Codex would send with the current layout, and where it comes from. */
+export function keyForGateway(inst: Installed): { key?: string; source?: string } {
+  if (inst.summary.layout === 'openai-base-url') {
+    const k = inst.auth.state.apiKey;
+    return k ? { key: k, source: inst.auth.path } : {};
+  }
+  if (inst.envKey) return { key: inst.envKey, source: `${KEY_VAR} in this shell` };
+  if (inst.keyFile.key) return { key: inst.keyFile.key, source: inst.keyFile.path };
+  return {};
+}

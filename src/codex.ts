@@ -33,35 +33,46 @@ export interface RunResult {
   timedOut: boolean;
 }
 
-/** Runs a program with arguments (no shell), feeding `input` on stdin, bounded by a timeout. */
+/**
+ * Runs a program with arguments (no shell), feeding `input` on stdin, bounded by a timeout.
+ * The program gets its own process group so that a timeout kills what it started too (the
+ * npm `codex` is a Node wrapper around the native binary), and the result comes back at the
+ * deadline even if a grandchild still holds the pipes.
+ */
 export function run(file: string, args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number }): Promise<RunResult> {
   return new Promise((resolve) => {
-    let child;
+    let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(file, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(file, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     } catch (err) {
       resolve({ code: null, stdout: '', stderr: (err as Error).message, timedOut: false });
       return;
     }
     let stdout = '';
     let stderr = '';
-    let timedOut = false;
+    let settled = false;
+    const finish = (r: RunResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
     const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      finish({ code: null, stdout, stderr, timedOut: true });
     }, opts.timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      resolve({ code: null, stdout, stderr: stderr + err.message, timedOut });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, timedOut });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(opts.input ?? '');
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => finish({ code: null, stdout, stderr: stderr + err.message, timedOut: false }));
+    child.on('close', (code) => finish({ code, stdout, stderr, timedOut: false }));
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(opts.input ?? '');
   });
 }
 

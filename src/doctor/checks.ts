@@ -91,7 +91,7 @@ export function codexChecks(c: CodexFacts, configPath: string): Check[] {
         'codex-auth',
         map(auth.status),
         auth.status === 'ok' ? 'Codex finds its credentials' : `Codex: ${auth.summary}`,
-        `codex doctor: ${auth.summary}${details ? ` (${details})` : ''}.`,
+        details ? `codex doctor: ${details}.` : `codex doctor: ${auth.summary}.`,
         auth.status === 'ok' ? '' : (auth.remediation ?? `Run ${SETUP_CMD}.`),
       ),
     );

@@ -46,8 +46,9 @@ async function codexFacts(env: NodeJS.ProcessEnv, codexHome: string, timeoutMs: 
   } catch {
     // Older Codex without `doctor --json`: fall back to the version alone.
   }
-  const v = await run(path, ['--version'], { env: childEnv, timeoutMs: Math.min(timeoutMs, 5_000) });
-  const version = /(\d+\.\d+\.\d+[\w.-]*)/.exec(v.stdout)?.[1];
+  // A doctor that ran out of time has used the budget; only a quick Codex gets the version asked separately.
+  const v = r.timedOut ? undefined : await run(path, ['--version'], { env: childEnv, timeoutMs: Math.min(timeoutMs, 5_000) });
+  const version = v && /(\d+\.\d+\.\d+[\w.-]*)/.exec(v.stdout)?.[1];
   return {
     path,
     ...(version ? { version } : {}),

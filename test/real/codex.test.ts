@@ -116,5 +116,20 @@ describe('the real Codex CLI', () => {
     expect(status(old, 'api-key')).toBe('warn');
     expect(status(old, 'codex-auth')).toBe('warn');
   });
+
+  it('doctor with the real Codex and a hanging gateway still ends within the timeout plus a little', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    gw.behave({ kind: 'hang' });
+    try {
+      const started = Date.now();
+      const r = await sb.run(['doctor', '--json', '--timeout', '2'], { env: { LIGHTWEIGHT_API_KEY: KEY }, timeoutMs: 30_000 });
+      const elapsed = Date.now() - started;
+      const report = JSON.parse(r.stdout) as { checks: Array<{ id: string; status: string; cause?: string }> };
+      expect(report.checks.find((c) => c.id === 'connectivity')).toMatchObject({ status: 'fail', cause: 'timeout' });
+      expect(elapsed).toBeLessThan(2_000 + 4_000);
+    } finally {
+      gw.behave({ kind: 'ok' });
+    }
+  });
 });
 

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transaction } from './backup.js';
 import { CliError } from './errors.js';
-import { ensureDir, pathExists, writeAtomic } from './fsx.js';
+import { ensureDir, fileError, pathExists, writeAtomic } from './fsx.js';
 
 export interface PlannedWrite {
   /** The path as the user knows it. */
@@ -15,7 +15,8 @@ export interface PlannedWrite {
   target: string;
   existed: boolean;
   before: string;
-  after: string;
+  /** The new contents, or null to remove the file. */
+  after: string | null;
   /** Mode to write: the existing file's, or the one for a new file. Key files are always 0600. */
   mode: number;
   /** Create missing parent directories with this mode; when absent the parent must exist. */
@@ -26,9 +27,10 @@ export interface PlannedWrite {
   internal?: boolean;
 }
 
-export type WriteAction = 'created' | 'updated' | 'unchanged';
+export type WriteAction = 'created' | 'updated' | 'removed' | 'unchanged';
 
 export function actionOf(w: PlannedWrite): WriteAction {
+  if (w.after === null) return w.existed ? 'removed' : 'unchanged';
   if (!w.existed) return 'created';
   return w.before === w.after ? 'unchanged' : 'updated';
 }
@@ -52,10 +54,15 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
         done.set(w, action);
         continue;
       }
-      if (w.dirMode !== undefined) await ensureDir(dirname(w.target), w.dirMode);
-      const entry = await tx.backup(w.path, w.target, w.mode);
-      await writeAtomic(w.target, w.after, w.mode);
-      await tx.recordWritten(entry, w.after);
+      const entry = await tx.backup(w.path, w.target, w.mode, w.secret);
+      if (w.after === null) {
+        await removeFile(w.target);
+        await tx.recordRemoved(entry);
+      } else {
+        if (w.dirMode !== undefined) await ensureDir(dirname(w.target), w.dirMode);
+        await writeAtomic(w.target, w.after, w.mode);
+        await tx.recordWritten(entry, w.after);
+      }
       done.set(w, action);
     }
   } catch (err) {
@@ -69,6 +76,14 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
     );
   }
   return done;
+}
+
+async function removeFile(path: string): Promise<void> {
+  try {
+    await fs.rm(path, { force: true });
+  } catch (err) {
+    throw fileError(path, err);
+  }
 }
 
 async function modeOf(path: string): Promise<number | undefined> {

@@ -23,6 +23,10 @@ export interface ManifestEntry {
   backup?: string;
   /** SHA-256 of what this tool left in the file, once written. */
   written?: string;
+  /** True when this run removed the file. */
+  removed?: boolean;
+  /** The file holds the key. */
+  secret?: boolean;
 }
 
 export interface Manifest {
@@ -33,6 +37,8 @@ export interface Manifest {
   entries: ManifestEntry[];
   /** False while the run is under way (or if it was interrupted). */
   complete: boolean;
+  /** Set when `lightweight restore` has put this run's files back. */
+  restoredAt?: string;
 }
 
 export function sha256(data: string | Buffer): string {
@@ -44,7 +50,8 @@ export class BackupStore {
 
   async begin(command: string): Promise<Transaction> {
     const now = new Date();
-    const id = `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+    // Milliseconds in the name: runs within one second must still sort in the order they ran.
+    const id = `${now.toISOString().replace(/[-:]/g, '')}-${randomBytes(3).toString('hex')}`;
     const dir = join(this.root, id);
     await ensureDir(this.root, 0o700);
     try {
@@ -67,7 +74,7 @@ export class BackupStore {
       throw err;
     }
     const out: Array<Manifest & { dir: string }> = [];
-    for (const name of names.sort().reverse()) {
+    for (const name of names) {
       const dir = join(this.root, name);
       try {
         const m = JSON.parse(await fs.readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
@@ -76,7 +83,14 @@ export class BackupStore {
         // Not one of ours, or a run interrupted before its manifest existed.
       }
     }
-    return out;
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  }
+
+  /** Records that `restore` put a run's files back, so the next restore goes one run further. */
+  async markRestored(run: Manifest & { dir: string }): Promise<void> {
+    const { dir, ...manifest } = run;
+    manifest.restoredAt = new Date().toISOString();
+    await writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, 0o600);
   }
 
   async prune(keep = BACKUPS_KEPT): Promise<void> {
@@ -96,16 +110,16 @@ export class Transaction {
   }
 
   /** Copies the file's current bytes aside (mode 0600: it may hold a key) before anything touches it. */
-  async backup(path: string, target: string, newMode: number): Promise<ManifestEntry> {
+  async backup(path: string, target: string, newMode: number, secret = false): Promise<ManifestEntry> {
     let entry: ManifestEntry;
     try {
       const [bytes, stat] = await Promise.all([fs.readFile(target), fs.stat(target)]);
       const name = `${this.manifest.entries.length}`;
       await writeAtomic(join(this.dir, name), bytes, 0o600);
-      entry = { path, target, existed: true, mode: stat.mode & 0o7777, backup: name };
+      entry = { path, target, existed: true, mode: stat.mode & 0o7777, backup: name, ...(secret ? { secret } : {}) };
     } catch (err) {
       if (errnoOf(err) !== 'ENOENT') throw fileError(`a backup of ${path}`, err);
-      entry = { path, target, existed: false, mode: newMode };
+      entry = { path, target, existed: false, mode: newMode, ...(secret ? { secret } : {}) };
     }
     this.manifest.entries.push(entry);
     await this.save();
@@ -114,6 +128,11 @@ export class Transaction {
 
   async recordWritten(entry: ManifestEntry, data: string | Buffer): Promise<void> {
     entry.written = sha256(data);
+    await this.save();
+  }
+
+  async recordRemoved(entry: ManifestEntry): Promise<void> {
+    entry.removed = true;
     await this.save();
   }
 

@@ -88,6 +88,51 @@ export function buildProgram(bin: BinName, io: Io): Command {
       const { models } = await import('./commands/models.js');
       process.exitCode = await models(opts, io);
     });
+  for (const target of ['preview', 'production'] as const) {
+    program
+      .command(`use-${target}`)
+      .description(`point the active layout at the ${target} gateway (only that URL changes), then check it`)
+      .option('--no-verify', 'skip the connectivity check')
+      .option('--timeout <seconds>', 'connectivity check limit in seconds (default: 10)')
+      .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+      .exitOverride()
+      .action(async (opts: Record<string, unknown>) => {
+        const { switchEnvironment } = await import('./commands/switch.js');
+        process.exitCode = await switchEnvironment(target, opts, io);
+      });
+  }
+  program
+    .command('restore')
+    .description('put back the files the last setup or switch changed, exactly as they were')
+    .option('-y, --yes', 'do not ask first')
+    .option('--list', 'show the backups kept, newest first')
+    .option('--force', 'restore even files changed since the tool wrote them')
+    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+    .exitOverride()
+    .action(async (opts: Record<string, unknown>) => {
+      const { restore } = await import('./commands/restore.js');
+      process.exitCode = await restore(opts, io);
+    });
+  program
+    .command('uninstall')
+    .description('remove every trace of the tool (rc block, key files, provider, the keys it set) and nothing else')
+    .option('-y, --yes', 'do not ask first')
+    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+    .exitOverride()
+    .action(async (opts: Record<string, unknown>) => {
+      const { uninstall } = await import('./commands/uninstall.js');
+      process.exitCode = await uninstall(opts, io);
+    });
+  program
+    .command('status')
+    .description('what is configured now: layout, gateway, model, where the key is kept, Codex version')
+    .option('--json', 'print JSON')
+    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+    .exitOverride()
+    .action(async (opts: Record<string, unknown>) => {
+      const { status } = await import('./commands/status.js');
+      process.exitCode = await status(opts, io);
+    });
   return program;
 }
 

@@ -10,7 +10,9 @@ import {
   findEntry,
   inlineInsertion,
   removePath,
+  removeRootKeys,
   renderInlineTable,
+  replaceString,
   renderKeySegment,
   setRootString,
   startsWith,
@@ -23,6 +25,8 @@ import { firstDifference, getPath, isTable, parseToml, type TomlTable } from './
 import { allEntries, scanToml, type TomlDoc } from './toml/scan.js';
 
 export const PROVIDER_PATH: Path = ['model_providers', PROVIDER_ID];
+/** The top-level keys setup may set or remove; uninstall puts back what they held before. */
+export const OWNED_TOP_LEVEL = ['model', 'model_provider', 'openai_base_url'] as const;
 export const AUTH_PATH: Path = [...PROVIDER_PATH, 'auth'];
 
 export interface ConfigWant {
@@ -31,6 +35,18 @@ export interface ConfigWant {
   baseUrl: string;
   /** Shown by Codex when LIGHTWEIGHT_API_KEY is missing. */
   envKeyInstructions: string;
+  /**
+   * The user had a model_provider of their own before the first setup. The base-URL layout
+   * then points that line at "openai" instead of deleting it, so uninstall can put the user's
+   * value back where it was.
+   */
+  userHadModelProvider?: boolean;
+}
+
+/** Base-URL layout: keep an existing model_provider line (as "openai") rather than delete it? */
+function keepModelProviderLine(parsed: TomlTable, want: ConfigWant): boolean {
+  const mp = parsed.model_provider;
+  return typeof mp === 'string' && (mp !== PROVIDER_ID || Boolean(want.userHadModelProvider));
 }
 
 export interface ConfigPlan {
@@ -45,6 +61,7 @@ export interface ConfigPlan {
 export interface PreviousTopLevel {
   model?: string;
   model_provider?: string;
+  openai_base_url?: string;
 }
 
 /** The provider table's fields, in the order a new table lists them. */
@@ -90,7 +107,7 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
   const doc = scanToml(before);
   const notes: string[] = [];
   const previous: PreviousTopLevel = {};
-  for (const key of ['model', 'model_provider'] as const) {
+  for (const key of OWNED_TOP_LEVEL) {
     const v = parsed[key];
     if (typeof v === 'string') previous[key] = v;
   }
@@ -110,13 +127,14 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
     }
     if (typeof parsed.openai_base_url === 'string') notes.push('Removed openai_base_url: the provider table layout replaces it.');
   } else {
+    const keep = keepModelProviderLine(parsed, want);
     steps.push(
       (d) => setRootString(d, 'openai_base_url', want.baseUrl),
-      (d) => removePath(d, ['model_provider']),
+      (d) => (keep ? setRootString(d, 'model_provider', 'openai') : removePath(d, ['model_provider'])),
       (d) => removePath(d, PROVIDER_PATH),
     );
-    if (previous.model_provider !== undefined && previous.model_provider !== 'openai') {
-      notes.push(`Removed model_provider = "${previous.model_provider}": openai_base_url only applies to Codex's built-in provider.`);
+    if (previous.model_provider !== undefined && previous.model_provider !== 'openai' && previous.model_provider !== PROVIDER_ID) {
+      notes.push(`Set model_provider = "openai" (was "${previous.model_provider}"): openai_base_url only applies to Codex's built-in provider. \`lightweight uninstall\` puts "${previous.model_provider}" back.`);
     }
     if (getPath(parsed, PROVIDER_PATH) !== undefined) notes.push(`Removed [model_providers.${PROVIDER_ID}]: the base-URL layout replaces it.`);
   }
@@ -140,7 +158,8 @@ export function expectedAfter(before: TomlTable, want: ConfigWant): TomlTable {
     providers[PROVIDER_ID] = { ...existing, ...Object.fromEntries(providerFields(want)) };
   } else {
     out.openai_base_url = want.baseUrl;
-    delete out.model_provider;
+    if (keepModelProviderLine(before, want)) out.model_provider = 'openai';
+    else delete out.model_provider;
     if (isTable(out.model_providers)) {
       delete out.model_providers[PROVIDER_ID];
     }
@@ -149,10 +168,74 @@ export function expectedAfter(before: TomlTable, want: ConfigWant): TomlTable {
 }
 
 /**
+ * Uninstall's edit: the Lightweight provider goes, and the top-level keys go back to what they
+ * held before the first setup (`previous`, from setup's record) or, when that is not known,
+ * only the ones that clearly point at Lightweight are removed.
+ */
+export function planUninstallConfig(before: string, file: string, previous: PreviousTopLevel | undefined): string {
+  const parsed = parseToml(before, file);
+  const expected = structuredClone(parsed) as TomlTable;
+  if (isTable(expected.model_providers)) delete expected.model_providers[PROVIDER_ID];
+  const restore: Array<[string, string]> = [];
+  const remove: string[] = [];
+  for (const key of OWNED_TOP_LEVEL) {
+    const now = parsed[key];
+    if (previous) {
+      const was = previous[key];
+      if (was === undefined) remove.push(key);
+      else restore.push([key, was]);
+    } else if ((key === 'model_provider' && now === PROVIDER_ID) || (key === 'openai_base_url' && typeof now === 'string' && isLightweightUrl(now))) {
+      remove.push(key);
+    }
+  }
+  for (const k of remove) delete expected[k];
+  for (const [k, v] of restore) expected[k] = v;
+  const after = runSteps(before, [
+    (d) => removePath(d, PROVIDER_PATH),
+    ...restore.map(([k, v]): Step => (d) => setRootString(d, k, v)),
+    (d) => removeRootKeys(d, remove),
+  ]);
+  verifyAgainst(expected, after, file);
+  return after;
+}
+
+/** Points the active layout at another URL, changing that one value and nothing else. */
+export function planBaseUrlSwitch(before: string, file: string, url: string): string {
+  const parsed = parseToml(before, file);
+  const layout = activeLayout(parsed);
+  if (!layout) throw new CliError(`${file} has no Lightweight setup.`, 2, 'Run npx lightweight-setup first.');
+  const path = layout === 'model-providers' ? [...PROVIDER_PATH, 'base_url'] : ['openai_base_url'];
+  const expected = structuredClone(parsed) as TomlTable;
+  let table: TomlTable = expected;
+  for (const seg of path.slice(0, -1)) table = table[seg] as TomlTable;
+  table[path.at(-1)!] = url;
+  const after = runSteps(before, [
+    (d) => {
+      const entry = findEntry(d, path);
+      return entry ? replaceString(d, entry, url) : setTableString(d, PROVIDER_PATH, 'base_url', url);
+    },
+  ]);
+  verifyAgainst(expected, after, file);
+  return after;
+}
+
+function isLightweightUrl(url: string): boolean {
+  try {
+    return /(^|\.)lightweight\.one$/.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The last line of defence: re-parse the edited text and insist that it says exactly what
  * was intended, every key the tool does not own unchanged. Otherwise nothing is written.
  */
 function verifyEdit(before: TomlTable, afterText: string, file: string, want: ConfigWant): void {
+  verifyAgainst(expectedAfter(before, want), afterText, file);
+}
+
+function verifyAgainst(expected: TomlTable, afterText: string, file: string): void {
   let after: TomlTable;
   try {
     after = parseToml(afterText, file);
@@ -163,7 +246,6 @@ function verifyEdit(before: TomlTable, afterText: string, file: string, want: Co
       'Please report this with a copy of the file (secrets removed).',
     );
   }
-  const expected = expectedAfter(before, want);
   pruneEmptyTablesAbsentFrom(expected, after);
   const diff = firstDifference(expected, after);
   if (diff) {

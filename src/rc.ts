@@ -100,19 +100,25 @@ export function upsertBlock(text: string, block: string, file: string, existed: 
     return { text: out, action: out === text ? 'unchanged' : 'replaced' };
   }
   if (!existed || text === '') return { text: block, action: existed ? 'appended' : 'created' };
+  // Always exactly one blank line before the block, so removing the two gives back the same
+  // bytes; a file without a final newline keeps lacking one.
   const eol = detectEol(text);
-  const sep = text.endsWith('\n') ? (/(^|\n)[ \t]*\r?\n$/.test(text) ? '' : eol) : eol + eol;
-  return { text: text + sep + block, action: 'appended' };
+  if (!text.endsWith('\n')) return { text: text + eol + eol + block.replace(/\r?\n$/, ''), action: 'appended' };
+  return { text: text + eol + block, action: 'appended' };
 }
 
-/** Takes every block out, with the blank line that was added before it. */
+/** Takes every block out, with the blank line that was added before it: the inverse of upsertBlock. */
 export function removeBlocks(text: string, file: string): string {
   let out = text;
   for (const b of [...findBlocks(text, file)].reverse()) {
     let start = b.start;
     const before = out.slice(0, start);
+    const blank = /\r?\n[ \t]*\r?\n$/.exec(before);
     const atEnd = b.end >= out.length;
-    if (atEnd && /(\r?\n)[ \t]*\r?\n$/.test(before)) start = before.replace(/[ \t]*\r?\n$/, '').length;
+    if (blank && atEnd) {
+      // "...line\n\n<block>" -> "...line\n"; without a final newline, "...line\n\n<block>" -> "...line".
+      start -= blank[0].length - (out.endsWith('\n') ? /^\r?\n/.exec(blank[0])![0].length : 0);
+    }
     out = out.slice(0, start) + out.slice(b.end);
   }
   return out;

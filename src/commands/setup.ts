@@ -2,10 +2,9 @@
  * `lightweight setup` / `npx lightweight-setup`: gathers the choices (flags, environment,
  * or the wizard), plans every file, shows or writes the plan, then checks the gateway.
  */
-import { actionOf, applyWrites, checkParents, type PlannedWrite } from '../apply.js';
+import { applyWrites, checkParents, type PlannedWrite } from '../apply.js';
 import { BackupStore } from '../backup.js';
 import { CODEX_INSTALL, codexLoginWithApiKey, codexVersion, findExecutable } from '../codex.js';
-import { unifiedDiff } from '../diff.js';
 import { CliError, EXIT } from '../errors.js';
 import { readTextFile } from '../fsx.js';
 import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway.js';
@@ -13,13 +12,14 @@ import { maskKey, redact, validateKey } from '../key.js';
 import { DEFAULT_MODEL } from '../models.js';
 import { expandPath, resolvePaths, tildify, type Paths } from '../paths.js';
 import { sourceLine } from '../rc.js';
-import { detectShell, parseShell, rcFileFor, unknownShellError, type Shell } from '../shell.js';
-import { colorDiff, makeOutput, type Io, type Output } from '../ui/output.js';
+import { detectShell, rcFileFor, unknownShellError, type Shell } from '../shell.js';
+import { makeOutput, type Io, type Output } from '../ui/output.js';
 import type { Prompts } from '../ui/prompts.js';
 import { environmentOf } from '../urls.js';
 import { runConnectivityCheck } from '../check.js';
 import { resolveFlags, type SetupFlags } from '../setup/flags.js';
-import { maskSecrets, planSetup, type SetupChoices, type SetupPlan } from '../setup/plan.js';
+import { planSetup, type SetupChoices, type SetupPlan } from '../setup/plan.js';
+import { printWrites } from '../ui/review.js';
 import { withLock } from '../lock.js';
 
 const LAYOUT_NAMES: Record<Layout, string> = { 'model-providers': 'provider table', 'openai-base-url': 'base-URL override' };
@@ -112,7 +112,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     const tx = await store.begin('setup');
     const actions = await applyWrites(plan.writes, tx);
     if (plan.codexLogin && codexPath) {
-      const entry = await tx.backup(paths.authJson, paths.authJson, 0o600);
+      const entry = await tx.backup(paths.authJson, paths.authJson, 0o600, true);
       try {
         await codexLoginWithApiKey(codexPath, key, paths.codexHome, io.env);
       } catch (err) {
@@ -198,24 +198,7 @@ function describeChoices(g: Gathered): string {
 
 function printPlan(plan: SetupPlan, g: Gathered, paths: Paths, out: Output): void {
   out.line(`Planned: ${describeChoices(g)}; key ${maskKey(g.key)} from ${g.keySource}.`);
-  for (const w of plan.writes) {
-    const shown = tildify(w.path, paths.home);
-    const action = actionOf(w);
-    if (action === 'unchanged') {
-      out.line(`${shown}: unchanged`);
-      continue;
-    }
-    if (w.internal) {
-      out.line();
-      out.line(`${shown}: ${action} (what setup did, for doctor and uninstall)`);
-      continue;
-    }
-    const show = (t: string) => (w.secret ? redact(maskSecrets(t), g.key) : t);
-    const label = w.path === w.target ? shown : `${shown} -> ${tildify(w.target, paths.home)}`;
-    out.line();
-    out.line(`${label}: ${action === 'created' ? `new file (mode ${w.mode.toString(8).padStart(4, '0')})` : 'changed'}`);
-    out.line(colorDiff(unifiedDiff(show(w.before), show(w.after), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`), out).trimEnd());
-  }
+  printWrites(plan.writes, out, paths.home, (t) => redact(t, g.key));
   if (plan.codexLogin) {
     out.line();
     out.line(`Then: codex login --with-api-key (the key ${maskKey(g.key)} on standard input) to store it in ${tildify(paths.authJson, paths.home)}.`);

@@ -166,7 +166,7 @@ export function configChecks(f: ConfigFacts): Check[] {
   } else if (typeof mp === 'string' && !(isTable(p.model_providers) && p.model_providers[mp] !== undefined) && !BUILTIN_PROVIDERS.has(mp)) {
     out.push(c('config', 'fail', `model_provider = "${mp}" points at a provider that is not defined`, `${line(['model_provider'])}: no [model_providers.${mp}] table.`, `Run ${SETUP_CMD} to use Lightweight, or define [model_providers.${mp}].`));
   } else if (typeof mp === 'string' && mp !== 'openai') {
-    out.push(c('config', 'fail', `Codex uses the "${mp}" provider, not Lightweight`, `${line(['model_provider'])}: model_provider = "${mp}".`, `Run ${SETUP_CMD} to switch to Lightweight.`));
+    out.push(c('config', 'fail', `No Lightweight setup: Codex uses the "${mp}" provider`, `${line(['model_provider'])}: model_provider = "${mp}".`, `Run ${SETUP_CMD} to switch to Lightweight.`));
   } else if (table !== undefined) {
     out.push(c('config', 'fail', `[model_providers.${PROVIDER_ID}] is defined but not selected`, `${line(PROVIDER_PATH)}: no model_provider = "${PROVIDER_ID}" at the top.`, `Add model_provider = "${PROVIDER_ID}" before the first table, or run ${SETUP_CMD}.`));
   } else {

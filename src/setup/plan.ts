@@ -69,9 +69,11 @@ export function envKeyInstructions(keyFile: string, home: string): string {
 export function planSetup(inp: SetupInputs): SetupPlan {
   const { paths, key, choices } = inp;
   const notes: string[] = [];
+  const prevState = parseState(inp.state.exists ? inp.state.text : undefined);
   const config = planCodexConfig(inp.config.text, tildify(inp.config.path, paths.home), {
     ...choices,
     envKeyInstructions: envKeyInstructions(paths.keys.posix, paths.home),
+    userHadModelProvider: prevState?.previous.model_provider !== undefined,
   });
   notes.push(...config.notes);
 
@@ -112,7 +114,6 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     }
   }
 
-  const prevState = parseState(inp.state.exists ? inp.state.text : undefined);
   const state: SetupState = {
     version: 1,
     layout: choices.layout,
@@ -124,11 +125,4 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
 
   return { writes, config, ...(rcAction ? { rcAction } : {}), codexLogin, auth, notes };
-}
-
-/** A key file's or auth.json's text with every key in it masked, for diffs on screen. */
-export function maskSecrets(text: string): string {
-  return text
-    .replace(new RegExp(`(${KEY_VAR}[= ]')((?:[^'\\\\]|\\\\.|'\\\\'')*)(')`, 'g'), (_, a: string, v: string, b: string) => `${a}${maskKey(v)}${b}`)
-    .replace(/("OPENAI_API_KEY"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, (_, a: string, v: string, b: string) => `${a}${maskKey(v)}${b}`);
 }

@@ -22,7 +22,7 @@ export function startsWith(path: Path, prefix: Path): boolean {
 }
 
 export function applyEdits(text: string, edits: readonly Edit[]): string {
-  const sorted = mergeDeletions(edits).sort((a, b) => b.start - a.start || b.end - a.end);
+  const sorted = mergeDeletions(text, edits).sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   let limit = Infinity;
   for (const e of sorted) {
@@ -33,14 +33,22 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   return out;
 }
 
-/** Removals of neighbouring lines may share a line ending; two deletions that touch are one. */
-function mergeDeletions(edits: readonly Edit[]): Edit[] {
+/**
+ * Removals of neighbouring lines may share a line ending: deletions that touch become one.
+ * A deletion of the last lines of a file without a final newline also takes the line ending
+ * before them, so the file still ends the way it did (the inverse of lineInsertion).
+ */
+function mergeDeletions(text: string, edits: readonly Edit[]): Edit[] {
   const deletions = edits.filter((e) => e.text === '').sort((a, b) => a.start - b.start);
   const merged: Edit[] = [];
   for (const d of deletions) {
     const prev = merged.at(-1);
     if (prev && d.start <= prev.end) prev.end = Math.max(prev.end, d.end);
     else merged.push({ ...d });
+  }
+  const last = merged.at(-1);
+  if (last && last.end >= text.length && !text.endsWith('\n') && last.start > 0 && text[last.start - 1] === '\n') {
+    last.start -= text[last.start - 2] === '\r' ? 2 : 1;
   }
   return [...merged, ...edits.filter((e) => e.text !== '')];
 }
@@ -152,6 +160,27 @@ export function setRootString(doc: TomlDoc, key: string, value: string): Edit[] 
 }
 
 /**
+ * Removes top-level keys. When that leaves no top-level key at all, the blank line that
+ * setRootString put between its keys and the first table goes too, so the removal is the
+ * exact inverse of the insertion.
+ */
+export function removeRootKeys(doc: TomlDoc, keys: readonly string[]): Edit[] {
+  const root = rootSection(doc);
+  const doomed = root.entries.filter((e) => e.path.length === 1 && keys.includes(e.path[0]!));
+  if (!doomed.length) return [];
+  const edits = doomed.map((kv) => lineRemoval(kv.lineStart, kv.lineEnd));
+  const last = doomed.at(-1)!;
+  const first = doomed[0]!;
+  const { text } = doc;
+  const blankAfter = /^[ \t]*\r?\n/.exec(text.slice(last.lineEnd));
+  const startsClean = first.lineStart === 0 || /(^|\n)[ \t]*\r?\n$/.test(text.slice(0, first.lineStart));
+  if (doomed.length === root.entries.length && doc.sections.length > 1 && blankAfter && startsClean) {
+    edits.push({ start: last.lineEnd, end: last.lineEnd + blankAfter[0].length, text: '' });
+  }
+  return edits;
+}
+
+/**
  * Removes everything at or under `path`: table sections (with their sub-tables), key lines,
  * and entries of inline tables, wherever the path is defined.
  */
@@ -163,7 +192,7 @@ export function removePath(doc: TomlDoc, path: Path): Edit[] {
       continue;
     }
     for (const kv of section.entries) {
-      if (startsWith(kv.path, path)) edits.push(lineRemoval(doc.text, kv.lineStart, kv.lineEnd));
+      if (startsWith(kv.path, path)) edits.push(lineRemoval(kv.lineStart, kv.lineEnd));
       else if (startsWith(path, kv.path)) edits.push(...inlineRemovals(kv, path));
     }
   }
@@ -182,17 +211,11 @@ function sectionRemoval(doc: TomlDoc, section: Section): Edit {
     const prevStart = text.lastIndexOf('\n', start - 2) + 1;
     if (/^[ \t]*\r?\n$/.test(text.slice(prevStart, start))) start = prevStart;
   }
-  return lineRemoval(text, start, end);
+  return lineRemoval(start, end);
 }
 
-/**
- * Removes whole lines [start, end). When they are the last lines of a file without a final
- * newline, the line ending before them goes too, so the file still ends the way it did.
- */
-function lineRemoval(text: string, start: number, end: number): Edit {
-  if (end >= text.length && !text.endsWith('\n') && start > 0) {
-    start -= text[start - 2] === '\r' ? 2 : 1;
-  }
+/** Removes whole lines [start, end); applyEdits keeps a missing final newline missing. */
+function lineRemoval(start: number, end: number): Edit {
   return { start, end, text: '' };
 }
 
@@ -295,8 +318,8 @@ export function appendTable(doc: TomlDoc, path: Path, fields: ReadonlyArray<read
   const { text, eol } = doc;
   const lines = [`[${renderKey(path)}]`, ...fields.map(([k, v]) => `${renderKeySegment(k)} = ${basicString(v)}`)];
   if (text.length === 0) return { start: 0, end: 0, text: lines.join(eol) + eol };
-  // A file without a final newline keeps lacking one: the table becomes its unterminated last lines.
+  // Always exactly one blank line before the table, so that removing it (with that line) gives
+  // back the very same bytes; a file without a final newline keeps lacking one.
   if (!endsWithNewline(text)) return { start: text.length, end: text.length, text: eol + eol + lines.join(eol) };
-  const lead = /(^|\n)[ \t]*\r?\n$/.test(text) ? '' : eol;
-  return { start: text.length, end: text.length, text: lead + lines.join(eol) + eol };
+  return { start: text.length, end: text.length, text: eol + lines.join(eol) + eol };
 }

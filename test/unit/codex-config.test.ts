@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import iarna from '@iarna/toml';
 import { parse } from 'smol-toml';
-import { activeLayout, planCodexConfig, refusedSettings, type ConfigWant } from '../../src/codex-config.js';
+import { activeLayout, planBaseUrlSwitch, planCodexConfig, planUninstallConfig, refusedSettings, type ConfigWant } from '../../src/codex-config.js';
 import { CliError } from '../../src/errors.js';
 import { scanToml } from '../../src/toml/scan.js';
 
@@ -48,9 +48,9 @@ describe('provider-table layout', () => {
       `model = "gpt-5.4"\nmodel_provider = "lightweight"\n\n[[hooks]]\ncmd = "a"\n\n${TABLE}\n`,
     ],
     [
-      'a file ending in a blank line gets no second one',
+      'a file ending in a blank line gets one more, so that removing the table restores it exactly',
       'model = "gpt-5.4"\nmodel_provider = "lightweight"\n\n',
-      `model = "gpt-5.4"\nmodel_provider = "lightweight"\n\n${TABLE}\n`,
+      `model = "gpt-5.4"\nmodel_provider = "lightweight"\n\n\n${TABLE}\n`,
     ],
   ])('%s', (_name, input, expected) => {
     expect(after(input)).toBe(expected);
@@ -247,5 +247,71 @@ describe('settings Codex refuses to load', () => {
   it('finds nothing wrong with what setup writes', () => {
     expect(refused(after('', providers))).toEqual([]);
     expect(refused(after('', baseUrl))).toEqual([]);
+  });
+});
+
+describe('uninstall and URL switches', () => {
+  const userConfigs = [
+    '',
+    '# only a comment',
+    'approval_policy = "never"',
+    '# head\n\n[tui]\nx = 1\n',
+    "model = 'o3' # fav\nmodel_provider = \"ollama2\"\n\n[model_providers.ollama2]\nname = \"O\"\n",
+    'model_provider = "ollama2"\r\n[model_providers.ollama2]\r\nname = "O"\r\n',
+    'model = "o3"\n[[hooks]]\ncmd = "a"',
+    'model_providers = { ollama2 = { name = "O" } }\n',
+    '[model_providers]\nollama2 = { name = "O" }\n\n\n',
+  ];
+  const setupSequences: Array<Array<ConfigWant>> = [
+    [providers],
+    [baseUrl],
+    [providers, baseUrl],
+    [baseUrl, providers],
+    [providers, { ...providers, model: 'o3' }, baseUrl, providers],
+  ];
+
+  it.each(userConfigs.flatMap((c, i) => setupSequences.map((seq, j) => [i, j, c, seq] as const)))('config %i, setup sequence %i, then uninstall: the same bytes', (_i, _j, original, seq) => {
+    const first = plan(original, seq[0]);
+    const previous = first.previous;
+    let text = first.after;
+    for (const want of seq.slice(1)) text = after(text, { ...want, userHadModelProvider: previous.model_provider !== undefined });
+    expect(planUninstallConfig(text, 'config.toml', previous)).toBe(original);
+  });
+
+  it("puts back a user's own openai_base_url that the provider table replaced (where it fits now)", () => {
+    const original = 'openai_base_url = "https://my-proxy.example/v1"\nmodel = "o3"\n[[hooks]]\ncmd = "a"';
+    const first = plan(original, providers);
+    expect(first.notes.join()).toMatch(/Removed openai_base_url/);
+    expect(planUninstallConfig(first.after, 'c', first.previous)).toBe('model = "o3"\nopenai_base_url = "https://my-proxy.example/v1"\n[[hooks]]\ncmd = "a"');
+  });
+
+  it('without a record of what was there, removes only what points at Lightweight', () => {
+    const text = after('model = "o3"\n', providers);
+    expect(planUninstallConfig(text, 'c', undefined)).toBe('model = "gpt-5.4"\n');
+    expect(planUninstallConfig('openai_base_url = "https://api.lightweight.one/v1"\nopenai_base_url2 = 1\n', 'c', undefined)).toBe('openai_base_url2 = 1\n');
+    expect(planUninstallConfig('openai_base_url = "https://my-proxy.example/v1"\n', 'c', undefined)).toBe('openai_base_url = "https://my-proxy.example/v1"\n');
+  });
+
+  it('the base-URL layout points a user\'s own model_provider at "openai" in place, and says so', () => {
+    const p = plan('model_provider = "ollama2" # mine\nmodel = "o3"\n', baseUrl);
+    expect(p.after).toBe(`model_provider = "openai" # mine\nmodel = "gpt-5.4"\nopenai_base_url = "${PROD}"\n`);
+    expect(p.notes.join()).toMatch(/was "ollama2".*puts "ollama2" back/);
+  });
+
+  it.each([providers, baseUrl])('a URL switch changes that one value; switching back gives the identical file (%#)', (want) => {
+    const start = after(userConfigs[4]!, want);
+    const preview = planBaseUrlSwitch(start, 'c', 'https://preview.api.lightweight.one/v1');
+    expect(preview).toBe(start.replace(PROD, 'https://preview.api.lightweight.one/v1'));
+    expect(planBaseUrlSwitch(preview, 'c', PROD)).toBe(start);
+  });
+
+  it('a URL switch keeps literal quoting', () => {
+    expect(planBaseUrlSwitch(`model = "x"\nopenai_base_url = '${PROD}'\n`, 'c', 'https://preview.api.lightweight.one/v1')).toBe(
+      "model = \"x\"\nopenai_base_url = 'https://preview.api.lightweight.one/v1'\n",
+    );
+  });
+
+  it('a URL switch without a Lightweight setup is a usage error', () => {
+    expect(() => planBaseUrlSwitch('model = "o3"\n', 'c', PROD)).toThrowError(/no Lightweight setup/);
   });
 });

@@ -38,7 +38,7 @@ describe('config checks', () => {
     ['base URL plus an unused provider table', 'openai_base_url = "https://api.lightweight.one/v1"\n[model_providers.lightweight]\nname = "L"\n', 'warn', /base-URL layout/],
     ['model_provider without its table', 'model_provider = "lightweight"\n', 'fail', /not defined/],
     ['model_provider pointing at nothing', 'model_provider = "acme"\n', 'fail', /"acme" points at a provider that is not defined/],
-    ['another provider in use', 'model_provider = "acme"\n[model_providers.acme]\nname = "A"\n', 'fail', /uses the "acme" provider/],
+    ['another provider in use', 'model_provider = "acme"\n[model_providers.acme]\nname = "A"\n', 'fail', /No Lightweight setup: Codex uses the "acme" provider/],
     ['a table that is not selected', '[model_providers.lightweight]\nname = "L"\nbase_url = "https://api.lightweight.one/v1"\n', 'fail', /defined but not selected/],
     ['nothing at all', 'approval_policy = "never"\n', 'fail', /No Lightweight setup/],
   ])('%s', (_name, text, status, title) => {

@@ -62,8 +62,8 @@ describe('rc block placement', () => {
     ['a missing file', '', false, block, 'created'],
     ['an empty file', '', true, block, 'appended'],
     ['a file with a final newline', 'alias ll=ls\n', true, `alias ll=ls\n\n${block}`, 'appended'],
-    ['a file without one', 'alias ll=ls', true, `alias ll=ls\n\n${block}`, 'appended'],
-    ['a file ending in a blank line', 'alias ll=ls\n\n', true, `alias ll=ls\n\n${block}`, 'appended'],
+    ['a file without one (which keeps lacking one)', 'alias ll=ls', true, `alias ll=ls\n\n${block.trimEnd()}`, 'appended'],
+    ['a file ending in a blank line', 'alias ll=ls\n\n', true, `alias ll=ls\n\n\n${block}`, 'appended'],
     ['a file that has the block already', `a\n\n${block}b\n`, true, `a\n\n${block}b\n`, 'unchanged'],
   ])('%s', (_n, text, existed, expected, action) => {
     expect(upsertBlock(text, block, 'rc', existed)).toEqual({ text: expected, action });
@@ -91,14 +91,14 @@ describe('rc block placement', () => {
     expect(() => upsertBlock(`a\n${BLOCK_START}\nb\n`, block, '~/.bashrc', true)).toThrowError(/^~\/\.bashrc:2: /);
   });
 
-  it.each([
-    ['', ''],
-    ['a\n', 'a\n'],
-    ['a', 'a'],
-    ['a\n\n# user comment\n', 'a\n\n# user comment\n'],
-  ])('removal undoes insertion into %j', (original) => {
-    const withBlock = upsertBlock(original, block, 'rc', true).text;
-    expect(removeBlocks(withBlock, 'rc')).toBe(original.endsWith('\n') || original === '' ? original : `${original}\n`);
+  it.each(['', 'a\n', 'a', 'a\n\n', 'a\n\n# user comment\n', 'a\r\nb\r\n', 'a\r\nb'])('removal exactly undoes insertion into %j', (original) => {
+    const eol = original.includes('\r\n') ? '\r\n' : '\n';
+    const withBlock = upsertBlock(original, renderBlock('bash', KEYFILE, HOME, eol), 'rc', true).text;
+    expect(removeBlocks(withBlock, 'rc')).toBe(original);
+  });
+
+  it('removal leaves what the user added after the block', () => {
+    expect(removeBlocks(`a\n\n${block}b\n`, 'rc')).toBe('a\n\nb\n');
   });
 
   it('finds lines that set the key outside the block', () => {

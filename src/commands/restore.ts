@@ -1,0 +1,120 @@
+/**
+ * `lightweight restore`: puts back the files the last setup or switch changed, exactly as
+ * they were, from the backups taken before each write. Each restore steps one run further
+ * back. A file changed since the tool wrote it is not overwritten without --force.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { applyWrites, type PlannedWrite } from '../apply.js';
+import { BackupStore, sha256, type Manifest, type ManifestEntry } from '../backup.js';
+import { CliError, EXIT } from '../errors.js';
+import { errnoOf } from '../fsx.js';
+import { withLock } from '../lock.js';
+import { resolvePaths, tildify } from '../paths.js';
+import { confirmOrYes } from '../ui/confirm.js';
+import { makeOutput, type Io } from '../ui/output.js';
+import { printWrites } from '../ui/review.js';
+
+export interface RestoreFlags {
+  yes?: boolean;
+  list?: boolean;
+  force?: boolean;
+  codexHome?: string;
+}
+
+/** The runs restore can undo: finished setups and switches not restored yet. */
+const UNDOABLE = new Set(['setup', 'use-preview', 'use-production']);
+
+type Run = Manifest & { dir: string };
+
+async function readBytes(path: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(path);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** The first entry per file: it holds the file as it was before the run. */
+function firstPerTarget(entries: readonly ManifestEntry[]): ManifestEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => !seen.has(e.target) && seen.add(e.target));
+}
+
+export interface RestorePlan {
+  writes: PlannedWrite[];
+  /** Files whose contents differ from what the run left there. */
+  changedSince: string[];
+}
+
+export async function planRestore(run: Run): Promise<RestorePlan> {
+  const writes: PlannedWrite[] = [];
+  const changedSince: string[] = [];
+  for (const e of firstPerTarget(run.entries)) {
+    if (e.written === undefined && !e.removed) continue; // backed up, never written
+    const now = await readBytes(e.target);
+    const untouched = e.removed ? now === undefined : now !== undefined && sha256(now) === e.written;
+    if (!untouched) changedSince.push(e.path);
+    const backup = e.backup ? await fs.readFile(join(run.dir, e.backup), 'utf8') : null;
+    writes.push({
+      path: e.path,
+      target: e.target,
+      existed: now !== undefined,
+      before: now?.toString('utf8') ?? '',
+      after: backup,
+      mode: e.mode,
+      secret: Boolean(e.secret),
+      // A key file's directory may be gone (uninstall removes it); it is the tool's own, 0700.
+      ...(e.secret ? { dirMode: 0o700 } : {}),
+    });
+  }
+  return { writes, changedSince };
+}
+
+function describeRun(r: Run, home: string): string {
+  const when = r.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const files = firstPerTarget(r.entries)
+    .filter((e) => e.written !== undefined || e.removed)
+    .map((e) => `${tildify(e.path, home)} (${e.removed ? 'removed' : e.existed ? 'changed' : 'created'})`)
+    .join(', ');
+  return `${r.id}  ${when}  ${r.command}${r.restoredAt ? '  [restored]' : ''}${r.complete ? '' : '  [incomplete]'}\n    ${files || 'no files written'}`;
+}
+
+export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
+  const out = makeOutput(io);
+  const paths = resolvePaths(io.env, io.cwd, flags.codexHome);
+  const store = new BackupStore(paths.backups);
+  const runs = await store.list();
+  if (flags.list) {
+    if (!runs.length) out.line('No backups yet.');
+    else {
+      out.line(`Backups in ${tildify(paths.backups, paths.home)}, newest first (the last ${runs.length} runs are kept):`);
+      for (const r of runs) out.line(describeRun(r, paths.home));
+    }
+    return EXIT.ok;
+  }
+
+  return withLock(paths.stateDir, async () => {
+    const run = (await store.list()).find((r) => r.complete && !r.restoredAt && UNDOABLE.has(r.command));
+    if (!run) throw new CliError('Nothing to restore: no setup or switch with backups that has not been restored already.', EXIT.usage, 'See what is kept: lightweight restore --list');
+    const plan = await planRestore(run);
+    if (plan.changedSince.length && !flags.force) {
+      throw new CliError(
+        `These files changed after ${run.command} wrote them: ${plan.changedSince.map((p) => tildify(p, paths.home)).join(', ')}. Restoring would discard those later edits.`,
+        EXIT.usage,
+        'Look at them first; to restore anyway, run: lightweight restore --force',
+      );
+    }
+    out.line(`Restoring the files ${run.command} changed on ${run.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}:`);
+    printWrites(plan.writes, out, paths.home);
+    out.line();
+    await confirmOrYes(flags.yes, io, 'Restore these files?');
+    const tx = await store.begin('restore');
+    await applyWrites(plan.writes, tx);
+    await tx.complete();
+    await store.markRestored(run);
+    out.status('pass', `Put back ${plan.writes.length} file${plan.writes.length === 1 ? '' : 's'} as before ${run.command}.`);
+    return EXIT.ok;
+  });
+}

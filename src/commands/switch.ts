@@ -1,0 +1,66 @@
+/** `lightweight use-preview` / `use-production`: point the active layout at another gateway URL, and nothing else. */
+import { applyWrites } from '../apply.js';
+import { BackupStore } from '../backup.js';
+import { runConnectivityCheck } from '../check.js';
+import { planBaseUrlSwitch } from '../codex-config.js';
+import { CliError, EXIT } from '../errors.js';
+import { readTextFile } from '../fsx.js';
+import { GATEWAY_URLS, type GatewayEnv } from '../gateway.js';
+import { keyForGateway, readInstalled } from '../installed.js';
+import { withLock } from '../lock.js';
+import { parseTimeout } from '../setup/flags.js';
+import { makeOutput, type Io } from '../ui/output.js';
+import { environmentOf } from '../urls.js';
+
+export interface SwitchFlags {
+  verify?: boolean;
+  timeout?: string;
+  codexHome?: string;
+}
+
+export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, io: Io): Promise<number> {
+  const timeoutSeconds = parseTimeout(flags.timeout);
+  const out = makeOutput(io);
+  const url = GATEWAY_URLS[target];
+  const other: GatewayEnv = target === 'preview' ? 'production' : 'preview';
+  const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
+  const shown = inst.config.path;
+  if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
+  if (!inst.summary.layout || inst.summary.baseUrl === undefined) {
+    throw new CliError(`There is no Lightweight setup in ${shown}.`, EXIT.usage, 'Set one up first: npx lightweight-setup');
+  }
+  if (environmentOf(inst.summary.baseUrl) === target) {
+    out.status('pass', `Already on ${target} (${url}); nothing changed.`);
+    return EXIT.ok;
+  }
+
+  await withLock(inst.paths.stateDir, async () => {
+    // Read again under the lock: the file written is the file on disk now.
+    const file = await readTextFile(inst.paths.config);
+    const after = planBaseUrlSwitch(file.text, shown, url);
+    const store = new BackupStore(inst.paths.backups);
+    const tx = await store.begin(`use-${target}`);
+    await applyWrites([{ path: file.path, target: file.target, existed: true, before: file.text, after, mode: file.mode ?? 0o600, secret: false }], tx);
+    await tx.complete();
+    await store.prune();
+  });
+  const from = environmentOf(inst.summary.baseUrl);
+  out.status('pass', `Switched ${shown} to ${target}: ${url} (was ${from === 'custom' ? inst.summary.baseUrl : `${from}, ${inst.summary.baseUrl}`}).`);
+
+  if (flags.verify === false) {
+    out.status('skip', 'Connectivity check skipped (--no-verify).');
+    return EXIT.ok;
+  }
+  const { key } = keyForGateway(inst);
+  if (!key) {
+    out.status('fail', 'No key to check the gateway with.');
+    out.line(`  Fix: run npx lightweight-setup. Switch back with: lightweight use-${other}`);
+    return EXIT.checkFailed;
+  }
+  const ok = await runConnectivityCheck({ baseUrl: url, key, ...(inst.summary.model ? { model: inst.summary.model } : {}), timeoutSeconds, env: io.env }, out);
+  if (!ok) {
+    out.line(`The switch is kept. To go back: ${from === 'custom' ? `lightweight restore (back to ${inst.summary.baseUrl})` : `lightweight use-${other}`}`);
+    return EXIT.checkFailed;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,97 @@
+/**
+ * `lightweight uninstall`: removes every trace of the tool that is still there, puts back the
+ * top-level config keys it replaced, and leaves everything else byte for byte.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { actionOf, applyWrites, type PlannedWrite } from '../apply.js';
+import { BackupStore } from '../backup.js';
+import { CliError, EXIT } from '../errors.js';
+import { pathExists, readTextFile } from '../fsx.js';
+import { readInstalled } from '../installed.js';
+import { withLock } from '../lock.js';
+import { tildify, type Paths } from '../paths.js';
+import { rcFileFor, SHELLS } from '../shell.js';
+import { confirmOrYes } from '../ui/confirm.js';
+import { makeOutput, type Io } from '../ui/output.js';
+import { printWrites } from '../ui/review.js';
+import { planUninstall } from '../uninstall-plan.js';
+
+export interface UninstallFlags {
+  yes?: boolean;
+  codexHome?: string;
+}
+
+async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Paths; writes: PlannedWrite[] }> {
+  const inst = await readInstalled(io.env, io.cwd, codexHome);
+  const { paths } = inst;
+  if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
+  const shellFiles = SHELLS.flatMap((shell) =>
+    [rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env })].concat(shell === 'bash' ? [join(paths.home, '.bash_profile')] : []),
+  );
+  const rcPaths = [...new Set([...(inst.state?.rcFiles ?? []), ...shellFiles])];
+
+  // The oldest backup of each file tells whether the tool created it, and what auth.json held first.
+  const runs = (await new BackupStore(paths.backups).list()).reverse();
+  const createdByTool = new Set<string>();
+  const firstSeen = new Set<string>();
+  let authBefore: { text: string | null; mode: number } | undefined;
+  for (const run of runs) {
+    for (const e of run.entries) {
+      if (firstSeen.has(e.target)) continue;
+      firstSeen.add(e.target);
+      if (!e.existed) createdByTool.add(e.target);
+      if (e.target === paths.authJson) {
+        authBefore = e.backup ? { text: await fs.readFile(join(run.dir, e.backup), 'utf8').catch(() => ''), mode: e.mode } : { text: null, mode: e.mode };
+      }
+    }
+  }
+
+  const [config, authJson, rcFiles, ownFiles] = await Promise.all([
+    readTextFile(paths.config),
+    readTextFile(paths.authJson),
+    Promise.all(rcPaths.map((p) => readTextFile(p))),
+    Promise.all([paths.keys.posix, paths.keys.fish, paths.stateFile].map((p) => readTextFile(p))),
+  ]);
+  const writes = planUninstall({
+    config,
+    configLabel: tildify(paths.config, paths.home),
+    rcFiles,
+    ownFiles,
+    authJson,
+    ...(inst.keyFile.key ? { storedKey: inst.keyFile.key } : {}),
+    ...(inst.state ? { previous: inst.state.previous } : {}),
+    createdByTool,
+    ...(authBefore ? { authBefore } : {}),
+  });
+  return { paths, writes };
+}
+
+export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> {
+  const out = makeOutput(io);
+  const preview = await plan(io, flags.codexHome);
+  const { paths } = preview;
+  const stateDirThere = await pathExists(paths.stateDir);
+  if (!preview.writes.some((w) => actionOf(w) !== 'unchanged') && !stateDirThere) {
+    out.status('pass', 'Nothing to remove: no trace of lightweight-setup was found.');
+    return EXIT.ok;
+  }
+  out.line('Uninstall removes the Lightweight setup and leaves everything else as it is:');
+  printWrites(preview.writes, out, paths.home);
+  out.line();
+  out.line(`${tildify(paths.stateDir, paths.home)}: removed (the key files, the record of setup and the backups)`);
+  out.line();
+  await confirmOrYes(flags.yes, io, 'Remove all of this?');
+
+  await withLock(paths.stateDir, async () => {
+    const { writes } = await plan(io, flags.codexHome);
+    const store = new BackupStore(paths.backups);
+    const tx = await store.begin('uninstall');
+    await applyWrites(writes, tx);
+    await tx.complete();
+  });
+  // Last, the tool's own directory, backups included: they hold copies of the key.
+  await fs.rm(paths.stateDir, { recursive: true, force: true });
+  out.status('pass', 'Lightweight setup removed. `lightweight doctor` now finds no Lightweight setup; `npx lightweight-setup` sets it up again.');
+  return EXIT.ok;
+}

@@ -1,0 +1,60 @@
+/**
+ * Uninstall as a pure function: every trace the tool left (the rc blocks, the key files, its
+ * record, the provider and top-level keys in config.toml, the key in Codex's login store) in,
+ * the planned removals and edits out. Everything else stays byte for byte.
+ */
+import type { PlannedWrite } from './apply.js';
+import { readAuthState } from './auth-json.js';
+import { planUninstallConfig, type PreviousTopLevel } from './codex-config.js';
+import type { TextFile } from './fsx.js';
+import { findBlocks, removeBlocks } from './rc.js';
+
+export interface UninstallInputs {
+  config: TextFile;
+  /** Shown in messages (~/.codex/config.toml). */
+  configLabel: string;
+  /** Candidate startup files: the ones setup recorded and each shell's usual one. */
+  rcFiles: TextFile[];
+  /** Files that are wholly the tool's (key files, its record): removed outright. */
+  ownFiles: TextFile[];
+  authJson: TextFile;
+  /** The key the tool stored, to recognise it in Codex's login store. */
+  storedKey?: string;
+  /** What config.toml held before the first setup, when recorded. */
+  previous?: PreviousTopLevel;
+  /** Files the tool created (the first backup of each says it did not exist before). */
+  createdByTool: ReadonlySet<string>;
+  /** auth.json as it was before the tool first wrote it: its text, or null if there was none. */
+  authBefore?: { text: string | null; mode: number };
+}
+
+function edit(f: TextFile, after: string | null, secret = false): PlannedWrite {
+  return { path: f.path, target: f.target, existed: f.exists, before: f.text, after, mode: f.mode ?? 0o600, secret };
+}
+
+export function planUninstall(inp: UninstallInputs): PlannedWrite[] {
+  const writes: PlannedWrite[] = [];
+  const seen = new Set<string>();
+  for (const rc of inp.rcFiles) {
+    if (!rc.exists || seen.has(rc.target) || findBlocks(rc.text, rc.path).length === 0) continue;
+    seen.add(rc.target);
+    const after = removeBlocks(rc.text, rc.path);
+    // A startup file that only ever held the block (fish's conf.d file, or one setup created) goes entirely.
+    writes.push(edit(rc, after.trim() === '' && (inp.createdByTool.has(rc.target) || rc.target.endsWith('/conf.d/lightweight.fish')) ? null : after));
+  }
+
+  if (inp.config.exists) {
+    const after = planUninstallConfig(inp.config.text, inp.configLabel, inp.previous);
+    if (after !== inp.config.text) writes.push(edit(inp.config, after === '' && inp.createdByTool.has(inp.config.target) ? null : after));
+  }
+
+  // Codex's login store goes back to what it was only while it still holds the tool's key.
+  const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
+  if (auth.kind === 'apikey' && inp.storedKey && auth.apiKey === inp.storedKey) {
+    const before = inp.authBefore;
+    writes.push({ ...edit(inp.authJson, before ? before.text : null, true), ...(before?.text != null ? { mode: before.mode } : {}) });
+  }
+
+  for (const f of inp.ownFiles) if (f.exists) writes.push(edit(f, null, true));
+  return writes;
+}

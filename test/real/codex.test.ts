@@ -131,5 +131,45 @@ describe('the real Codex CLI', () => {
       gw.behave({ kind: 'ok' });
     }
   });
+
+  it('a layout switch: Codex works after each, and only the active layout is in the file', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    expect((await codexInNewShell()).code).toBe(0);
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify', '--layout', 'openai-base-url'])).code).toBe(0);
+    const base = await runProcess('codex', ['exec', '--strict-config', '--skip-git-repo-check', 'ping'], { env: sb.env, cwd: sb.home, timeoutMs: 60_000 });
+    expect(base.code, base.all).toBe(0);
+    expect(sb.read('.codex/config.toml')).not.toContain('model_providers');
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify', '--layout', 'model-providers'])).code).toBe(0);
+    expect(sb.read('.codex/config.toml')).not.toContain('openai_base_url');
+    expect((await codexInNewShell()).code).toBe(0);
+    expect(responsesCalls().map((c) => c.authorization)).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`, `Bearer ${KEY}`]);
+  });
+
+  it.each([['model-providers'], ['openai-base-url']])('%s: a rerun with a new key is what Codex sends next', async (layout) => {
+    const next = 'sk-lw-real-codex-rotated-42';
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify', '--layout', layout])).code).toBe(0);
+    expect((await sb.setup(next, ['--base-url', gw.base, '--no-verify', '--layout', layout])).code).toBe(0);
+    const r = await codexInNewShell();
+    expect(r.code, r.all).toBe(0);
+    expect(responsesCalls().map((c) => c.authorization)).toEqual([`Bearer ${next}`]);
+  });
+
+  it.each([['model-providers'], ['openai-base-url']])('%s: use-preview then use-production gives back the file, which Codex loads at each step', async (layout) => {
+    // Start on production, as users do; Codex is pointed back at the stand-in with -c, so nothing leaves 127.0.0.1.
+    expect((await sb.setup(KEY, ['--no-verify', '--layout', layout])).code).toBe(0);
+    const production = sb.read('.codex/config.toml');
+    const override = layout === 'model-providers' ? `model_providers.lightweight.base_url="${gw.base}"` : `openai_base_url="${gw.base}"`;
+    const codexOnce = () =>
+      runProcess('bash', ['-ic', `codex exec --strict-config --skip-git-repo-check -c '${override}' ping </dev/null`], { env: sb.env, cwd: sb.home, timeoutMs: 60_000 });
+    expect((await sb.run(['use-preview', '--no-verify'])).code).toBe(0);
+    expect(sb.read('.codex/config.toml')).toContain('https://preview.api.lightweight.one/v1');
+    expect((await codexOnce()).code).toBe(0);
+    expect((await sb.run(['use-production', '--no-verify'])).code).toBe(0);
+    expect(sb.read('.codex/config.toml')).toBe(production);
+    const r = await codexOnce();
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain(gw.answer);
+    expect(responsesCalls()).toHaveLength(2);
+  });
 });
 

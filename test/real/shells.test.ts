@@ -1,30 +1,85 @@
 /**
- * Real shells: after setup, a new interactive shell has exactly the key, and the rc file
- * stays free of it. Every key, however hostile, is inert when the key file is sourced.
+ * Real shells: after setup, a new shell of each kind has exactly the key; after a second
+ * setup with another key it has the new one, and the rc files did not grow. Every key,
+ * however hostile, is inert when the key file is sourced.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runProcess } from '../support/process.js';
 import { Sandbox } from '../support/sandbox.js';
 
 const KEY = 'sk-lw-shell-0123456789abcdef';
+const KEY2 = 'sk-lw-shell-second-key-4242';
 let sb: Sandbox;
+
+beforeAll(() => {
+  // A missing shell is a failure, not a skip: .ci/run installs zsh and fish.
+  for (const shell of ['bash', 'zsh', 'fish', 'sh']) expect(() => execFileSync('sh', ['-c', `command -v ${shell}`]), shell).not.toThrow();
+});
 beforeEach(() => {
   sb = new Sandbox();
 });
 
-/** What a new interactive bash prints for the key (plus a marker, to see the rc file ran to the end). */
-async function bashKey(): Promise<string> {
-  const r = await runProcess('bash', ['-ic', 'printf "[%s]" "$LIGHTWEIGHT_API_KEY"'], { env: sb.env, cwd: sb.home });
+interface ShellCase {
+  name: string;
+  shell: string;
+  /** How a new shell of this kind is started so that it reads its startup files. */
+  argv: string[];
+  rcFile: string;
+  env?: () => NodeJS.ProcessEnv;
+}
+
+const PRINT = 'printf "[%s]" "$LIGHTWEIGHT_API_KEY"';
+const cases: ShellCase[] = [
+  { name: 'interactive bash', shell: 'bash', argv: ['bash', '-ic', PRINT], rcFile: '.bashrc' },
+  { name: 'interactive zsh', shell: 'zsh', argv: ['zsh', '-ic', PRINT], rcFile: '.zshrc' },
+  {
+    name: 'interactive zsh with ZDOTDIR',
+    shell: 'zsh',
+    argv: ['zsh', '-ic', PRINT],
+    rcFile: 'zdot/.zshrc',
+    env: () => {
+      mkdirSync(sb.path('zdot'), { recursive: true });
+      return { ZDOTDIR: sb.path('zdot') };
+    },
+  },
+  { name: 'interactive fish', shell: 'fish', argv: ['fish', '-i', '-c', 'printf "[%s]" "$LIGHTWEIGHT_API_KEY"'], rcFile: '.config/fish/conf.d/lightweight.fish' },
+  { name: 'login sh', shell: 'sh', argv: ['sh', '-lc', PRINT], rcFile: '.profile' },
+];
+
+async function keyInNewShell(c: ShellCase, env: NodeJS.ProcessEnv): Promise<string> {
+  const r = await runProcess(c.argv[0]!, c.argv.slice(1), { env: { ...sb.env, ...env }, cwd: sb.home });
   expect(r.code, r.all).toBe(0);
   return r.stdout;
 }
 
-describe('bash', () => {
-  it('a new interactive shell has exactly the key', async () => {
-    sb.write('.bashrc', 'export EDITOR=vi\n');
+describe.each(cases)('$name', (c) => {
+  it('has exactly the key after setup, the new key after a second setup, and the rc file does not grow', async () => {
+    const env = c.env?.() ?? {};
+    const first = await sb.setup(KEY, ['--no-verify', '--shell', c.shell], { env });
+    expect(first.code, first.all).toBe(0);
+    expect(await keyInNewShell(c, env)).toBe(`[${KEY}]`);
+    const size = statSync(sb.path(c.rcFile)).size;
+    expect(sb.read(c.rcFile)).not.toContain(KEY);
+
+    const second = await sb.setup(KEY2, ['--no-verify', '--shell', c.shell], { env });
+    expect(second.code, second.all).toBe(0);
+    expect(await keyInNewShell(c, env)).toBe(`[${KEY2}]`);
+    expect(statSync(sb.path(c.rcFile)).size).toBe(size);
+  });
+});
+
+describe('bash specifics', () => {
+  it('a symlinked ~/.bashrc is still a symlink, and the shell still gets the key', async () => {
+    mkdirSync(sb.path('dotfiles'));
+    sb.write('dotfiles/bashrc', 'export EDITOR=vi\n');
+    symlinkSync('dotfiles/bashrc', sb.path('.bashrc'));
     expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
-    expect(await bashKey()).toBe(`[${KEY}]`);
-    expect(sb.read('.bashrc')).not.toContain(KEY);
+    expect((await sb.setup(KEY2, ['--no-verify'])).code).toBe(0);
+    expect(lstatSync(sb.path('.bashrc')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(sb.path('.bashrc'))).toBe('dotfiles/bashrc');
+    expect(await keyInNewShell(cases[0]!, {})).toBe(`[${KEY2}]`);
   });
 
   it.each([
@@ -33,9 +88,11 @@ describe('bash', () => {
     ['separators and globs', 'sk-;touch pwned;&|<>*?~#!'],
     ['backslashes and spaces', 'sk-\\n \\ \\\\ x'],
     ['variables', 'sk-$HOME${PATH}'],
-  ])('a key with %s is inert when sourced', async (_name, key) => {
+  ])('a key with %s is inert when sourced, in bash and fish', async (_name, key) => {
     expect((await sb.setup(key, ['--no-verify'])).code).toBe(0);
-    expect(await bashKey()).toBe(`[${key.trim()}]`);
+    expect(await keyInNewShell(cases[0]!, {})).toBe(`[${key}]`);
+    expect((await sb.setup(key, ['--no-verify', '--shell', 'fish'])).code).toBe(0);
+    expect(await keyInNewShell(cases[3]!, {})).toBe(`[${key}]`);
     expect(Object.keys(sb.tree()).filter((p) => p.includes('pwned'))).toEqual([]);
   });
 });

@@ -1,0 +1,84 @@
+/** The wizard in a real terminal (tmux): what a person sees and types, and what lands on disk. */
+import { execFileSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startGateway, type StandIn } from '../support/gateway.js';
+import { runProcess } from '../support/process.js';
+import { BIN, Sandbox } from '../support/sandbox.js';
+import { Terminal } from '../support/tmux.js';
+
+const KEY = 'sk-lw-wizard-typed-0123456789';
+let gw: StandIn;
+let sb: Sandbox;
+let term: Terminal | undefined;
+
+beforeAll(async () => {
+  // tmux missing is a failure, not a skip: .ci/run installs it.
+  expect(() => execFileSync('tmux', ['-V'])).not.toThrow();
+  gw = await startGateway();
+});
+afterAll(() => gw.close());
+beforeEach(() => {
+  sb = new Sandbox();
+});
+afterEach(() => term?.close());
+
+function start(args: string[] = []) {
+  term = new Terminal(sb.root, [process.execPath, BIN.setup, '--base-url', gw.base, ...args], { ...sb.env, TERM: 'xterm-256color' });
+  return term;
+}
+
+describe('the setup wizard in a terminal', () => {
+  it('defaults with Enter, the key typed hidden, confirmed: files written, key never on screen, a new shell has it', async () => {
+    const t = start();
+    await t.waitFor(/Step 1 of 4/);
+    await t.waitFor(/Config layout/);
+    t.keys('Enter');
+    await t.waitFor(/Default model/);
+    t.keys('Enter');
+    await t.waitFor(/Lightweight API key/);
+    t.type(KEY);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    const screen = t.screen();
+    expect(screen).not.toContain(KEY);
+    expect(screen).toContain('****6789');
+    expect(screen).toMatch(/Step 4 of 4/);
+    expect(screen).toMatch(/answered in \d+ ms with 7 models/);
+    expect(screen).toMatch(/Open a new terminal, or run: source ~\/\.bashrc/);
+
+    expect(sb.read('.codex/config.toml')).toContain('model_provider = "lightweight"');
+    expect(sb.read('.codex/config.toml')).toContain('model = "gpt-5.4"');
+    expect(sb.mode('.config/lightweight/env')).toBe(0o600);
+    const shell = await runProcess('bash', ['-ic', 'printf "[%s]" "$LIGHTWEIGHT_API_KEY"'], { env: sb.env, cwd: sb.home });
+    expect(shell.stdout).toBe(`[${KEY}]`);
+  });
+
+  it('Ctrl-C at the key prompt exits without writing anything', async () => {
+    const t = start();
+    await t.waitFor(/Config layout/);
+    t.keys('Enter');
+    await t.waitFor(/Default model/);
+    t.keys('Down', 'Enter');
+    await t.waitFor(/Lightweight API key/);
+    t.type('sk-half-typed');
+    t.keys('C-c');
+    expect(await t.exitCode()).toBe(130);
+    expect(t.screen()).toContain('Cancelled; nothing was written.');
+    expect(t.screen()).not.toContain('sk-half-typed');
+    expect(sb.tree()).toEqual({});
+  });
+
+  it('answering No at the review writes nothing', async () => {
+    const t = start(['--model', 'o3', '--layout', 'openai-base-url']);
+    await t.waitFor(/Lightweight API key/);
+    t.type(KEY);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    t.type('n');
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(130);
+    expect(sb.tree()).toEqual({});
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * A real terminal for the wizard: a tmux session on a private socket, driven with
+ * send-keys and read with capture-pane (which shows exactly what a person would see).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export class Terminal {
+  private readonly socket: string;
+  readonly session = 'wizard';
+  readonly exitFile: string;
+
+  /** Starts `argv` in a 120x50 terminal with exactly `env` (nothing inherited from the test runner). */
+  constructor(dir: string, argv: string[], env: NodeJS.ProcessEnv) {
+    this.socket = `lw-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.exitFile = join(dir, 'exit-code');
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const envArgs = Object.entries(env)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => q(`${k}=${v}`));
+    const command = `env -i ${envArgs.join(' ')} ${argv.map(q).join(' ')}; echo $? > ${q(this.exitFile)}; sleep 600`;
+    this.tmux(['new-session', '-d', '-s', this.session, '-x', '120', '-y', '50', command]);
+  }
+
+  private tmux(args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  }
+
+  /** Everything on the screen and in the scrollback, as plain text. */
+  screen(): string {
+    return this.tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', this.session]);
+  }
+
+  keys(...keys: string[]): void {
+    this.tmux(['send-keys', '-t', this.session, ...keys]);
+  }
+
+  /** Types text literally (no key-name interpretation). */
+  type(text: string): void {
+    this.tmux(['send-keys', '-t', this.session, '-l', text]);
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const s = this.screen();
+      if (pattern.test(s)) return s;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${pattern} on the screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async exitCode(timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (!existsSync(this.exitFile) || readFileSync(this.exitFile, 'utf8').trim() === '') {
+      if (Date.now() > deadline) throw new Error(`The program did not exit:\n${this.screen()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return Number(readFileSync(this.exitFile, 'utf8').trim());
+  }
+
+  close(): void {
+    try {
+      this.tmux(['kill-server']);
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -1,25 +1,25 @@
-// Bundles src/ into dist/ so the published package has no runtime dependencies
-// (one tarball for `npx`), and splits lazily imported modules into their own chunks
-// so `--help` never loads the prompt, TOML or HTTP libraries.
+// Bundles src/ into dist/ so the published package has no runtime dependencies (one tarball
+// for `npx`), as two CommonJS files (Node loads CommonJS much faster than ES modules):
+//  - dist/cli.cjs: the command line alone (commander and the option definitions), so that
+//    `--help` and `--version` parse nothing else;
+//  - dist/commands.cjs: every command, required by cli.cjs once one runs. Inside it, the prompt
+//    library and the HTTP client are initialised only on the paths that use them.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-await build({
-  entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
+  format: 'cjs',
   minify: true,
   legalComments: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  // Some bundled CommonJS dependencies call require(); give ESM chunks a real one.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+
+await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs', external: ['./commands.cjs'] });
+await build({ ...common, entryPoints: ['src/commands/index.ts'], outfile: 'dist/commands.cjs' });

@@ -4,11 +4,22 @@
  * the one place that prints a failure and sets the exit code.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, EXIT } from './errors.js';
+import { EXIT, isCliError } from './errors.js';
 import type { Io } from './ui/output.js';
-import { homeOf } from './paths.js';
+import { codexFacts } from './doctor/codex-facts.js';
+import { homeOf, resolvePaths } from './paths.js';
+import { parseTimeout } from './setup/flags.js';
 
 export type BinName = 'lightweight' | 'lightweight-setup';
+
+/**
+ * The commands live in a second bundle, dist/commands.cjs, loaded only once a command runs, so
+ * `--help` and `--version` parse nothing but the command line. A plain require: both bundles
+ * are CommonJS, which Node loads much faster than ES modules.
+ */
+function commands(): typeof import('./commands/index.js') {
+  return require('./commands.cjs') as typeof import('./commands/index.js');
+}
 
 function addSetupOptions(cmd: Command): Command {
   return cmd
@@ -42,7 +53,7 @@ Examples:
 
 function setupAction(io: Io) {
   return async (opts: Record<string, unknown>) => {
-    const { setup } = await import('./commands/setup.js');
+    const { setup } = commands();
     process.exitCode = await setup(opts, io);
   };
 }
@@ -73,9 +84,11 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
     .addHelpText('after', '\nExit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 bad usage.')
     .exitOverride()
-    .action(async (opts: Record<string, unknown>) => {
-      const { doctor } = await import('./commands/doctor.js');
-      process.exitCode = await doctor(opts, io);
+    .action(async (opts: { timeout?: string; codexHome?: string }) => {
+      // Codex's own doctor is the slowest check: start it before loading the rest of doctor.
+      const codex = codexFacts(io.env, resolvePaths(io.env, io.cwd, opts.codexHome).codexHome, parseTimeout(opts.timeout) * 1000);
+      const { doctor } = commands();
+      process.exitCode = await doctor(opts, io, codex);
     });
   program
     .command('models')
@@ -85,7 +98,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
     .exitOverride()
     .action(async (opts: Record<string, unknown>) => {
-      const { models } = await import('./commands/models.js');
+      const { models } = commands();
       process.exitCode = await models(opts, io);
     });
   for (const target of ['preview', 'production'] as const) {
@@ -97,7 +110,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
       .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
       .exitOverride()
       .action(async (opts: Record<string, unknown>) => {
-        const { switchEnvironment } = await import('./commands/switch.js');
+        const { switchEnvironment } = commands();
         process.exitCode = await switchEnvironment(target, opts, io);
       });
   }
@@ -110,7 +123,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
     .exitOverride()
     .action(async (opts: Record<string, unknown>) => {
-      const { restore } = await import('./commands/restore.js');
+      const { restore } = commands();
       process.exitCode = await restore(opts, io);
     });
   program
@@ -120,7 +133,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
     .exitOverride()
     .action(async (opts: Record<string, unknown>) => {
-      const { uninstall } = await import('./commands/uninstall.js');
+      const { uninstall } = commands();
       process.exitCode = await uninstall(opts, io);
     });
   program
@@ -130,7 +143,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
     .exitOverride()
     .action(async (opts: Record<string, unknown>) => {
-      const { status } = await import('./commands/status.js');
+      const { status } = commands();
       process.exitCode = await status(opts, io);
     });
   return program;
@@ -153,7 +166,7 @@ export function reportError(err: unknown, io: Io): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
     return EXIT.usage;
   }
-  if (err instanceof CliError) {
+  if (isCliError(err)) {
     if (err.exitCode === EXIT.cancelled) io.stderr.write(`${err.message}\n`);
     else io.stderr.write(`error: ${err.message}\n`);
     for (const d of err.details.length ? [err.hint, ...err.details] : [err.hint]) if (d) io.stderr.write(`${d}\n`);
@@ -164,11 +177,22 @@ export function reportError(err: unknown, io: Io): number {
   return EXIT.usage;
 }
 
+/** Resolves once everything written so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 export async function main(argv: string[], bin: BinName): Promise<void> {
   const io = defaultIo();
+  let code: number;
   try {
     await buildProgram(bin, io).parseAsync(argv, { from: 'user' });
+    code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {
-    process.exitCode = reportError(err, io);
+    code = reportError(err, io);
   }
+  // Exit as soon as the output is out: nothing left behind (a socket, a timer, the pipes of a
+  // killed child) may keep the process, or a waiting script, alive.
+  await Promise.all([flushed(io.stdout), flushed(io.stderr)]);
+  process.exit(code);
 }

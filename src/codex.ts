@@ -3,20 +3,24 @@
  * reaches Codex on standard input (`codex login --with-api-key`), never in its arguments.
  */
 import { spawn } from 'node:child_process';
-import { constants, promises as fs } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { CliError } from './errors.js';
 
 export const CODEX_INSTALL = 'npm install -g @openai/codex';
 
-export async function findExecutable(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/**
+ * The first executable `name` on PATH, found without spawning a shell. Synchronous on purpose:
+ * a few stat calls, done before Codex is started, are quicker without event-loop round trips.
+ */
+export function findExecutable(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
     try {
-      const stat = await fs.stat(candidate);
-      if (stat.isFile()) {
-        await fs.access(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) {
+        accessSync(candidate, constants.X_OK);
         return candidate;
       }
     } catch {
@@ -24,6 +28,60 @@ export async function findExecutable(name: string, env: NodeJS.ProcessEnv): Prom
     }
   }
   return undefined;
+}
+
+/** Platform packages of the npm `@openai/codex`, as its launcher (bin/codex.js) maps them. */
+const NATIVE_TARGETS: Record<string, [pkg: string, triple: string]> = {
+  'linux-x64': ['@openai/codex-linux-x64', 'x86_64-unknown-linux-musl'],
+  'linux-arm64': ['@openai/codex-linux-arm64', 'aarch64-unknown-linux-musl'],
+  'darwin-x64': ['@openai/codex-darwin-x64', 'x86_64-apple-darwin'],
+  'darwin-arm64': ['@openai/codex-darwin-arm64', 'aarch64-apple-darwin'],
+};
+
+export interface CodexCommand {
+  file: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * How to start Codex for doctor. The npm package's `codex` is a Node launcher that finds the
+ * native binary and starts it; starting that binary directly, with the environment the
+ * launcher gives it, saves a second Node start-up on doctor's critical path. Anything that
+ * is not exactly that layout (another install method, another version's layout) runs the
+ * `codex` on PATH as it is.
+ */
+export function codexCommand(onPath: string, env: NodeJS.ProcessEnv, platform = process.platform, arch = process.arch): CodexCommand {
+  const asIs = { file: onPath, env };
+  try {
+    const launcher = realpathSync(onPath);
+    if (basename(launcher) !== 'codex.js' || basename(dirname(launcher)) !== 'bin') return asIs;
+    const pkgRoot = dirname(dirname(launcher));
+    const pkg = JSON.parse(readFileSync(join(pkgRoot, 'package.json'), 'utf8')) as { name?: string };
+    const target = NATIVE_TARGETS[`${platform}-${arch}`];
+    if (pkg.name !== '@openai/codex' || !target) return asIs;
+    const [platformPkg, triple] = target;
+    const roots: string[] = [];
+    try {
+      roots.push(join(dirname(createRequire(join(pkgRoot, 'package.json')).resolve(`${platformPkg}/package.json`)), 'vendor'));
+    } catch {
+      // Not installed as a separate package; older layouts ship the binary inside the main one.
+    }
+    roots.push(join(pkgRoot, 'vendor'));
+    for (const root of roots) {
+      const file = join(root, triple, 'bin', 'codex');
+      try {
+        accessSync(file, constants.X_OK);
+      } catch {
+        continue;
+      }
+      const childEnv: NodeJS.ProcessEnv = { ...env, CODEX_MANAGED_PACKAGE_ROOT: pkgRoot, CODEX_MANAGED_BY_NPM: '1' };
+      for (const other of ['CODEX_MANAGED_BY_BUN', 'CODEX_MANAGED_BY_PNPM', 'CODEX_MANAGED_BY_VITE_PLUS']) delete childEnv[other];
+      return { file, env: childEnv };
+    }
+  } catch {
+    // Unreadable: fall back to the launcher.
+  }
+  return asIs;
 }
 
 export interface RunResult {

@@ -33,3 +33,11 @@ export class CancelledError extends CliError {
     this.name = 'CancelledError';
   }
 }
+
+/**
+ * Recognises a CliError by its shape: the command line (dist/cli.cjs) and the commands
+ * (dist/commands/) are bundled separately, so each has its own copy of the class.
+ */
+export function isCliError(err: unknown): err is CliError {
+  return err instanceof Error && typeof (err as { exitCode?: unknown }).exitCode === 'number' && Array.isArray((err as { details?: unknown }).details);
+}

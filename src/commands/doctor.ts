@@ -1,7 +1,8 @@
 /** `lightweight doctor`: read-only diagnosis with a fix for every problem. */
+import { doctorOk, PLAIN, renderJson, renderText } from '../doctor/render.js';
 import { runDoctor } from '../doctor/run.js';
-import { doctorOk, renderJson, renderText, PLAIN } from '../doctor/render.js';
 import { EXIT } from '../errors.js';
+import type { CodexFacts } from '../doctor/checks.js';
 import { parseTimeout } from '../setup/flags.js';
 import { makeOutput, type Io } from '../ui/output.js';
 
@@ -11,13 +12,14 @@ export interface DoctorFlags {
   codexHome?: string;
 }
 
-export async function doctor(flags: DoctorFlags, io: Io): Promise<number> {
+/** `codex` is Codex's own doctor, already started by the command line (see cli.ts). */
+export async function doctor(flags: DoctorFlags, io: Io, codex: Promise<CodexFacts>): Promise<number> {
   const timeoutSeconds = parseTimeout(flags.timeout);
   const out = makeOutput(io);
   const spin = flags.json ? { stop() {} } : out.spinner('Checking Codex, config, key and gateway');
   let checks;
   try {
-    checks = await runDoctor({ env: io.env, cwd: io.cwd, platform: io.platform, timeoutSeconds, ...(flags.codexHome ? { codexHome: flags.codexHome } : {}) });
+    checks = await runDoctor({ env: io.env, cwd: io.cwd, platform: io.platform, timeoutSeconds, codex, ...(flags.codexHome ? { codexHome: flags.codexHome } : {}) });
   } finally {
     spin.stop();
   }

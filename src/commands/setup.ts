@@ -60,7 +60,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   const prompts: Prompts | undefined = interactive ? (await import('../ui/prompts.js')).makePrompts(io) : undefined;
   for (const w of resolved.warnings) out.status('warn', w);
 
-  const codexPath = await findExecutable('codex', io.env);
+  const codexPath = findExecutable('codex', io.env);
   const codexVersionPromise = codexPath ? codexVersion(codexPath, io.env) : Promise.resolve(undefined);
   if (prompts) {
     out.heading('Lightweight setup for the Codex CLI');

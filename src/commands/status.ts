@@ -35,7 +35,7 @@ export function renderStatus(r: StatusReport): string {
 }
 
 export async function status(flags: StatusFlags, io: Io): Promise<number> {
-  const codexPath = await findExecutable('codex', io.env);
+  const codexPath = findExecutable('codex', io.env);
   const [inst, version] = await Promise.all([readInstalled(io.env, io.cwd, flags.codexHome), codexPath ? codexVersion(codexPath, io.env) : undefined]);
   const { summary, paths } = inst;
   const show = (p: string) => tildify(p, paths.home);

@@ -6,12 +6,12 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { checkGateway } from '../check.js';
-import { findExecutable, run } from '../codex.js';
+import { run } from '../codex.js';
 import { KEY_VAR } from '../gateway.js';
 import { inspectFile, keyForGateway, readInstalled } from '../installed.js';
 import type { CheckVerdict } from '../net/classify.js';
 import { proxyFor } from '../net/proxy.js';
-import { resolvePaths, tildify } from '../paths.js';
+import { tildify } from '../paths.js';
 import { findBlocks } from '../rc.js';
 import { configHome, detectShell, rcFileFor } from '../shell.js';
 import { normalizeBaseUrl } from '../urls.js';
@@ -23,7 +23,6 @@ import {
   modelCheck,
   reconcile,
   type Check,
-  type CodexDoctorFinding,
   type CodexFacts,
 } from './checks.js';
 
@@ -33,27 +32,8 @@ export interface DoctorOptions {
   platform: NodeJS.Platform;
   timeoutSeconds: number;
   codexHome?: string;
-}
-
-async function codexFacts(env: NodeJS.ProcessEnv, codexHome: string, timeoutMs: number): Promise<CodexFacts> {
-  const path = await findExecutable('codex', env);
-  if (!path) return {};
-  const childEnv = { ...env, CODEX_HOME: codexHome };
-  const r = await run(path, ['doctor', '--json'], { env: childEnv, timeoutMs });
-  try {
-    const report = JSON.parse(r.stdout) as { codexVersion?: string; checks?: Record<string, CodexDoctorFinding> };
-    if (report.checks) return { path, ...(report.codexVersion ? { version: report.codexVersion } : {}), doctor: report.checks };
-  } catch {
-    // Older Codex without `doctor --json`: fall back to the version alone.
-  }
-  // A doctor that ran out of time has used the budget; only a quick Codex gets the version asked separately.
-  const v = r.timedOut ? undefined : await run(path, ['--version'], { env: childEnv, timeoutMs: Math.min(timeoutMs, 5_000) });
-  const version = v && /(\d+\.\d+\.\d+[\w.-]*)/.exec(v.stdout)?.[1];
-  return {
-    path,
-    ...(version ? { version } : {}),
-    doctorError: r.timedOut ? `codex doctor --json did not finish within ${Math.round(timeoutMs / 1000)} s.` : '`codex doctor --json` is not available in this Codex version.',
-  };
+  /** Codex's own findings, already under way (see codex-facts.ts). */
+  codex: Promise<CodexFacts>;
 }
 
 /** Whether apps started from the desktop see the key: launchctl on macOS, environment.d on Linux. */
@@ -77,10 +57,9 @@ async function desktopHasKey(env: NodeJS.ProcessEnv, home: string, platform: Nod
 }
 
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
-  const timeoutMs = o.timeoutSeconds * 1000;
-  // The slow parts start first and run while the local checks are worked out: Codex's own
-  // doctor needs nothing from us, the probe only the config and the key.
-  const codex = codexFacts(o.env, resolvePaths(o.env, o.cwd, o.codexHome).codexHome, timeoutMs);
+  // The probe starts as soon as the config and the key are known, and runs (like Codex's own
+  // doctor, started by the caller) while the local checks are worked out.
+  const codex = o.codex;
   const inst = await readInstalled(o.env, o.cwd, o.codexHome);
   const { paths, summary } = inst;
   const show = (p: string) => tildify(p, paths.home);

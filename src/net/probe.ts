@@ -3,7 +3,8 @@
  * undici, bounded by a single deadline. Redirects are not followed (the key must never go
  * to another host) and TLS verification is never relaxed.
  */
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent } from './undici.js';
 import type { ProbeOutcome } from './classify.js';
 import { proxyFor } from './proxy.js';
 
@@ -46,10 +47,12 @@ export async function probeModels(baseUrl: string, key: string, opts: ProbeOptio
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   try {
-    const res = await request(url, {
+    const target = new URL(url);
+    const res = await dispatcher.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
       method: 'GET',
       headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': `lightweight-setup/${__VERSION__}` },
-      dispatcher,
       signal: controller.signal,
     });
     const chunks: Buffer[] = [];

@@ -3,7 +3,11 @@
  * a prompt library (it loads only when a terminal user runs the wizard) and Ctrl-C at any
  * question becomes one clean cancellation.
  */
-import { confirm, password, select } from '@inquirer/prompts';
+// One package per prompt: @inquirer/prompts would also bundle the editor prompt and its
+// character-set tables, several hundred KB the wizard never uses.
+import confirm from '@inquirer/confirm';
+import password from '@inquirer/password';
+import select from '@inquirer/select';
 import { CancelledError } from '../errors.js';
 import { GATEWAY_URLS, type GatewayEnv, type Layout } from '../gateway.js';
 import { maskKey } from '../key.js';

@@ -17,7 +17,7 @@ function newestMtime(dir: string): number {
 export default function setup(): void {
   let built = 0;
   try {
-    built = statSync(join(ROOT, 'dist/cli.js')).mtimeMs;
+    built = statSync(join(ROOT, 'dist/cli.cjs')).mtimeMs;
   } catch {
     built = 0;
   }

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { runProcess, type ProcessOptions, type ProcessResult } from './process.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const BIN = { lightweight: join(ROOT, 'bin/lightweight.js'), setup: join(ROOT, 'bin/lightweight-setup.js') };
+export const BIN = { lightweight: join(ROOT, 'bin/lightweight.cjs'), setup: join(ROOT, 'bin/lightweight-setup.cjs') };
 export const CODEX_BIN_DIR = join(ROOT, 'node_modules/.bin');
 /** Directories with node and the usual system tools, but no codex. */
 export const SYSTEM_PATH = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':');

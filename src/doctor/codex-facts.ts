@@ -1,0 +1,28 @@
+/**
+ * Codex's own view, from `codex doctor --json` (or `codex --version` on a Codex without it).
+ * It is the slowest part of doctor, so the command starts it before loading anything else.
+ */
+import { codexCommand, findExecutable, run } from '../codex.js';
+import type { CodexDoctorFinding, CodexFacts } from './checks.js';
+
+export async function codexFacts(env: NodeJS.ProcessEnv, codexHome: string, timeoutMs: number): Promise<CodexFacts> {
+  const path = findExecutable('codex', env);
+  if (!path) return {};
+  const command = codexCommand(path, { ...env, CODEX_HOME: codexHome });
+  const childEnv = command.env;
+  const r = await run(command.file, ['doctor', '--json'], { env: childEnv, timeoutMs });
+  try {
+    const report = JSON.parse(r.stdout) as { codexVersion?: string; checks?: Record<string, CodexDoctorFinding> };
+    if (report.checks) return { path, ...(report.codexVersion ? { version: report.codexVersion } : {}), doctor: report.checks };
+  } catch {
+    // Older Codex without `doctor --json`: fall back to the version alone.
+  }
+  // A doctor that ran out of time has used the budget; only a quick Codex gets the version asked separately.
+  const v = r.timedOut ? undefined : await run(command.file, ['--version'], { env: childEnv, timeoutMs: Math.min(timeoutMs, 5_000) });
+  const version = v && /(\d+\.\d+\.\d+[\w.-]*)/.exec(v.stdout)?.[1];
+  return {
+    path,
+    ...(version ? { version } : {}),
+    doctorError: r.timedOut ? `codex doctor --json did not finish within ${Math.round(timeoutMs / 1000)} s.` : '`codex doctor --json` is not available in this Codex version.',
+  };
+}

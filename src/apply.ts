@@ -60,6 +60,8 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
         await tx.recordRemoved(entry);
       } else {
         if (w.dirMode !== undefined) await ensureDir(dirname(w.target), w.dirMode);
+        // A directory that holds the key is private too, even if it existed with a wider mode.
+        if (w.secret) await tightenDir(dirname(w.target), 0o700);
         await writeAtomic(w.target, w.after, w.mode);
         await tx.recordWritten(entry, w.after);
       }
@@ -76,6 +78,15 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
     );
   }
   return done;
+}
+
+async function tightenDir(dir: string, mode: number): Promise<void> {
+  try {
+    const current = (await fs.stat(dir)).mode & 0o777;
+    if ((current & ~mode) !== 0) await fs.chmod(dir, current & mode);
+  } catch (err) {
+    throw fileError(dir, err);
+  }
 }
 
 async function removeFile(path: string): Promise<void> {

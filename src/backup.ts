@@ -111,16 +111,19 @@ export class Transaction {
 
   /** Copies the file's current bytes aside (mode 0600: it may hold a key) before anything touches it. */
   async backup(path: string, target: string, newMode: number, secret = false): Promise<ManifestEntry> {
-    let entry: ManifestEntry;
+    let current: { bytes: Buffer; mode: number } | undefined;
     try {
       const [bytes, stat] = await Promise.all([fs.readFile(target), fs.stat(target)]);
-      const name = `${this.manifest.entries.length}`;
-      await writeAtomic(join(this.dir, name), bytes, 0o600);
-      entry = { path, target, existed: true, mode: stat.mode & 0o7777, backup: name, ...(secret ? { secret } : {}) };
+      current = { bytes, mode: stat.mode & 0o7777 };
     } catch (err) {
-      if (errnoOf(err) !== 'ENOENT') throw fileError(`a backup of ${path}`, err);
-      entry = { path, target, existed: false, mode: newMode, ...(secret ? { secret } : {}) };
+      if (errnoOf(err) !== 'ENOENT') throw fileError(path, err);
     }
+    const name = `${this.manifest.entries.length}`;
+    // No backup, no write: the caller stops here and the file stays untouched.
+    if (current) await writeAtomic(join(this.dir, name), current.bytes, 0o600, `the backup of ${path} (so it was not changed)`);
+    const entry: ManifestEntry = current
+      ? { path, target, existed: true, mode: current.mode, backup: name, ...(secret ? { secret } : {}) }
+      : { path, target, existed: false, mode: newMode, ...(secret ? { secret } : {}) };
     this.manifest.entries.push(entry);
     await this.save();
     return entry;

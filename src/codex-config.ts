@@ -21,7 +21,7 @@ import {
   type Edit,
   type Path,
 } from './toml/edit.js';
-import { firstDifference, getPath, isTable, parseToml, type TomlTable } from './toml/parse.js';
+import { cloneToml, firstDifference, getPath, isTable, parseToml, type TomlTable } from './toml/parse.js';
 import { allEntries, scanToml, type TomlDoc } from './toml/scan.js';
 
 export const PROVIDER_PATH: Path = ['model_providers', PROVIDER_ID];
@@ -147,7 +147,7 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
 
 /** What the parsed config must look like after the change, derived from the one before. */
 export function expectedAfter(before: TomlTable, want: ConfigWant): TomlTable {
-  const out = structuredClone(before) as TomlTable;
+  const out = cloneToml(before) as TomlTable;
   out.model = want.model;
   if (want.layout === 'model-providers') {
     out.model_provider = PROVIDER_ID;
@@ -174,7 +174,7 @@ export function expectedAfter(before: TomlTable, want: ConfigWant): TomlTable {
  */
 export function planUninstallConfig(before: string, file: string, previous: PreviousTopLevel | undefined): string {
   const parsed = parseToml(before, file);
-  const expected = structuredClone(parsed) as TomlTable;
+  const expected = cloneToml(parsed) as TomlTable;
   if (isTable(expected.model_providers)) delete expected.model_providers[PROVIDER_ID];
   const restore: Array<[string, string]> = [];
   const remove: string[] = [];
@@ -205,7 +205,7 @@ export function planBaseUrlSwitch(before: string, file: string, url: string): st
   const layout = activeLayout(parsed);
   if (!layout) throw new CliError(`${file} has no Lightweight setup.`, 2, 'Run npx lightweight-setup first.');
   const path = layout === 'model-providers' ? [...PROVIDER_PATH, 'base_url'] : ['openai_base_url'];
-  const expected = structuredClone(parsed) as TomlTable;
+  const expected = cloneToml(parsed) as TomlTable;
   let table: TomlTable = expected;
   for (const seg of path.slice(0, -1)) table = table[seg] as TomlTable;
   table[path.at(-1)!] = url;

@@ -115,9 +115,11 @@ export async function fsyncDir(dir: string): Promise<void> {
  * a part. The temp file is created with the final mode, so a secret is never readable by
  * others, not even for a moment.
  */
-export async function writeAtomic(target: string, data: string | Buffer, mode: number): Promise<void> {
+export async function writeAtomic(target: string, data: string | Buffer, mode: number, label = target): Promise<void> {
   const dir = dirname(target);
-  const tmp = join(dir, `.${target.slice(dir.length + 1)}.lightweight-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const prefix = `.${target.slice(dir.length + 1)}.lightweight-`;
+  await removeStaleTemps(dir, prefix);
+  const tmp = join(dir, `${prefix}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let handle;
   try {
     handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
@@ -131,9 +133,36 @@ export async function writeAtomic(target: string, data: string | Buffer, mode: n
   } catch (err) {
     await handle?.close().catch(() => {});
     await fs.rm(tmp, { force: true }).catch(() => {});
-    throw fileError(target, err);
+    throw fileError(label, err);
   }
   await fsyncDir(dir);
+}
+
+/**
+ * A run killed between creating its temp file and the rename leaves the temp file behind (the
+ * target itself is intact). The next write to that file clears such leftovers: ours by name,
+ * and only those whose process is gone.
+ */
+async function removeStaleTemps(dir: string, prefix: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (m && !processAlive(Number(m[1]))) await fs.rm(join(dir, name), { force: true }).catch(() => {});
+  }
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errnoOf(err) === 'EPERM';
+  }
 }
 
 export async function pathExists(path: string): Promise<boolean> {

@@ -5,19 +5,10 @@
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors.js';
-import { ensureDir, errnoOf } from './fsx.js';
+import { ensureDir, errnoOf, processAlive } from './fsx.js';
 
 const WAIT_MS = 30_000;
 const POLL_MS = 50;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errnoOf(err) === 'EPERM';
-  }
-}
 
 async function tryAcquire(file: string): Promise<boolean> {
   try {
@@ -43,7 +34,7 @@ async function breakIfStale(file: string): Promise<void> {
   if (Number.isNaN(pid)) {
     const stat = await fs.stat(file).catch(() => undefined);
     if (!stat || Date.now() - stat.mtimeMs < 5_000) return;
-  } else if (alive(pid)) return;
+  } else if (processAlive(pid)) return;
   const grave = `${file}.stale-${process.pid}`;
   try {
     await fs.rename(file, grave);

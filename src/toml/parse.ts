@@ -40,6 +40,17 @@ export function isTable(v: unknown): v is TomlTable {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
+/**
+ * A copy of parsed TOML whose tables and arrays can be changed freely. Dates are shared, not
+ * copied: structuredClone would turn smol-toml's TOML dates (local dates, local times) into
+ * plain Dates that no longer compare equal to what a parse gives.
+ */
+export function cloneToml<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(cloneToml) as T;
+  if (isTable(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneToml(x)])) as T;
+  return v;
+}
+
 /** The value at a dotted path, or undefined. */
 export function getPath(table: TomlTable, path: readonly string[]): unknown {
   let cur: unknown = table;

@@ -4,6 +4,7 @@
  * and able to misbehave on demand (401, 404, 429 with Retry-After, 5xx, garbage, hang).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 
 export interface RecordedRequest {
@@ -42,7 +43,8 @@ function sse(res: ServerResponse, events: Array<Record<string, unknown>>): void 
   res.end();
 }
 
-export async function startGateway(): Promise<StandIn> {
+/** With `tls`, the stand-in speaks HTTPS with that certificate (see test/fixtures/tls). */
+export async function startGateway(opts: { tls?: { key: string; cert: string } } = {}): Promise<StandIn> {
   let behaviour: Behaviour = { kind: 'ok' };
   const sockets = new Set<Socket>();
   const state: StandIn = {
@@ -130,9 +132,10 @@ export async function startGateway(): Promise<StandIn> {
     res.end(JSON.stringify({ error: { message: 'not found' } }));
   };
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => res.destroy());
-  });
+  };
+  const server: Server = opts.tls ? createHttpsServer(opts.tls, onRequest) : createServer(onRequest);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -144,7 +147,7 @@ export async function startGateway(): Promise<StandIn> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
-  state.url = `http://127.0.0.1:${port}`;
+  state.url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   state.base = `${state.url}/v1`;
   return state;
 }

@@ -107,7 +107,9 @@ export class Sandbox {
         else if (st.isDirectory()) {
           out[rel] = `dir ${mode}`;
           walk(p);
-        } else out[rel] = `file ${mode} ${createHash('sha256').update(readFileSync(p)).digest('hex').slice(0, 16)}`;
+        } else if (st.isFile()) out[rel] = `file ${mode} ${createHash('sha256').update(readFileSync(p)).digest('hex').slice(0, 16)}`;
+        // A FIFO or socket is never opened: reading one would block.
+        else out[rel] = `special ${mode}`;
       }
     };
     walk(this.home);

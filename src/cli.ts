@@ -34,7 +34,7 @@ function addSetupOptions(cmd: Command): Command {
     .option('--no-rc', 'do not touch shell startup files')
     .option('--no-verify', 'skip the connectivity check')
     .option('--dry-run', 'print the planned changes (a diff per file, key masked) and write nothing')
-    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+    .option(...CODEX_HOME_OPTION)
     .option('--timeout <seconds>', 'connectivity check limit in seconds (default: 10)')
     .addHelpText(
       'after',
@@ -51,10 +51,12 @@ Examples:
     );
 }
 
-function setupAction(io: Io) {
-  return async (opts: Record<string, unknown>) => {
-    const { setup } = commands();
-    process.exitCode = await setup(opts, io);
+const CODEX_HOME_OPTION = ['--codex-home <dir>', "Codex's directory (default: $CODEX_HOME, else ~/.codex)"] as const;
+
+/** Actions hand their command's exit code to main(), the one place that exits. */
+function exitWith<O>(run: (opts: O) => Promise<number>): (opts: O) => Promise<void> {
+  return async (opts) => {
+    process.exitCode = await run(opts);
   };
 }
 
@@ -64,88 +66,57 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .helpOption('-h, --help', 'show help')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
+  const setupAction = exitWith((opts: Record<string, unknown>) => commands().setup(opts, io));
   if (bin === 'lightweight-setup') {
     program.description('Set up the OpenAI Codex CLI to work through the Lightweight API gateway (same as `lightweight setup`).');
-    addSetupOptions(program).action(setupAction(io));
+    addSetupOptions(program).action(setupAction);
     return program;
   }
   program
     .description('Set up and check the OpenAI Codex CLI with the Lightweight API gateway.')
     .addHelpCommand(false)
     .showHelpAfterError('(run with --help for usage)');
-  addSetupOptions(program.command('setup').description('write Codex\'s config and store the key, then check the gateway (the wizard in a terminal)'))
-    .exitOverride()
-    .action(setupAction(io));
-  program
-    .command('doctor')
-    .description('diagnose Codex, config, key and gateway, with a fix for each problem (changes nothing)')
+  const command = (name: string, description: string) => program.command(name).description(description).exitOverride();
+
+  addSetupOptions(command('setup', "write Codex's config and store the key, then check the gateway (the wizard in a terminal)")).action(setupAction);
+  command('doctor', 'diagnose Codex, config, key and gateway, with a fix for each problem (changes nothing)')
     .option('--json', 'print one JSON object: {"ok", "checks": [{"id", "status", "title", "detail", "fix", "cause"?}]}')
     .option('--timeout <seconds>', 'limit for the network checks (default: 10)')
-    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
+    .option(...CODEX_HOME_OPTION)
     .addHelpText('after', '\nExit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 bad usage.')
-    .exitOverride()
-    .action(async (opts: { timeout?: string; codexHome?: string }) => {
-      // Codex's own doctor is the slowest check: start it before loading the rest of doctor.
-      const codex = codexFacts(io.env, resolvePaths(io.env, io.cwd, opts.codexHome).codexHome, parseTimeout(opts.timeout) * 1000);
-      const { doctor } = commands();
-      process.exitCode = await doctor(opts, io, codex);
-    });
-  program
-    .command('models')
-    .description('list the models the gateway serves, with context size and what each is best for')
+    .action(
+      exitWith((opts: { timeout?: string; codexHome?: string }) => {
+        // Codex's own doctor is the slowest check: start it before loading the rest of doctor.
+        const codex = codexFacts(io.env, resolvePaths(io.env, io.cwd, opts.codexHome).codexHome, parseTimeout(opts.timeout) * 1000);
+        return commands().doctor(opts, io, codex);
+      }),
+    );
+  command('models', 'list the models the gateway serves, with context size and what each is best for')
     .option('--json', 'print JSON')
     .option('--timeout <seconds>', 'limit for the request (default: 10)')
-    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
-    .exitOverride()
-    .action(async (opts: Record<string, unknown>) => {
-      const { models } = commands();
-      process.exitCode = await models(opts, io);
-    });
+    .option(...CODEX_HOME_OPTION)
+    .action(exitWith((opts: Record<string, unknown>) => commands().models(opts, io)));
   for (const target of ['preview', 'production'] as const) {
-    program
-      .command(`use-${target}`)
-      .description(`point the active layout at the ${target} gateway (only that URL changes), then check it`)
+    command(`use-${target}`, `point the active layout at the ${target} gateway (only that URL changes), then check it`)
       .option('--no-verify', 'skip the connectivity check')
       .option('--timeout <seconds>', 'connectivity check limit in seconds (default: 10)')
-      .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
-      .exitOverride()
-      .action(async (opts: Record<string, unknown>) => {
-        const { switchEnvironment } = commands();
-        process.exitCode = await switchEnvironment(target, opts, io);
-      });
+      .option(...CODEX_HOME_OPTION)
+      .action(exitWith((opts: Record<string, unknown>) => commands().switchEnvironment(target, opts, io)));
   }
-  program
-    .command('restore')
-    .description('put back the files the last setup or switch changed, exactly as they were')
+  command('restore', 'put back the files the last setup or switch changed, exactly as they were')
     .option('-y, --yes', 'do not ask first')
     .option('--list', 'show the backups kept, newest first')
     .option('--force', 'restore even files changed since the tool wrote them')
-    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
-    .exitOverride()
-    .action(async (opts: Record<string, unknown>) => {
-      const { restore } = commands();
-      process.exitCode = await restore(opts, io);
-    });
-  program
-    .command('uninstall')
-    .description('remove every trace of the tool (rc block, key files, provider, the keys it set) and nothing else')
+    .option(...CODEX_HOME_OPTION)
+    .action(exitWith((opts: Record<string, unknown>) => commands().restore(opts, io)));
+  command('uninstall', 'remove every trace of the tool (rc block, key files, provider, the keys it set) and nothing else')
     .option('-y, --yes', 'do not ask first')
-    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
-    .exitOverride()
-    .action(async (opts: Record<string, unknown>) => {
-      const { uninstall } = commands();
-      process.exitCode = await uninstall(opts, io);
-    });
-  program
-    .command('status')
-    .description('what is configured now: layout, gateway, model, where the key is kept, Codex version')
+    .option(...CODEX_HOME_OPTION)
+    .action(exitWith((opts: Record<string, unknown>) => commands().uninstall(opts, io)));
+  command('status', 'what is configured now: layout, gateway, model, where the key is kept, Codex version')
     .option('--json', 'print JSON')
-    .option('--codex-home <dir>', 'Codex\'s directory (default: $CODEX_HOME, else ~/.codex)')
-    .exitOverride()
-    .action(async (opts: Record<string, unknown>) => {
-      const { status } = commands();
-      process.exitCode = await status(opts, io);
-    });
+    .option(...CODEX_HOME_OPTION)
+    .action(exitWith((opts: Record<string, unknown>) => commands().status(opts, io)));
   return program;
 }
 

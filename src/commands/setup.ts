@@ -67,7 +67,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     out.line();
     out.heading('Step 1 of 4 · Install Codex');
     const v = await codexVersionPromise;
-    if (codexPath) out.status('pass', `Codex ${v ?? ''} is installed (${tildify(codexPath, paths.home)}).`.replace('  ', ' '));
+    if (codexPath) out.status('pass', `Codex${v ? ` ${v}` : ''} is installed (${tildify(codexPath, paths.home)}).`);
     else out.status('warn', `Codex is not on your PATH. Setup continues; install it afterwards with: ${CODEX_INSTALL}`);
     out.line();
     out.heading('Step 2 of 4 · Configure Codex (~/.codex/config.toml)');
@@ -104,7 +104,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     if (!(await prompts.confirm('Write these changes?'))) throw new CliError('Nothing was written.', EXIT.cancelled);
   }
 
-  return withLock(paths.stateDir, async () => {
+  const { plan, actions } = await withLock(paths.stateDir, async () => {
     // Plan again under the lock: another run, or the user, may have changed a file while the
     // review was on screen, and a write must start from what is on disk now.
     const plan = await makePlan(gathered, paths, Boolean(codexPath));
@@ -119,24 +119,25 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
         await tx.rollback();
         throw new CliError(`${(err as Error).message} Every file was put back as it was.`, EXIT.usage);
       }
-      const written = await readTextFile(paths.authJson);
-      await tx.recordWritten(entry, written.text);
+      await tx.recordWritten(entry, (await readTextFile(paths.authJson)).text);
     }
     await tx.complete();
     await store.prune();
-    reportWrites(plan, actions, gathered, paths, out);
-
-    let exit: number = EXIT.ok;
-    if (prompts) {
-      out.line();
-      out.heading('Step 4 of 4 · Verify the connection');
-    }
-    if (flags.verify === false) out.status('skip', 'Connectivity check skipped (--no-verify).');
-    else if (!(await runConnectivityCheck({ baseUrl, key, model, timeoutSeconds: resolved.timeoutSeconds, env: io.env }, out))) exit = EXIT.checkFailed;
-
-    printNextSteps(gathered, paths, out, codexPath !== undefined, await codexVersionPromise);
-    return exit;
+    return { plan, actions };
   });
+  reportWrites(plan, actions, gathered, paths, out);
+
+  // The check runs after the lock is released: a slow gateway must not hold up another run.
+  let exit: number = EXIT.ok;
+  if (prompts) {
+    out.line();
+    out.heading('Step 4 of 4 · Verify the connection');
+  }
+  if (flags.verify === false) out.status('skip', 'Connectivity check skipped (--no-verify).');
+  else if (!(await runConnectivityCheck({ baseUrl, key, model, timeoutSeconds: resolved.timeoutSeconds, env: io.env }, out))) exit = EXIT.checkFailed;
+
+  printNextSteps(gathered, paths, out, codexPath !== undefined, await codexVersionPromise);
+  return exit;
 }
 
 async function obtainKey(flags: SetupFlags, io: Io, prompts: Prompts | undefined): Promise<{ key: string; keySource: string }> {

@@ -70,13 +70,6 @@ export function scanToml(text: string): TomlDoc {
   return new Scanner(text).document();
 }
 
-/** 1-based line number of an offset. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 class Scanner {
   private pos = 0;
   private line = 1;

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir, errnoOf, fileError, writeAtomic } from './fsx.js';
+import { ensureDir, errnoOf, fileError, removeStaleTemps, writeAtomic } from './fsx.js';
 
 /** How many runs' backups are kept; older ones are pruned after a successful run. */
 export const BACKUPS_KEPT = 20;
@@ -40,6 +40,9 @@ export interface Manifest {
   /** Set when `lightweight restore` has put this run's files back. */
   restoredAt?: string;
 }
+
+/** A run directory's name: its start time (to the millisecond) and a random suffix. */
+const RUN_ID = /^\d{8}T\d{6}\.\d{3}Z-[0-9a-f]{6}$/;
 
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -93,9 +96,20 @@ export class BackupStore {
     await writeAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, 0o600);
   }
 
+  /**
+   * Keeps the newest runs, and clears what killed runs left half-written: temp files, and run
+   * directories killed before their manifest existed (they hold no backup yet). Called under
+   * the lock, so no other run is under way.
+   */
   async prune(keep = BACKUPS_KEPT): Promise<void> {
     const runs = await this.list();
     for (const run of runs.slice(keep)) await fs.rm(run.dir, { recursive: true, force: true });
+    for (const run of runs.slice(0, keep)) await removeStaleTemps(run.dir);
+    const known = new Set(runs.map((r) => r.dir));
+    for (const name of await fs.readdir(this.root).catch(() => [] as string[])) {
+      const dir = join(this.root, name);
+      if (RUN_ID.test(name) && !known.has(dir)) await fs.rm(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -143,7 +143,7 @@ export async function writeAtomic(target: string, data: string | Buffer, mode: n
  * target itself is intact). The next write to that file clears such leftovers: ours by name,
  * and only those whose process is gone.
  */
-async function removeStaleTemps(dir: string, prefix: string): Promise<void> {
+export async function removeStaleTemps(dir: string, prefix = '.'): Promise<void> {
   let names: string[];
   try {
     names = await fs.readdir(dir);
@@ -151,7 +151,7 @@ async function removeStaleTemps(dir: string, prefix: string): Promise<void> {
     return;
   }
   for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null;
+    const m = name.startsWith(prefix) ? /\.lightweight-(\d+)-[0-9a-f]+\.tmp$/.exec(name) : null;
     if (m && !processAlive(Number(m[1]))) await fs.rm(join(dir, name), { force: true }).catch(() => {});
   }
 }

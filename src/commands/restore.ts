@@ -22,7 +22,7 @@ export interface RestoreFlags {
   codexHome?: string;
 }
 
-/** The runs restore can undo: finished setups and switches not restored yet. */
+/** The commands whose runs restore can undo (not restores or uninstalls themselves). */
 const UNDOABLE = new Set(['setup', 'use-preview', 'use-production']);
 
 type Run = Manifest & { dir: string };
@@ -52,17 +52,27 @@ export async function planRestore(run: Run): Promise<RestorePlan> {
   const writes: PlannedWrite[] = [];
   const changedSince: string[] = [];
   for (const e of firstPerTarget(run.entries)) {
-    if (e.written === undefined && !e.removed) continue; // backed up, never written
+    const recorded = e.written !== undefined || e.removed === true;
+    // In a finished run an unrecorded entry was never written. In a run killed half-way it may
+    // have been written just before the record, so it is compared with its backup instead.
+    if (!recorded && run.complete) continue;
     const now = await readBytes(e.target);
-    const untouched = e.removed ? now === undefined : now !== undefined && sha256(now) === e.written;
-    if (!untouched) changedSince.push(e.path);
-    const backup = e.backup ? await fs.readFile(join(run.dir, e.backup), 'utf8') : null;
+    const backup = e.backup ? await fs.readFile(join(run.dir, e.backup)) : undefined;
+    if (recorded) {
+      const untouched = e.removed ? now === undefined : now !== undefined && sha256(now) === e.written;
+      if (!untouched) changedSince.push(e.path);
+    } else {
+      const asBefore = backup ? now !== undefined && now.equals(backup) : now === undefined;
+      if (asBefore) continue;
+      // Our write or a later edit: there is no telling, so it needs --force like an edit would.
+      changedSince.push(e.path);
+    }
     writes.push({
       path: e.path,
       target: e.target,
       existed: now !== undefined,
       before: now?.toString('utf8') ?? '',
-      after: backup,
+      after: backup ? backup.toString('utf8') : null,
       mode: e.mode,
       secret: Boolean(e.secret),
       // A key file's directory may be gone (uninstall removes it); it is the tool's own, 0700.
@@ -96,7 +106,8 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
   }
 
   return withLock(paths.stateDir, async () => {
-    const run = (await store.list()).find((r) => r.complete && !r.restoredAt && UNDOABLE.has(r.command));
+    // A run killed half-way is undone too: the files it did write are recorded as written.
+    const run = (await store.list()).find((r) => !r.restoredAt && UNDOABLE.has(r.command) && (!r.complete || r.entries.some((e) => e.written !== undefined || e.removed)));
     if (!run) throw new CliError('Nothing to restore: no setup or switch with backups that has not been restored already.', EXIT.usage, 'See what is kept: lightweight restore --list');
     const plan = await planRestore(run);
     if (plan.changedSince.length && !flags.force) {

@@ -35,7 +35,7 @@ const snapshot = () => Object.fromEntries(FILES.map((f) => [f, (() => {
 })()]));
 
 describe('killed at a random moment (SIGKILL)', () => {
-  it('every file is the old one or the new one, never a mix; the next run cleans up and finishes', async () => {
+  it('every file is the old one or the new one, never a mix; restore undoes it; the next run cleans up and finishes', async () => {
     sb.write('.codex/config.toml', '# mine\n[tui]\nx = 1\n', 0o640);
     sb.write('.bashrc', 'export EDITOR=vi\n');
     expect((await sb.setup(OLD, ['--no-verify'])).code).toBe(0);
@@ -67,10 +67,11 @@ describe('killed at a random moment (SIGKILL)', () => {
       });
       const now = snapshot();
       for (const f of FILES) expect([before[f], after[f]], `${f} after a kill at ${delay} ms (seed ${seed})`).toContain(now[f]);
-      // Back to the old setup for the next round (the layout switch back is exact).
+      // `restore` undoes a run killed half-way, which also sets up the next round.
       if (FILES.some((f) => now[f] !== before[f])) {
-        expect((await sb.setup(OLD, ['--no-verify'])).code).toBe(0);
-        expect(snapshot()).toEqual(before);
+        const r = await sb.run(['restore', '--yes', '--force']);
+        expect(r.code, r.all).toBe(0);
+        expect(snapshot(), `restore after a kill at ${delay} ms (seed ${seed})`).toEqual(before);
       }
     }
     // Finish properly: the result is complete and no temp file is left anywhere.
@@ -78,7 +79,7 @@ describe('killed at a random moment (SIGKILL)', () => {
     expect(done.code, done.all).toBe(0);
     expect(snapshot()).toEqual(after);
     const temps = Object.keys(sb.tree()).filter((p) => p.endsWith('.tmp'));
-    expect(temps).toEqual([]);
+    expect(temps, JSON.stringify(temps)).toEqual([]);
   }, 120_000);
 });
 

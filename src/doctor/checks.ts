@@ -303,7 +303,8 @@ function guiEditorsCheck(k: KeyFacts): Check {
   if (k.guiHasKey) return c('pass', 'Editors started from the desktop get the key', `${KEY_VAR} is in the desktop session's environment.`);
   const fix =
     k.platform === 'darwin'
-      ? `Start the editor from a terminal (code .), or after each login run: launchctl setenv ${KEY_VAR} "$${KEY_VAR}" from a terminal that has it; or switch layouts: ${SETUP_CMD} --layout openai-base-url.`
+      ? // Not `launchctl setenv`: it takes the key as an argument, visible in ps.
+        `Start the editor from a terminal (code .) so it inherits the key, or switch layouts: ${SETUP_CMD} --layout openai-base-url (the key then lives in Codex's login store, which editors read).`
       : `Start the editor from a terminal (code .), or put ${KEY_VAR}=<key> in ~/.config/environment.d/lightweight.conf (chmod 600) and log in again; or switch layouts: ${SETUP_CMD} --layout openai-base-url.`;
   return c('warn', 'Editors started from the desktop will not see the key', `The key reaches ${KEY_VAR} only through shell startup files, which the VS Code extension and other desktop-launched editors never read.`, fix);
 }

@@ -153,7 +153,7 @@ describe('key checks', () => {
 
   it.each([
     ['linux', false, 'warn', /environment\.d/],
-    ['darwin', false, 'warn', /launchctl setenv/],
+    ['darwin', false, 'warn', /^Start the editor from a terminal \(code \.\).*--layout openai-base-url/],
     ['linux', true, 'pass', /^$/],
   ] as const)('GUI editors on %s (desktop has key: %s) -> %s', (platform, guiHasKey, status, fix) => {
     const c = byId(keyChecks(facts({ platform, guiHasKey })), 'gui-editors')!;

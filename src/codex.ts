@@ -134,8 +134,8 @@ export function run(file: string, args: string[], opts: { env: NodeJS.ProcessEnv
   });
 }
 
-export async function codexVersion(codex: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const r = await run(codex, ['--version'], { env, timeoutMs: 10_000 });
+export async function codexVersion(codex: string, env: NodeJS.ProcessEnv, timeoutMs = 10_000): Promise<string | undefined> {
+  const r = await run(codex, ['--version'], { env, timeoutMs });
   return r.code === 0 ? /(\d+\.\d+\.\d+[\w.-]*)/.exec(r.stdout)?.[1] : undefined;
 }
 

@@ -13,6 +13,7 @@ import { resolvePaths, tildify, type Paths } from './paths.js';
 import { parseState, type SetupState } from './state.js';
 import { parseToml } from './toml/parse.js';
 import { scanToml } from './toml/scan.js';
+import { normalizeBaseUrl } from './urls.js';
 
 export interface Installed {
   paths: Paths;
@@ -56,6 +57,7 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
   }
 
   const envKey = env[KEY_VAR]?.trim() || undefined;
+  const setupState = state.file?.exists ? parseState(state.file.text) : undefined;
   const stored = keyFile.file?.exists ? readKeyFromPosixFile(keyFile.file.text) : undefined;
   return {
     paths,
@@ -74,7 +76,7 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
       ...(auth.file?.mode !== undefined ? { mode: auth.file.mode } : {}),
       ...(auth.error ? { error: auth.error } : {}),
     },
-    ...(state.file?.exists && parseState(state.file.text) ? { state: parseState(state.file.text)! } : {}),
+    ...(setupState ? { state: setupState } : {}),
     ...(envKey ? { envKey } : {}),
   };
 }
@@ -88,4 +90,13 @@ export function keyForGateway(inst: Installed): { key?: string; source?: string 
   if (inst.envKey) return { key: inst.envKey, source: `${KEY_VAR} in this shell` };
   if (inst.keyFile.key) return { key: inst.keyFile.key, source: inst.keyFile.path };
   return {};
+}
+
+/** The configured base URL in the form requests use, or undefined when it is missing or unusable (base-url reports why). */
+export function usableBaseUrl(inst: Installed): string | undefined {
+  try {
+    return inst.summary.baseUrl ? normalizeBaseUrl(inst.summary.baseUrl).url : undefined;
+  } catch {
+    return undefined;
+  }
 }

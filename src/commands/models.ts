@@ -2,11 +2,10 @@
 import { checkGateway } from '../check.js';
 import { EXIT } from '../errors.js';
 import { GATEWAY_URLS } from '../gateway.js';
-import { keyForGateway, readInstalled } from '../installed.js';
+import { keyForGateway, readInstalled, usableBaseUrl } from '../installed.js';
 import { canonicalModel, MODELS, modelInfo } from '../models.js';
 import { parseTimeout } from '../setup/flags.js';
 import { makeOutput, type Io } from '../ui/output.js';
-import { normalizeBaseUrl } from '../urls.js';
 
 export interface ModelsFlags {
   json?: boolean;
@@ -59,12 +58,8 @@ export function renderModels(r: ModelsReport): string {
 export async function models(flags: ModelsFlags, io: Io): Promise<number> {
   const timeoutSeconds = parseTimeout(flags.timeout);
   const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
-  let baseUrl: string = GATEWAY_URLS.production;
-  try {
-    if (inst.summary.baseUrl) baseUrl = normalizeBaseUrl(inst.summary.baseUrl).url;
-  } catch {
-    // An unusable URL in the config: fall back to production, as the report will say.
-  }
+  // No usable URL in the config: ask production, as the report will say.
+  const baseUrl = usableBaseUrl(inst) ?? GATEWAY_URLS.production;
   const { key } = keyForGateway(inst);
   let served: string[] | undefined;
   let note: string | undefined;

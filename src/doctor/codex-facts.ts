@@ -2,7 +2,7 @@
  * Codex's own view, from `codex doctor --json` (or `codex --version` on a Codex without it).
  * It is the slowest part of doctor, so the command starts it before loading anything else.
  */
-import { codexCommand, findExecutable, run } from '../codex.js';
+import { codexCommand, codexVersion, findExecutable, run } from '../codex.js';
 import type { CodexDoctorFinding, CodexFacts } from './checks.js';
 
 export async function codexFacts(env: NodeJS.ProcessEnv, codexHome: string, timeoutMs: number): Promise<CodexFacts> {
@@ -18,8 +18,7 @@ export async function codexFacts(env: NodeJS.ProcessEnv, codexHome: string, time
     // Older Codex without `doctor --json`: fall back to the version alone.
   }
   // A doctor that ran out of time has used the budget; only a quick Codex gets the version asked separately.
-  const v = r.timedOut ? undefined : await run(command.file, ['--version'], { env: childEnv, timeoutMs: Math.min(timeoutMs, 5_000) });
-  const version = v && /(\d+\.\d+\.\d+[\w.-]*)/.exec(v.stdout)?.[1];
+  const version = r.timedOut ? undefined : await codexVersion(command.file, childEnv, Math.min(timeoutMs, 5_000));
   return {
     path,
     ...(version ? { version } : {}),

@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import { checkGateway } from '../check.js';
 import { run } from '../codex.js';
 import { KEY_VAR } from '../gateway.js';
-import { inspectFile, keyForGateway, readInstalled } from '../installed.js';
+import { inspectFile, keyForGateway, readInstalled, usableBaseUrl } from '../installed.js';
 import type { CheckVerdict } from '../net/classify.js';
 import { proxyFor } from '../net/proxy.js';
 import { tildify } from '../paths.js';
 import { findBlocks } from '../rc.js';
 import { configHome, detectShell, rcFileFor } from '../shell.js';
-import { normalizeBaseUrl } from '../urls.js';
 import {
   codexChecks,
   configChecks,
@@ -64,12 +63,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   const { paths, summary } = inst;
   const show = (p: string) => tildify(p, paths.home);
   const { key, source } = keyForGateway(inst);
-  let usableUrl: string | undefined;
-  try {
-    usableUrl = summary.baseUrl ? normalizeBaseUrl(summary.baseUrl).url : undefined;
-  } catch {
-    usableUrl = undefined;
-  }
+  const usableUrl = usableBaseUrl(inst);
   const verdict: Promise<CheckVerdict | { skipped: string }> =
     !usableUrl
       ? Promise.resolve({ skipped: 'No usable base URL in config.toml.' })

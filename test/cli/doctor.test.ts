@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGateway, startProxy, type Behaviour, type StandIn } from '../support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { startProxy, type Behaviour, type StandIn } from '../support/gateway.js';
 import { Sandbox } from '../support/sandbox.js';
+import { useStandInAndSandbox } from '../support/standin.js';
 
 const KEY = 'sk-lw-doctor-0123456789abcd';
 let gw: StandIn;
 let sb: Sandbox;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(() => gw.close());
-beforeEach(() => {
-  gw.behave({ kind: 'ok' });
-  gw.requests.length = 0;
-  sb = new Sandbox();
+useStandInAndSandbox((g, s) => {
+  gw = g;
+  sb = s;
 });
 
 interface JsonCheck {
@@ -124,13 +120,9 @@ describe('lightweight doctor', () => {
   it('fails the model check with the closest served names', async () => {
     await healthy(['--model', 'o4-mini']);
     gw.models = ['gpt-5.4', 'o3', 'o4-mini-high'];
-    try {
-      const { r, by } = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY });
-      expect(r.code).toBe(1);
-      expect(by('model')).toMatchObject({ status: 'fail', detail: expect.stringContaining('closest: o4-mini-high') });
-    } finally {
-      gw.models = ['gpt-5.4', 'gpt-5.4-mini', 'gpt-5.3-codex', 'o3', 'o4-mini', 'claude-opus-4.6', 'claude-sonnet-4.6'];
-    }
+    const { r, by } = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY });
+    expect(r.code).toBe(1);
+    expect(by('model')).toMatchObject({ status: 'fail', detail: expect.stringContaining('closest: o4-mini-high') });
   });
 
   it.each([
@@ -224,18 +216,14 @@ describe('lightweight models', () => {
   it('lists what the gateway serves, joined with the page, marking the configured model', async () => {
     await healthy(['--model', 'codex']);
     gw.models = ['gpt-5.4', 'gpt-5.3-codex', 'brand-new-model'];
-    try {
-      const r = await sb.run(['models']);
-      expect(r.code, r.all).toBe(0);
-      expect(r.stdout).toContain(`Models served by ${gw.base} (3):`);
-      expect(r.stdout).toMatch(/^\* gpt-5\.3-codex\s+400K {2}large refactors, code generation$/m);
-      expect(r.stdout).toMatch(/^ {2}brand-new-model\s+- {2}-$/m);
-      const j = JSON.parse((await sb.run(['models', '--json'])).stdout);
-      expect(j).toMatchObject({ source: 'gateway', configured: 'gpt-5.3-codex' });
-      expect(j.models.map((m: { id: string }) => m.id)).toEqual(['gpt-5.4', 'gpt-5.3-codex', 'brand-new-model']);
-    } finally {
-      gw.models = ['gpt-5.4', 'gpt-5.4-mini', 'gpt-5.3-codex', 'o3', 'o4-mini', 'claude-opus-4.6', 'claude-sonnet-4.6'];
-    }
+    const r = await sb.run(['models']);
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain(`Models served by ${gw.base} (3):`);
+    expect(r.stdout).toMatch(/^\* gpt-5\.3-codex\s+400K {2}large refactors, code generation$/m);
+    expect(r.stdout).toMatch(/^ {2}brand-new-model\s+- {2}-$/m);
+    const j = JSON.parse((await sb.run(['models', '--json'])).stdout);
+    expect(j).toMatchObject({ source: 'gateway', configured: 'gpt-5.3-codex' });
+    expect(j.models.map((m: { id: string }) => m.id)).toEqual(['gpt-5.4', 'gpt-5.3-codex', 'brand-new-model']);
   });
 
   it('falls back to the built-in table with a clear note when the gateway cannot be reached', async () => {

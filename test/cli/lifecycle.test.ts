@@ -1,22 +1,18 @@
 /** use-preview / use-production, restore, uninstall and status: round trips byte for byte. */
 import { existsSync, lstatSync, mkdirSync, symlinkSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGateway, type StandIn } from '../support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import type { StandIn } from '../support/gateway.js';
 import { Sandbox } from '../support/sandbox.js';
+import { useStandInAndSandbox } from '../support/standin.js';
 
 const KEY = 'sk-lw-lifecycle-0123456789';
 const KEY2 = 'sk-lw-lifecycle-second-999';
 let gw: StandIn;
 let sb: Sandbox;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(() => gw.close());
-beforeEach(() => {
-  gw.behave({ kind: 'ok' });
-  gw.requests.length = 0;
-  sb = new Sandbox();
+useStandInAndSandbox((g, s) => {
+  gw = g;
+  sb = s;
 });
 
 const USER_CONFIG = [

@@ -4,22 +4,18 @@
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startGateway, type StandIn } from '../support/gateway.js';
 import { ROOT, Sandbox } from '../support/sandbox.js';
+import { useStandInAndSandbox } from '../support/standin.js';
 
 const KEY = 'sk-lw-secret-0123456789abcdef';
 let gw: StandIn;
 let sb: Sandbox;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(() => gw.close());
-beforeEach(() => {
-  gw.behave({ kind: 'ok' });
-  gw.requests.length = 0;
-  sb = new Sandbox();
+useStandInAndSandbox((g, s) => {
+  gw = g;
+  sb = s;
 });
 
 /** Every regular file under HOME that contains the key, with its mode and its directory's. */

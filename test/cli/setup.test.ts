@@ -1,9 +1,10 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startGateway, type StandIn } from '../support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import type { StandIn } from '../support/gateway.js';
 import { Sandbox } from '../support/sandbox.js';
+import { useStandInAndSandbox } from '../support/standin.js';
 
 const KEY = 'sk-lw-test-0123456789abcdef';
 const KEY2 = 'sk-lw-second-key-zyxwvu9876';
@@ -11,16 +12,9 @@ const KEY2 = 'sk-lw-second-key-zyxwvu9876';
 let gw: StandIn;
 let sb: Sandbox;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(() => {
-  gw.behave({ kind: 'ok' });
-  gw.requests.length = 0;
-  sb = new Sandbox();
+useStandInAndSandbox((g, s) => {
+  gw = g;
+  sb = s;
 });
 
 const config = () => parse(sb.read('.codex/config.toml')) as Record<string, any>;
@@ -413,12 +407,8 @@ describe('the connectivity check', () => {
 
   it('warns, without failing, when the chosen model is not served', async () => {
     gw.models = ['gpt-5.4', 'o3'];
-    try {
-      const r = await sb.setup(KEY, ['--base-url', gw.base, '--model', 'o4-mini']);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/o4-mini is not in the gateway's model list/);
-    } finally {
-      gw.models = ['gpt-5.4', 'gpt-5.4-mini', 'gpt-5.3-codex', 'o3', 'o4-mini', 'claude-opus-4.6', 'claude-sonnet-4.6'];
-    }
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--model', 'o4-mini']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/o4-mini is not in the gateway's model list/);
   });
 });

@@ -1,0 +1,22 @@
+/**
+ * The usual arrangement of a spawned-CLI test file: one stand-in gateway for the file, put back
+ * to a healthy state before each test (behaviour, recorded requests, served models), and a
+ * fresh sandbox per test. `use` receives both before every test.
+ */
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { DEFAULT_MODELS, startGateway, type StandIn } from './gateway.js';
+import { Sandbox } from './sandbox.js';
+
+export function useStandInAndSandbox(use: (gw: StandIn, sb: Sandbox) => void): void {
+  let gw: StandIn;
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
+  afterAll(() => gw.close());
+  beforeEach(() => {
+    gw.behave({ kind: 'ok' });
+    gw.requests.length = 0;
+    gw.models = [...DEFAULT_MODELS];
+    use(gw, new Sandbox());
+  });
+}

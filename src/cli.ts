@@ -6,20 +6,26 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, isCliError } from './errors.js';
 import type { Io } from './ui/output.js';
-import { codexFacts } from './doctor/codex-facts.js';
-import { homeOf, resolvePaths } from './paths.js';
+import { codexFacts } from './codex/doctor.js';
+import { homeOf, resolvePaths } from './files/paths.js';
 import { parseTimeout } from './setup/flags.js';
 
 export type BinName = 'lightweight' | 'lightweight-setup';
 
 /**
- * The commands live in a second bundle, dist/commands.cjs, loaded only once a command runs, so
- * `--help` and `--version` parse nothing but the command line. A plain require: both bundles
- * are CommonJS, which Node loads much faster than ES modules.
+ * Each command is its own bundle, dist/commands/<name>.cjs, loaded only when that command runs:
+ * `--help` and `--version` parse nothing but the command line, and doctor does not pay for the
+ * wizard, the TOML editor or the backups. Plain requires: CommonJS loads faster than ES modules.
  */
-function commands(): typeof import('./commands/index.js') {
-  return require('./commands.cjs') as typeof import('./commands/index.js');
-}
+const load = {
+  setup: (): typeof import('./commands/setup.js') => require('./commands/setup.cjs'),
+  doctor: (): typeof import('./commands/doctor.js') => require('./commands/doctor.cjs'),
+  models: (): typeof import('./commands/models.js') => require('./commands/models.cjs'),
+  switchEnvironment: (): typeof import('./commands/switch.js') => require('./commands/switch.cjs'),
+  restore: (): typeof import('./commands/restore.js') => require('./commands/restore.cjs'),
+  uninstall: (): typeof import('./commands/uninstall.js') => require('./commands/uninstall.cjs'),
+  status: (): typeof import('./commands/status.js') => require('./commands/status.cjs'),
+};
 
 function addSetupOptions(cmd: Command): Command {
   return cmd
@@ -66,7 +72,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .helpOption('-h, --help', 'show help')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
-  const setupAction = exitWith((opts: Record<string, unknown>) => commands().setup(opts, io));
+  const setupAction = exitWith((opts: Record<string, unknown>) => load.setup().setup(opts, io));
   if (bin === 'lightweight-setup') {
     program.description('Set up the OpenAI Codex CLI to work through the Lightweight API gateway (same as `lightweight setup`).');
     addSetupOptions(program).action(setupAction);
@@ -88,35 +94,35 @@ export function buildProgram(bin: BinName, io: Io): Command {
       exitWith((opts: { timeout?: string; codexHome?: string }) => {
         // Codex's own doctor is the slowest check: start it before loading the rest of doctor.
         const codex = codexFacts(io.env, resolvePaths(io.env, io.cwd, opts.codexHome).codexHome, parseTimeout(opts.timeout) * 1000);
-        return commands().doctor(opts, io, codex);
+        return load.doctor().doctor(opts, io, codex);
       }),
     );
   command('models', 'list the models the gateway serves, with context size and what each is best for')
     .option('--json', 'print JSON')
     .option('--timeout <seconds>', 'limit for the request (default: 10)')
     .option(...CODEX_HOME_OPTION)
-    .action(exitWith((opts: Record<string, unknown>) => commands().models(opts, io)));
+    .action(exitWith((opts: Record<string, unknown>) => load.models().models(opts, io)));
   for (const target of ['preview', 'production'] as const) {
     command(`use-${target}`, `point the active layout at the ${target} gateway (only that URL changes), then check it`)
       .option('--no-verify', 'skip the connectivity check')
       .option('--timeout <seconds>', 'connectivity check limit in seconds (default: 10)')
       .option(...CODEX_HOME_OPTION)
-      .action(exitWith((opts: Record<string, unknown>) => commands().switchEnvironment(target, opts, io)));
+      .action(exitWith((opts: Record<string, unknown>) => load.switchEnvironment().switchEnvironment(target, opts, io)));
   }
   command('restore', 'put back the files the last setup or switch changed, exactly as they were')
     .option('-y, --yes', 'do not ask first')
     .option('--list', 'show the backups kept, newest first')
     .option('--force', 'restore even files changed since the tool wrote them')
     .option(...CODEX_HOME_OPTION)
-    .action(exitWith((opts: Record<string, unknown>) => commands().restore(opts, io)));
+    .action(exitWith((opts: Record<string, unknown>) => load.restore().restore(opts, io)));
   command('uninstall', 'remove every trace of the tool (rc block, key files, provider, the keys it set) and nothing else')
     .option('-y, --yes', 'do not ask first')
     .option(...CODEX_HOME_OPTION)
-    .action(exitWith((opts: Record<string, unknown>) => commands().uninstall(opts, io)));
+    .action(exitWith((opts: Record<string, unknown>) => load.uninstall().uninstall(opts, io)));
   command('status', 'what is configured now: layout, gateway, model, where the key is kept, Codex version')
     .option('--json', 'print JSON')
     .option(...CODEX_HOME_OPTION)
-    .action(exitWith((opts: Record<string, unknown>) => commands().status(opts, io)));
+    .action(exitWith((opts: Record<string, unknown>) => load.status().status(opts, io)));
   return program;
 }
 

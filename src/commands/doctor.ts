@@ -2,7 +2,7 @@
 import { doctorOk, PLAIN, renderJson, renderText } from '../doctor/render.js';
 import { runDoctor } from '../doctor/run.js';
 import { EXIT } from '../errors.js';
-import type { CodexFacts } from '../doctor/checks.js';
+import type { CodexFacts } from '../codex/doctor.js';
 import { parseTimeout } from '../setup/flags.js';
 import { makeOutput, type Io } from '../ui/output.js';
 

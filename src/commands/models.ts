@@ -1,9 +1,9 @@
 /** `lightweight models`: what the gateway serves, joined with what its page says about each model. */
-import { checkGateway } from '../check.js';
+import { checkGateway } from '../gateway/check.js';
 import { EXIT } from '../errors.js';
-import { GATEWAY_URLS } from '../gateway.js';
-import { keyForGateway, readInstalled, usableBaseUrl } from '../installed.js';
-import { canonicalModel, MODELS, modelInfo } from '../models.js';
+import { GATEWAY_URLS } from '../gateway/constants.js';
+import { keyForGateway, readInstalled, usableBaseUrl } from '../setup/installed.js';
+import { canonicalModel, MODELS, modelInfo } from '../gateway/models.js';
 import { parseTimeout } from '../setup/flags.js';
 import { makeOutput, type Io } from '../ui/output.js';
 

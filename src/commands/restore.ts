@@ -5,12 +5,12 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { applyWrites, type PlannedWrite } from '../apply.js';
-import { BackupStore, sha256, type Manifest, type ManifestEntry } from '../backup.js';
+import { applyWrites, type PlannedWrite } from '../files/transaction.js';
+import { BackupStore, sha256, type Manifest, type ManifestEntry } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
-import { errnoOf } from '../fsx.js';
-import { withLock } from '../lock.js';
-import { resolvePaths, tildify } from '../paths.js';
+import { errnoOf } from '../files/io.js';
+import { withLock } from '../files/lock.js';
+import { resolvePaths, tildify } from '../files/paths.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites } from '../ui/review.js';

@@ -2,25 +2,25 @@
  * `lightweight setup` / `npx lightweight-setup`: gathers the choices (flags, environment,
  * or the wizard), plans every file, shows or writes the plan, then checks the gateway.
  */
-import { applyWrites, checkParents, type PlannedWrite } from '../apply.js';
-import { BackupStore } from '../backup.js';
-import { CODEX_INSTALL, codexLoginWithApiKey, codexVersion, findExecutable } from '../codex.js';
+import { applyWrites, checkParents, type PlannedWrite } from '../files/transaction.js';
+import { BackupStore } from '../files/backup.js';
+import { CODEX_INSTALL, codexLoginWithApiKey, codexVersion, findExecutable } from '../codex/binary.js';
 import { CliError, EXIT } from '../errors.js';
-import { readTextFile } from '../fsx.js';
-import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway.js';
-import { maskKey, redact, validateKey } from '../key.js';
-import { DEFAULT_MODEL } from '../models.js';
-import { expandPath, resolvePaths, tildify, type Paths } from '../paths.js';
-import { sourceLine } from '../rc.js';
-import { detectShell, rcFileFor, unknownShellError, type Shell } from '../shell.js';
+import { readTextFile } from '../files/io.js';
+import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway/constants.js';
+import { maskKey, redact, validateKey } from '../gateway/key.js';
+import { DEFAULT_MODEL } from '../gateway/models.js';
+import { expandPath, resolvePaths, tildify, type Paths } from '../files/paths.js';
+import { sourceLine } from '../shell/rc.js';
+import { detectShell, rcFileFor, unknownShellError, type Shell } from '../shell/detect.js';
 import { makeOutput, type Io, type Output } from '../ui/output.js';
 import type { Prompts } from '../ui/prompts.js';
-import { environmentOf } from '../urls.js';
-import { runConnectivityCheck } from '../check.js';
+import { environmentOf } from '../gateway/urls.js';
+import { runConnectivityCheck } from './verify.js';
 import { resolveFlags, type SetupFlags } from '../setup/flags.js';
 import { planSetup, type SetupChoices, type SetupPlan } from '../setup/plan.js';
 import { printWrites } from '../ui/review.js';
-import { withLock } from '../lock.js';
+import { withLock } from '../files/lock.js';
 
 const LAYOUT_NAMES: Record<Layout, string> = { 'model-providers': 'provider table', 'openai-base-url': 'base-URL override' };
 

@@ -1,11 +1,11 @@
 /** `lightweight status`: what is configured now, in a few lines (or JSON). Reads only. */
-import { codexVersion, findExecutable } from '../codex.js';
+import { codexVersion, findExecutable } from '../codex/binary.js';
 import { EXIT } from '../errors.js';
-import { keyForGateway, readInstalled } from '../installed.js';
-import { maskKey } from '../key.js';
-import { tildify } from '../paths.js';
+import { keyForGateway, readInstalled } from '../setup/installed.js';
+import { maskKey } from '../gateway/key.js';
+import { tildify } from '../files/paths.js';
 import type { Io } from '../ui/output.js';
-import { environmentOf } from '../urls.js';
+import { environmentOf } from '../gateway/urls.js';
 
 export interface StatusFlags {
   json?: boolean;

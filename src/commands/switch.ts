@@ -1,16 +1,16 @@
 /** `lightweight use-preview` / `use-production`: point the active layout at another gateway URL, and nothing else. */
-import { applyWrites } from '../apply.js';
-import { BackupStore } from '../backup.js';
-import { runConnectivityCheck } from '../check.js';
-import { planBaseUrlSwitch } from '../codex-config.js';
+import { applyWrites } from '../files/transaction.js';
+import { BackupStore } from '../files/backup.js';
+import { runConnectivityCheck } from './verify.js';
+import { planBaseUrlSwitch } from '../codex/config.js';
 import { CliError, EXIT } from '../errors.js';
-import { readTextFile } from '../fsx.js';
-import { GATEWAY_URLS, type GatewayEnv } from '../gateway.js';
-import { keyForGateway, readInstalled } from '../installed.js';
-import { withLock } from '../lock.js';
+import { readTextFile } from '../files/io.js';
+import { GATEWAY_URLS, type GatewayEnv } from '../gateway/constants.js';
+import { keyForGateway, readInstalled } from '../setup/installed.js';
+import { withLock } from '../files/lock.js';
 import { parseTimeout } from '../setup/flags.js';
 import { makeOutput, type Io } from '../ui/output.js';
-import { environmentOf } from '../urls.js';
+import { environmentOf } from '../gateway/urls.js';
 
 export interface SwitchFlags {
   verify?: boolean;

@@ -4,18 +4,18 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { actionOf, applyWrites, type PlannedWrite } from '../apply.js';
-import { BackupStore } from '../backup.js';
+import { actionOf, applyWrites, type PlannedWrite } from '../files/transaction.js';
+import { BackupStore } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
-import { pathExists, readTextFile } from '../fsx.js';
-import { readInstalled } from '../installed.js';
-import { withLock } from '../lock.js';
-import { tildify, type Paths } from '../paths.js';
-import { rcFileFor, SHELLS } from '../shell.js';
+import { pathExists, readTextFile } from '../files/io.js';
+import { readInstalled } from '../setup/installed.js';
+import { withLock } from '../files/lock.js';
+import { tildify, type Paths } from '../files/paths.js';
+import { rcFileFor, SHELLS } from '../shell/detect.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites } from '../ui/review.js';
-import { planUninstall } from '../uninstall-plan.js';
+import { planUninstall } from '../setup/uninstall.js';
 
 export interface UninstallFlags {
   yes?: boolean;

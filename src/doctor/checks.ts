@@ -3,16 +3,17 @@
  * more checks, and every check that is not a pass carries the exact command or edit that
  * fixes it.
  */
-import { activeLayout, firstLineOf, PROVIDER_PATH, refusedSettings } from '../codex-config.js';
-import type { AuthState } from '../auth-json.js';
-import { CODEX_INSTALL } from '../codex.js';
-import { KEY_VAR, PROVIDER_ID, WIRE_API, type Layout } from '../gateway.js';
-import { maskKey } from '../key.js';
-import { canonicalModel, closestNames } from '../models.js';
-import type { CheckVerdict, Cause } from '../net/classify.js';
-import { getPath, isTable, type TomlTable } from '../toml/parse.js';
-import type { TomlDoc } from '../toml/scan.js';
-import { environmentOf, normalizeBaseUrl } from '../urls.js';
+import { activeLayout, firstLineOf, PROVIDER_PATH, refusedSettings, summarize } from '../codex/config.js';
+import type { CodexFacts } from '../codex/doctor.js';
+import type { ConfigFacts } from '../setup/installed.js';
+import type { AuthState } from '../codex/login-store.js';
+import { CODEX_INSTALL } from '../codex/binary.js';
+import { KEY_VAR, PROVIDER_ID, WIRE_API, type Layout } from '../gateway/constants.js';
+import { maskKey } from '../gateway/key.js';
+import { canonicalModel, closestNames } from '../gateway/models.js';
+import type { CheckVerdict, Cause } from '../gateway/classify.js';
+import { getPath, isTable } from '../toml/parse.js';
+import { environmentOf, normalizeBaseUrl } from '../gateway/urls.js';
 import { CliError } from '../errors.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -35,21 +36,6 @@ function check(group: Group, id: string, status: CheckStatus, title: string, det
 }
 
 /* ---------- Codex ---------- */
-
-export interface CodexDoctorFinding {
-  status: string;
-  summary: string;
-  remediation?: string | null;
-  details?: Record<string, string>;
-}
-
-export interface CodexFacts {
-  path?: string;
-  version?: string;
-  /** `codex doctor --json` checks by id, when it ran. */
-  doctor?: Record<string, CodexDoctorFinding>;
-  doctorError?: string;
-}
 
 export function codexChecks(c: CodexFacts, configPath: string): Check[] {
   if (!c.path) {
@@ -100,39 +86,6 @@ export function codexChecks(c: CodexFacts, configPath: string): Check[] {
 }
 
 /* ---------- Configuration ---------- */
-
-export interface ConfigFacts {
-  /** As shown to the user (~/.codex/config.toml). */
-  path: string;
-  exists: boolean;
-  /** A read or parse failure, already phrased with file:line:column. */
-  error?: string;
-  parsed?: TomlTable;
-  doc?: TomlDoc;
-}
-
-/** What the config says about Lightweight: the layout in use, its base URL and model. */
-export interface ConfigSummary {
-  layout?: Layout;
-  baseUrl?: string;
-  model?: string;
-}
-
-export function summarize(parsed: TomlTable | undefined): ConfigSummary {
-  if (!parsed) return {};
-  const layout = activeLayout(parsed);
-  const baseUrl =
-    layout === 'model-providers'
-      ? (getPath(parsed, [...PROVIDER_PATH, 'base_url']) as string | undefined)
-      : layout === 'openai-base-url'
-        ? (parsed.openai_base_url as string)
-        : undefined;
-  return {
-    ...(layout ? { layout } : {}),
-    ...(typeof baseUrl === 'string' ? { baseUrl } : {}),
-    ...(typeof parsed.model === 'string' ? { model: parsed.model } : {}),
-  };
-}
 
 const BUILTIN_PROVIDERS = new Set(['openai', 'ollama', 'lmstudio', 'amazon-bedrock', 'oss']);
 

@@ -5,15 +5,16 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { checkGateway } from '../check.js';
-import { run } from '../codex.js';
-import { KEY_VAR } from '../gateway.js';
-import { inspectFile, keyForGateway, readInstalled, usableBaseUrl } from '../installed.js';
-import type { CheckVerdict } from '../net/classify.js';
-import { proxyFor } from '../net/proxy.js';
-import { tildify } from '../paths.js';
-import { findBlocks } from '../rc.js';
-import { configHome, detectShell, rcFileFor } from '../shell.js';
+import { checkGateway } from '../gateway/check.js';
+import { run } from '../codex/binary.js';
+import { KEY_VAR } from '../gateway/constants.js';
+import { inspectFile, keyForGateway, readInstalled, usableBaseUrl } from '../setup/installed.js';
+import type { CheckVerdict } from '../gateway/classify.js';
+import { proxyFor } from '../gateway/proxy.js';
+import { tildify } from '../files/paths.js';
+import { findBlocks } from '../shell/rc.js';
+import { configHome } from '../files/paths.js';
+import { detectShell, rcFileFor } from '../shell/detect.js';
 import {
   codexChecks,
   configChecks,
@@ -22,8 +23,8 @@ import {
   modelCheck,
   reconcile,
   type Check,
-  type CodexFacts,
 } from './checks.js';
+import type { CodexFacts } from '../codex/doctor.js';
 
 export interface DoctorOptions {
   env: NodeJS.ProcessEnv;

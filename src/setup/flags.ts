@@ -1,9 +1,9 @@
 /** Setup's flags, checked before anything is read or asked: a bad value fails fast with exit 2. */
 import { CliError } from '../errors.js';
-import { GATEWAY_ENVS, GATEWAY_URLS, LAYOUTS, type GatewayEnv, type Layout } from '../gateway.js';
-import { normalizeModel } from '../models.js';
-import { parseShell, SHELLS, type Shell } from '../shell.js';
-import { normalizeBaseUrl } from '../urls.js';
+import { GATEWAY_ENVS, GATEWAY_URLS, LAYOUTS, type GatewayEnv, type Layout } from '../gateway/constants.js';
+import { normalizeModel } from '../gateway/models.js';
+import { parseShell, SHELLS, type Shell } from '../shell/detect.js';
+import { normalizeBaseUrl } from '../gateway/urls.js';
 
 export interface SetupFlags {
   yes?: boolean;

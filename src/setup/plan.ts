@@ -3,17 +3,17 @@
  * file's new contents and the reasons out. Effects (reading, writing, network) live in
  * commands/setup.ts.
  */
-import type { PlannedWrite } from '../apply.js';
-import { readAuthState, renderAuthJson, type AuthState } from '../auth-json.js';
-import { planCodexConfig, type ConfigPlan } from '../codex-config.js';
-import type { TextFile } from '../fsx.js';
-import { KEY_VAR, type Layout } from '../gateway.js';
-import { maskKey } from '../key.js';
-import { renderFishKeyFile, renderPosixKeyFile } from '../keyfile.js';
-import { tildify, type Paths } from '../paths.js';
-import { foreignKeyLines, renderBlock, detectEol, upsertBlock, type BlockAction } from '../rc.js';
-import type { Shell } from '../shell.js';
-import { parseState, renderState, type SetupState } from '../state.js';
+import type { PlannedWrite } from '../files/transaction.js';
+import { readAuthState, renderAuthJson, type AuthState } from '../codex/login-store.js';
+import { planCodexConfig, type ConfigPlan } from '../codex/config.js';
+import type { TextFile } from '../files/io.js';
+import { KEY_VAR, type Layout } from '../gateway/constants.js';
+import { maskKey } from '../gateway/key.js';
+import { renderFishKeyFile, renderPosixKeyFile } from '../shell/keyfile.js';
+import { tildify, type Paths } from '../files/paths.js';
+import { foreignKeyLines, renderBlock, detectEol, upsertBlock, type BlockAction } from '../shell/rc.js';
+import type { Shell } from '../shell/detect.js';
+import { parseState, renderState, type SetupState } from './state.js';
 
 export interface SetupChoices {
   layout: Layout;

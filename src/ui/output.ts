@@ -1,8 +1,9 @@
 /**
  * Everything the user reads goes through here: colours (chalk, off under NO_COLOR or when
- * not a terminal), status symbols, and the spinner. Commands describe; this renders.
+ * not a terminal), status symbols, and the spinner (yocto-spinner). Commands describe; this renders.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
+import yoctoSpinner from 'yocto-spinner';
 
 export interface Io {
   env: NodeJS.ProcessEnv;
@@ -49,17 +50,9 @@ export function makeOutput(io: Io): Output {
     heading: (text) => write(fancy ? color.bold(text) : text),
     spinner(text) {
       if (!io.stdout.isTTY) return { stop() {} };
-      const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-      let i = 0;
-      const draw = () => io.stdout.write(`\r${fancy ? color.cyan(frames[i++ % frames.length]) : '-'} ${text}`);
-      draw();
-      const timer = setInterval(draw, 80);
-      return {
-        stop() {
-          clearInterval(timer);
-          io.stdout.write('\r\x1b[2K');
-        },
-      };
+      // Signals stay with the command (a Ctrl-C during the check has something to say).
+      const spin = yoctoSpinner({ text, stream: io.stdout, handleSignals: false, ...(fancy ? {} : { spinner: { frames: ['-', '\\', '|', '/'], interval: 100 } }) }).start();
+      return { stop: () => void spin.stop() };
     },
   };
 }

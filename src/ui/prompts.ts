@@ -9,9 +9,9 @@ import confirm from '@inquirer/confirm';
 import password from '@inquirer/password';
 import select from '@inquirer/select';
 import { CancelledError } from '../errors.js';
-import { GATEWAY_URLS, type GatewayEnv, type Layout } from '../gateway.js';
-import { maskKey } from '../key.js';
-import { MODELS } from '../models.js';
+import { GATEWAY_URLS, type GatewayEnv, type Layout } from '../gateway/constants.js';
+import { maskKey } from '../gateway/key.js';
+import { MODELS } from '../gateway/models.js';
 import type { Io } from './output.js';
 
 async function ask<T>(question: Promise<T>): Promise<T> {

@@ -1,9 +1,9 @@
 /** The review of planned writes that setup, restore and uninstall show: one diff per file, secrets masked. */
-import { actionOf, type PlannedWrite } from '../apply.js';
-import { unifiedDiff } from '../diff.js';
-import { maskKey } from '../key.js';
-import { KEY_VAR } from '../gateway.js';
-import { tildify } from '../paths.js';
+import { actionOf, type PlannedWrite } from '../files/transaction.js';
+import { unifiedDiff } from './diff.js';
+import { maskKey } from '../gateway/key.js';
+import { KEY_VAR } from '../gateway/constants.js';
+import { tildify } from '../files/paths.js';
 import { colorDiff, type Output } from './output.js';
 
 /** A key file's or auth.json's text with every key in it masked. */

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { findBlocks } from '../../src/rc.js';
+import { findBlocks } from '../../src/shell/rc.js';
 import { BIN, Sandbox } from '../support/sandbox.js';
 
 const OLD = 'sk-lw-robust-old-0000000000';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, parseModelList, retryAfterSeconds, type ProbeOutcome } from '../../src/net/classify.js';
+import { classify, parseModelList, retryAfterSeconds, type ProbeOutcome } from '../../src/gateway/classify.js';
 
 const ctx = { baseUrl: 'https://api.lightweight.one/v1', model: 'gpt-5.4', timeoutSeconds: 10 };
 const res = (status: number, body = '', headers: Record<string, string> = {}): ProbeOutcome => ({ kind: 'response', status, body, headers, elapsedMs: 12.4 });

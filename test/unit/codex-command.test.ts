@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFile
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { codexCommand, findExecutable } from '../../src/codex.js';
+import { codexCommand, findExecutable } from '../../src/codex/binary.js';
 
 let root: string;
 const file = (p: string, content: string, mode = 0o644) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import iarna from '@iarna/toml';
 import { parse } from 'smol-toml';
-import { activeLayout, planBaseUrlSwitch, planCodexConfig, planUninstallConfig, refusedSettings, type ConfigWant } from '../../src/codex-config.js';
+import { activeLayout, planBaseUrlSwitch, planCodexConfig, planUninstallConfig, refusedSettings, type ConfigWant } from '../../src/codex/config.js';
 import { CliError } from '../../src/errors.js';
 import { scanToml } from '../../src/toml/scan.js';
 

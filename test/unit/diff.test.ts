@@ -1,5 +1,6 @@
+import { applyPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { diffLines, unifiedDiff } from '../../src/diff.js';
+import { unifiedDiff } from '../../src/ui/diff.js';
 
 describe('unified diff', () => {
   it('is empty for equal texts', () => expect(unifiedDiff('a\n', 'a\n', 'a', 'b')).toBe(''));
@@ -21,11 +22,13 @@ describe('unified diff', () => {
     expect(d.match(/^@@/gm)).toHaveLength(2);
   });
 
-  it('produces an edit script that rebuilds the new text', () => {
-    const a = 'a b c d e f g'.split(' ');
-    const b = 'a x c d y f g z'.split(' ');
-    const ops = diffLines(a, b);
-    expect(ops.filter((o) => o.kind !== '-').map((o) => o.line)).toEqual(b);
-    expect(ops.filter((o) => o.kind !== '+').map((o) => o.line)).toEqual(a);
+  it('is a patch that rebuilds the new text from the old one', () => {
+    const a = 'a b c d e f g'.split(' ').join('\n') + '\n';
+    const b = 'a x c d y f g z'.split(' ').join('\n') + '\n';
+    expect(applyPatch(a, unifiedDiff(a, b, 'a', 'b'))).toBe(b);
+  });
+
+  it('shows a CRLF file\'s changed lines without carriage returns', () => {
+    expect(unifiedDiff('a\r\nb\r\n', 'a\r\nc\r\n', 'a', 'b')).toBe('--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n');
   });
 });

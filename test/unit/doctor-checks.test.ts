@@ -13,7 +13,7 @@ import {
 } from '../../src/doctor/checks.js';
 import { renderJson, renderText } from '../../src/doctor/render.js';
 import { scanToml } from '../../src/toml/scan.js';
-import type { CheckVerdict } from '../../src/net/classify.js';
+import type { CheckVerdict } from '../../src/gateway/classify.js';
 
 const P = '~/.codex/config.toml';
 const cfg = (text: string) => configChecks({ path: P, exists: true, parsed: parse(text) as Record<string, unknown>, doc: scanToml(text) });

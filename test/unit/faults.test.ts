@@ -9,8 +9,8 @@ import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { applyWrites, type PlannedWrite } from '../../src/apply.js';
-import { BackupStore } from '../../src/backup.js';
+import { applyWrites, type PlannedWrite } from '../../src/files/transaction.js';
+import { BackupStore } from '../../src/files/backup.js';
 import { CliError } from '../../src/errors.js';
 
 const KEY = 'sk-lw-faults-0123456789abcdef';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalModel, closestNames, normalizeModel } from '../../src/models.js';
-import { environmentOf, isLoopbackHost, normalizeBaseUrl } from '../../src/urls.js';
-import { maskKey, redact, validateKey } from '../../src/key.js';
+import { canonicalModel, closestNames, normalizeModel } from '../../src/gateway/models.js';
+import { environmentOf, isLoopbackHost, normalizeBaseUrl } from '../../src/gateway/urls.js';
+import { maskKey, redact, validateKey } from '../../src/gateway/key.js';
 
 describe('models', () => {
   it.each([

@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { planBaseUrlSwitch, planCodexConfig, planUninstallConfig, type ConfigWant } from '../../src/codex-config.js';
-import { GATEWAY_URLS } from '../../src/gateway.js';
-import { MODELS } from '../../src/models.js';
-import { findBlocks, removeBlocks, renderBlock, upsertBlock } from '../../src/rc.js';
+import { planBaseUrlSwitch, planCodexConfig, planUninstallConfig, type ConfigWant } from '../../src/codex/config.js';
+import { GATEWAY_URLS } from '../../src/gateway/constants.js';
+import { MODELS } from '../../src/gateway/models.js';
+import { findBlocks, removeBlocks, renderBlock, upsertBlock } from '../../src/shell/rc.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261127);
 const RUNS = Number(process.env.FC_RUNS ?? 1500);

@@ -9,9 +9,9 @@ import {
   renderBlock,
   sourceLine,
   upsertBlock,
-} from '../../src/rc.js';
-import { fishSingleQuote, readKeyFromPosixFile, renderFishKeyFile, renderPosixKeyFile, shSingleQuote } from '../../src/keyfile.js';
-import { detectShell, parseShell, rcFileFor } from '../../src/shell.js';
+} from '../../src/shell/rc.js';
+import { fishSingleQuote, readKeyFromPosixFile, renderFishKeyFile, renderPosixKeyFile, shSingleQuote } from '../../src/shell/keyfile.js';
+import { detectShell, parseShell, rcFileFor } from '../../src/shell/detect.js';
 
 const HOME = '/home/ann';
 const KEYFILE = '/home/ann/.config/lightweight/env';

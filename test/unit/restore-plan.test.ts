@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sha256, type Manifest } from '../../src/backup.js';
+import { sha256, type Manifest } from '../../src/files/backup.js';
 import { planRestore } from '../../src/commands/restore.js';
 
 let root: string;

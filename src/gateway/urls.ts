@@ -1,5 +1,5 @@
-import { CliError } from './errors.js';
-import { GATEWAY_URLS, type GatewayEnv } from './gateway.js';
+import { CliError } from '../errors.js';
+import { GATEWAY_URLS, type GatewayEnv } from './constants.js';
 
 export interface BaseUrlCheck {
   url: string;

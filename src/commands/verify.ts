@@ -1,27 +1,8 @@
-/** The connectivity check as setup and the switches show it: probe, classify, render. */
-import { closestNames } from './models.js';
-import { classify, type CheckVerdict } from './net/classify.js';
-import type { Output } from './ui/output.js';
-
-export interface CheckRequest {
-  baseUrl: string;
-  key: string;
-  model?: string;
-  timeoutSeconds: number;
-  env: NodeJS.ProcessEnv;
-}
-
-export async function checkGateway(req: CheckRequest): Promise<CheckVerdict> {
-  // undici loads only when a check actually runs.
-  const { probeModels } = await import('./net/probe.js');
-  const outcome = await probeModels(req.baseUrl, req.key, { timeoutMs: req.timeoutSeconds * 1000, env: req.env });
-  return classify(outcome, {
-    baseUrl: req.baseUrl,
-    timeoutSeconds: req.timeoutSeconds,
-    ...(req.model ? { model: req.model } : {}),
-    ...(outcome.proxy ? { proxy: outcome.proxy } : {}),
-  });
-}
+/** The connectivity check as setup and the switches show it, after their writes. */
+import { checkGateway, type CheckRequest } from '../gateway/check.js';
+import type { CheckVerdict } from '../gateway/classify.js';
+import { closestNames } from '../gateway/models.js';
+import type { Output } from '../ui/output.js';
 
 /** Runs the check with a spinner and reports it; true when the gateway answered with a model list. */
 export async function runConnectivityCheck(req: CheckRequest, out: Output): Promise<boolean> {

@@ -3,8 +3,8 @@
  * on it: render, insert or replace, remove. The block only sources the key file, so the
  * rc file (often in a public dotfiles repo) never holds the key.
  */
-import { CliError } from './errors.js';
-import type { Shell } from './shell.js';
+import { CliError } from '../errors.js';
+import type { Shell } from './detect.js';
 
 export const BLOCK_START = '# >>> lightweight-setup >>>';
 export const BLOCK_END = '# <<< lightweight-setup <<<';

@@ -4,8 +4,8 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from './errors.js';
-import { ensureDir, errnoOf, processAlive } from './fsx.js';
+import { CliError } from '../errors.js';
+import { ensureDir, errnoOf, processAlive } from './io.js';
 
 const WAIT_MS = 30_000;
 const POLL_MS = 50;

@@ -1,7 +1,22 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { configHome } from './shell.js';
-import { keyFiles, type KeyFiles } from './keyfile.js';
+
+/** The private files that hold the key: one for sh-like shells, one for fish. */
+export interface KeyFiles {
+  dir: string;
+  posix: string;
+  fish: string;
+}
+
+export function keyFiles(stateDir: string): KeyFiles {
+  return { dir: stateDir, posix: join(stateDir, 'env'), fish: join(stateDir, 'env.fish') };
+}
+
+/** $XDG_CONFIG_HOME when it is an absolute path (as the spec requires), else ~/.config. */
+export function configHome({ home, env }: { home: string; env: NodeJS.ProcessEnv }): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  return xdg && xdg.startsWith('/') ? xdg : join(home, '.config');
+}
 
 export interface Paths {
   home: string;

@@ -3,18 +3,7 @@
  * Values are single-quoted; with the key limited to printable ASCII this makes any key
  * inert when the file is sourced.
  */
-import { join } from 'node:path';
-import { KEY_VAR } from './gateway.js';
-
-export interface KeyFiles {
-  dir: string;
-  posix: string;
-  fish: string;
-}
-
-export function keyFiles(stateDir: string): KeyFiles {
-  return { dir: stateDir, posix: join(stateDir, 'env'), fish: join(stateDir, 'env.fish') };
-}
+import { KEY_VAR } from '../gateway/constants.js';
 
 const HEADER = [
   '# Lightweight API key for the Codex CLI, written by lightweight-setup.',

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir, errnoOf, fileError, removeStaleTemps, writeAtomic } from './fsx.js';
+import { ensureDir, errnoOf, fileError, removeStaleTemps, writeAtomic } from './io.js';
 
 /** How many runs' backups are kept; older ones are pruned after a successful run. */
 export const BACKUPS_KEPT = 20;

@@ -5,8 +5,8 @@
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transaction } from './backup.js';
-import { CliError } from './errors.js';
-import { ensureDir, fileError, pathExists, writeAtomic } from './fsx.js';
+import { CliError } from '../errors.js';
+import { ensureDir, fileError, pathExists, writeAtomic } from './io.js';
 
 export interface PlannedWrite {
   /** The path as the user knows it. */

@@ -1,4 +1,4 @@
-import { CliError } from './errors.js';
+import { CliError } from '../errors.js';
 
 /** Longest key accepted: real keys are far shorter, so more is a paste of something else. */
 export const MAX_KEY_LENGTH = 4096;

@@ -3,11 +3,11 @@
  * record, the provider and top-level keys in config.toml, the key in Codex's login store) in,
  * the planned removals and edits out. Everything else stays byte for byte.
  */
-import type { PlannedWrite } from './apply.js';
-import { readAuthState } from './auth-json.js';
-import { planUninstallConfig, type PreviousTopLevel } from './codex-config.js';
-import type { TextFile } from './fsx.js';
-import { findBlocks, removeBlocks } from './rc.js';
+import type { PlannedWrite } from '../files/transaction.js';
+import { readAuthState } from '../codex/login-store.js';
+import { planUninstallConfig, type PreviousTopLevel } from '../codex/config.js';
+import type { TextFile } from '../files/io.js';
+import { findBlocks, removeBlocks } from '../shell/rc.js';
 
 export interface UninstallInputs {
   config: TextFile;

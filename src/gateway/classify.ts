@@ -3,7 +3,7 @@
  * one sentence about it and the fix. Pure, so setup and doctor share it and tests can walk
  * every branch without a network.
  */
-import { KEY_VAR } from '../gateway.js';
+import { KEY_VAR } from './constants.js';
 
 export type Cause = 'dns' | 'refused' | 'timeout' | 'tls' | 'auth' | 'not-found' | 'rate-limit' | 'server' | 'bad-response';
 

@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
-import { CliError } from './errors.js';
+import { CliError } from '../errors.js';
+import { configHome } from '../files/paths.js';
 
 export type Shell = 'bash' | 'zsh' | 'fish' | 'sh';
 export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish', 'sh'];
@@ -35,11 +36,6 @@ export function rcFileFor(shell: Shell, { home, platform, env }: ShellPaths): st
     case 'sh':
       return join(home, '.profile');
   }
-}
-
-export function configHome({ home, env }: { home: string; env: NodeJS.ProcessEnv }): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  return xdg && xdg.startsWith('/') ? xdg : join(home, '.config');
 }
 
 export function unknownShellError(shellName: string | undefined, sourceLine: string): CliError {

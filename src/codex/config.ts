@@ -2,8 +2,8 @@
  * What this tool owns in Codex's config.toml, and the pure planning of a change to it:
  * text in, text out, with the reasons. Nothing here touches the disk.
  */
-import { CliError } from './errors.js';
-import { KEY_VAR, PROVIDER_ID, PROVIDER_NAME, WIRE_API, type Layout } from './gateway.js';
+import { CliError } from '../errors.js';
+import { KEY_VAR, PROVIDER_ID, PROVIDER_NAME, WIRE_API, type Layout } from '../gateway/constants.js';
 import {
   appendTable,
   applyEdits,
@@ -20,9 +20,9 @@ import {
   tableForm,
   type Edit,
   type Path,
-} from './toml/edit.js';
-import { cloneToml, firstDifference, getPath, isTable, parseToml, type TomlTable } from './toml/parse.js';
-import { allEntries, scanToml, type TomlDoc } from './toml/scan.js';
+} from '../toml/edit.js';
+import { cloneToml, firstDifference, getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
+import { allEntries, scanToml, type TomlDoc } from '../toml/scan.js';
 
 export const PROVIDER_PATH: Path = ['model_providers', PROVIDER_ID];
 /** The top-level keys setup may set or remove; uninstall puts back what they held before. */
@@ -323,4 +323,27 @@ export function activeLayout(parsed: TomlTable): Layout | undefined {
     return 'openai-base-url';
   }
   return undefined;
+}
+
+/** What the config says about Lightweight: the layout in use, its base URL and model. */
+export interface ConfigSummary {
+  layout?: Layout;
+  baseUrl?: string;
+  model?: string;
+}
+
+export function summarize(parsed: TomlTable | undefined): ConfigSummary {
+  if (!parsed) return {};
+  const layout = activeLayout(parsed);
+  const baseUrl =
+    layout === 'model-providers'
+      ? (getPath(parsed, [...PROVIDER_PATH, 'base_url']) as string | undefined)
+      : layout === 'openai-base-url'
+        ? (parsed.openai_base_url as string)
+        : undefined;
+  return {
+    ...(layout ? { layout } : {}),
+    ...(typeof baseUrl === 'string' ? { baseUrl } : {}),
+    ...(typeof parsed.model === 'string' ? { model: parsed.model } : {}),
+  };
 }

@@ -2,8 +2,8 @@
  * What setup did, kept beside the key file so that doctor, switches and uninstall know
  * which rc files carry the block and what the config held before the first setup.
  */
-import type { Layout } from './gateway.js';
-import type { PreviousTopLevel } from './codex-config.js';
+import type { Layout } from '../gateway/constants.js';
+import type { PreviousTopLevel } from '../codex/config.js';
 
 export interface SetupState {
   version: 1;

@@ -2,8 +2,22 @@
  * Codex's own view, from `codex doctor --json` (or `codex --version` on a Codex without it).
  * It is the slowest part of doctor, so the command starts it before loading anything else.
  */
-import { codexCommand, codexVersion, findExecutable, run } from '../codex.js';
-import type { CodexDoctorFinding, CodexFacts } from './checks.js';
+import { codexCommand, codexVersion, findExecutable, run } from './binary.js';
+
+export interface CodexDoctorFinding {
+  status: string;
+  summary: string;
+  remediation?: string | null;
+  details?: Record<string, string>;
+}
+
+export interface CodexFacts {
+  path?: string;
+  version?: string;
+  /** `codex doctor --json` checks by id, when it ran. */
+  doctor?: Record<string, CodexDoctorFinding>;
+  doctorError?: string;
+}
 
 export async function codexFacts(env: NodeJS.ProcessEnv, codexHome: string, timeoutMs: number): Promise<CodexFacts> {
   const path = findExecutable('codex', env);

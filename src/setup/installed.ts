@@ -3,17 +3,29 @@
  * and its layout, the stored key, Codex's login store, and what setup recorded. Doctor,
  * models, status and the switches all start from here.
  */
-import { readAuthState, type AuthState } from './auth-json.js';
-import { summarize, type ConfigFacts, type ConfigSummary } from './doctor/checks.js';
-import { CliError } from './errors.js';
-import { readTextFile, type TextFile } from './fsx.js';
-import { KEY_VAR } from './gateway.js';
-import { readKeyFromPosixFile } from './keyfile.js';
-import { resolvePaths, tildify, type Paths } from './paths.js';
+import { readAuthState, type AuthState } from '../codex/login-store.js';
+import { summarize, type ConfigSummary } from '../codex/config.js';
+import type { TomlTable } from '../toml/parse.js';
+import type { TomlDoc } from '../toml/scan.js';
+import { CliError } from '../errors.js';
+import { readTextFile, type TextFile } from '../files/io.js';
+import { KEY_VAR } from '../gateway/constants.js';
+import { readKeyFromPosixFile } from '../shell/keyfile.js';
+import { resolvePaths, tildify, type Paths } from '../files/paths.js';
 import { parseState, type SetupState } from './state.js';
-import { parseToml } from './toml/parse.js';
-import { scanToml } from './toml/scan.js';
-import { normalizeBaseUrl } from './urls.js';
+import { parseToml } from '../toml/parse.js';
+import { scanToml } from '../toml/scan.js';
+import { normalizeBaseUrl } from '../gateway/urls.js';
+
+export interface ConfigFacts {
+  /** As shown to the user (~/.codex/config.toml). */
+  path: string;
+  exists: boolean;
+  /** A read or parse failure, already phrased with file:line:column. */
+  error?: string;
+  parsed?: TomlTable;
+  doc?: TomlDoc;
+}
 
 export interface Installed {
   paths: Paths;

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, delimiter, dirname, join } from 'node:path';
-import { CliError } from './errors.js';
+import { CliError } from '../errors.js';
 
 export const CODEX_INSTALL = 'npm install -g @openai/codex';
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { CliError } from './errors.js';
+import { CliError } from '../errors.js';
 
 /** Large enough for any real config or rc file; larger is almost certainly the wrong file. */
 export const MAX_TEXT_BYTES = 4 * 1024 * 1024;

@@ -1,0 +1,22 @@
+/** The connectivity check: probe `GET <base>/models`, then classify what came back. */
+import { classify, type CheckVerdict } from './classify.js';
+
+export interface CheckRequest {
+  baseUrl: string;
+  key: string;
+  model?: string;
+  timeoutSeconds: number;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function checkGateway(req: CheckRequest): Promise<CheckVerdict> {
+  // undici loads only when a check actually runs.
+  const { probeModels } = await import('./probe.js');
+  const outcome = await probeModels(req.baseUrl, req.key, { timeoutMs: req.timeoutSeconds * 1000, env: req.env });
+  return classify(outcome, {
+    baseUrl: req.baseUrl,
+    timeoutSeconds: req.timeoutSeconds,
+    ...(req.model ? { model: req.model } : {}),
+    ...(outcome.proxy ? { proxy: outcome.proxy } : {}),
+  });
+}

@@ -5,7 +5,7 @@
 // unit the performance targets are stated in), the packed size and the runtime dependency
 // count. Everything runs on 127.0.0.1.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,7 +33,10 @@ const gw = { base: await new Promise((res) => gatewayProcess.stdout.once('data',
 const home = join(work, 'home');
 mkdirSync(home);
 const systemPath = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
-const codexDir = join(root, 'node_modules/.bin');
+// The pinned Codex, by its package (node_modules/.bin/codex may be the older one the tests also pin).
+const codexDir = join(work, 'codex-bin');
+mkdirSync(codexDir);
+symlinkSync(join(root, 'node_modules/@openai/codex/bin/codex.js'), join(codexDir, 'codex'));
 const baseEnv = { HOME: home, PATH: systemPath, SHELL: '/bin/bash', NO_COLOR: '1', LANG: 'C.UTF-8' };
 const bin = join(root, 'bin/lightweight.cjs');
 const setupRun = spawnSync(process.execPath, [bin, 'setup', '--yes', '--api-key-stdin', '--base-url', gw.base, '--no-verify'], { env: baseEnv, input: KEY });

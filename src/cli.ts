@@ -4,13 +4,14 @@
  * the one place that prints a failure and sets the exit code.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, isCliError } from './errors.js';
+import { CliError, EXIT, isCliError } from './errors.js';
 import type { Io } from './ui/output.js';
 import { codexFacts } from './codex/doctor.js';
 import { homeOf, resolvePaths } from './files/paths.js';
 import { parseTimeout } from './setup/flags.js';
 
-export type BinName = 'lightweight' | 'lightweight-setup';
+import { cmd, setInvocation, type BinName } from './invocation.js';
+export type { BinName };
 
 /**
  * Each command is its own bundle, dist/commands/<name>.cjs, loaded only when that command runs:
@@ -32,6 +33,9 @@ function addSetupOptions(cmd: Command): Command {
     .option('-y, --yes', 'unattended: no prompts, defaults for everything not given; a missing key is an error')
     .option('--api-key-stdin', 'read the key from standard input (first line, trimmed)')
     .addOption(new Option('--layout <layout>', 'config layout (default: model-providers)').choices(['model-providers', 'openai-base-url']))
+    .addOption(
+      new Option('--key-source <source>', 'where Codex gets the key with the provider table: file (an auth command reads the key file; Codex 0.118+) or env (LIGHTWEIGHT_API_KEY)').choices(['file', 'env']),
+    )
     .option('--model <name>', 'default model, or an alias such as codex (default: gpt-5.4)')
     .addOption(new Option('--env <env>', 'gateway environment (default: production)').choices(['production', 'preview']))
     .option('--base-url <url>', 'any other OpenAI-compatible gateway (overrides --env); http:// only for loopback hosts')
@@ -66,25 +70,28 @@ function exitWith<O>(run: (opts: O) => Promise<number>): (opts: O) => Promise<vo
   };
 }
 
+/**
+ * Both bins have every command; `lightweight-setup` runs setup when no command is named, so
+ * `npx lightweight-setup`, `npx lightweight-setup --yes ...` and `npx lightweight-setup doctor`
+ * all work. `help <command>` works in both.
+ */
 export function buildProgram(bin: BinName, io: Io): Command {
   const program = new Command(bin)
     .version(__VERSION__, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .showHelpAfterError(`(run ${cmd('--help')} for usage)`)
+    .helpCommand('help [command]', 'show help for a command');
   const setupAction = exitWith((opts: Record<string, unknown>) => load.setup().setup(opts, io));
-  if (bin === 'lightweight-setup') {
-    program.description('Set up the OpenAI Codex CLI to work through the Lightweight API gateway (same as `lightweight setup`).');
-    addSetupOptions(program).action(setupAction);
-    return program;
-  }
-  program
-    .description('Set up and check the OpenAI Codex CLI with the Lightweight API gateway.')
-    .addHelpCommand(false)
-    .showHelpAfterError('(run with --help for usage)');
-  const command = (name: string, description: string) => program.command(name).description(description).exitOverride();
+  program.description(
+    bin === 'lightweight-setup'
+      ? 'Set up the OpenAI Codex CLI to work through the Lightweight API gateway. Without a command it runs setup (the wizard in a terminal).'
+      : 'Set up and check the OpenAI Codex CLI with the Lightweight API gateway.',
+  );
+  const command = (name: string, description: string, opts: { isDefault?: boolean } = {}) => program.command(name, opts).description(description).exitOverride();
 
-  addSetupOptions(command('setup', "write Codex's config and store the key, then check the gateway (the wizard in a terminal)")).action(setupAction);
+  addSetupOptions(command('setup', "write Codex's config and store the key, then check the gateway (the wizard in a terminal)", { isDefault: bin === 'lightweight-setup' })).action(setupAction);
   command('doctor', 'diagnose Codex, config, key and gateway, with a fix for each problem (changes nothing)')
     .option('--json', 'print one JSON object: {"ok", "checks": [{"id", "status", "title", "detail", "fix", "cause"?}]}')
     .option('--timeout <seconds>', 'limit for the network checks (default: 10)')
@@ -99,6 +106,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
     );
   command('models', 'list the models the gateway serves, with context size and what each is best for')
     .option('--json', 'print JSON')
+    .option('--sync', "rebuild Codex's model catalog, so that Codex's /model picker lists the gateway's models")
     .option('--timeout <seconds>', 'limit for the request (default: 10)')
     .option(...CODEX_HOME_OPTION)
     .action(exitWith((opts: Record<string, unknown>) => load.models().models(opts, io)));
@@ -124,6 +132,19 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .option(...CODEX_HOME_OPTION)
     .action(exitWith((opts: Record<string, unknown>) => load.status().status(opts, io)));
   return program;
+}
+
+/**
+ * With setup as the default command, commander would read `lightweight-setup doctr` as setup
+ * with an extra argument; a word in the command's place that names no command is a typo.
+ */
+function rejectUnknownCommand(program: Command, argv: string[]): void {
+  const first = argv[0];
+  if (first === undefined || first.startsWith('-')) return;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]).concat('help');
+  if (names.includes(first)) return;
+  const close = names.filter((n) => n.startsWith(first.slice(0, 3)) || first.startsWith(n.slice(0, 3)));
+  throw new CliError(`Unknown command "${first}".`, EXIT.usage, `${close.length ? `Did you mean ${close.map((c) => cmd(c)).join(' or ')}? ` : ''}Commands: ${names.filter((n) => n !== 'help').join(', ')} (${cmd('--help')}).`);
 }
 
 export function defaultIo(): Io {
@@ -161,9 +182,12 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 
 export async function main(argv: string[], bin: BinName): Promise<void> {
   const io = defaultIo();
+  setInvocation(bin, io.env);
   let code: number;
   try {
-    await buildProgram(bin, io).parseAsync(argv, { from: 'user' });
+    const program = buildProgram(bin, io);
+    rejectUnknownCommand(program, argv);
+    await program.parseAsync(argv, { from: 'user' });
     code = typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (err) {
     code = reportError(err, io);

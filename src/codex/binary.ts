@@ -10,6 +10,20 @@ import { CliError } from '../errors.js';
 
 export const CODEX_INSTALL = 'npm install -g @openai/codex';
 
+/** The first Codex that runs a provider's auth command (0.117 ignores the table and sends no key). */
+export const AUTH_COMMAND_SINCE = '0.118.0';
+
+/** Compares dotted release numbers (a pre-release suffix is ignored): a >= b. */
+export function versionAtLeast(a: string, b: string): boolean {
+  const parts = (v: string) => v.split(/[-+]/)[0]!.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
 /**
  * The first executable `name` on PATH, found without spawning a shell. Synchronous on purpose:
  * a few stat calls, done before Codex is started, are quicker without event-loop round trips.

@@ -2,11 +2,14 @@
  * What this tool owns in Codex's config.toml, and the pure planning of a change to it:
  * text in, text out, with the reasons. Nothing here touches the disk.
  */
+import { cmd } from '../invocation.js';
 import { CliError } from '../errors.js';
+import { CATALOG_FILE } from '../files/paths.js';
 import { KEY_VAR, PROVIDER_ID, PROVIDER_NAME, WIRE_API, type Layout } from '../gateway/constants.js';
 import {
   appendTable,
   applyEdits,
+  createSubTable,
   findEntry,
   inlineInsertion,
   removePath,
@@ -15,10 +18,11 @@ import {
   replaceString,
   renderKeySegment,
   setRootString,
+  setTableValue,
   startsWith,
-  setTableString,
   tableForm,
   type Edit,
+  type Fields,
   type Path,
 } from '../toml/edit.js';
 import { cloneToml, firstDifference, getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
@@ -26,15 +30,34 @@ import { allEntries, scanToml, type TomlDoc } from '../toml/scan.js';
 
 export const PROVIDER_PATH: Path = ['model_providers', PROVIDER_ID];
 /** The top-level keys setup may set or remove; uninstall puts back what they held before. */
-export const OWNED_TOP_LEVEL = ['model', 'model_provider', 'openai_base_url'] as const;
+export const OWNED_TOP_LEVEL = ['model', 'model_provider', 'openai_base_url', 'model_catalog_json'] as const;
 export const AUTH_PATH: Path = [...PROVIDER_PATH, 'auth'];
+export { CATALOG_FILE };
+
+/**
+ * Where Codex gets the key for the provider table: `file`, an auth command that reads the key
+ * file (Codex 0.118+, the default); `env`, the gateway page's `env_key = "LIGHTWEIGHT_API_KEY"`.
+ */
+export type KeySource = 'file' | 'env';
+export const KEY_SOURCES: readonly KeySource[] = ['file', 'env'];
+
+export interface AuthCommandFields {
+  command: string;
+  args: readonly string[];
+}
 
 export interface ConfigWant {
   layout: Layout;
   model: string;
   baseUrl: string;
-  /** Shown by Codex when LIGHTWEIGHT_API_KEY is missing. */
+  /** Provider-table layout only. */
+  keySource: KeySource;
+  /** The command for keySource `file`. */
+  authCommand: AuthCommandFields;
+  /** Shown by Codex when LIGHTWEIGHT_API_KEY is missing (keySource `env`). */
   envKeyInstructions: string;
+  /** Set model_catalog_json to this; undefined leaves the key as it is. */
+  catalog?: string;
   /**
    * The user had a model_provider of their own before the first setup. The base-URL layout
    * then points that line at "openai" instead of deleting it, so uninstall can put the user's
@@ -62,17 +85,43 @@ export interface PreviousTopLevel {
   model?: string;
   model_provider?: string;
   openai_base_url?: string;
+  model_catalog_json?: string;
 }
 
-/** The provider table's fields, in the order a new table lists them. */
+/** The provider fields that only the env key source has. */
+const ENV_FIELDS = ['env_key', 'env_key_instructions'] as const;
+
+/** The provider table's fields, in the order a new table lists them (the gateway page's, for `env`). */
 export function providerFields(want: ConfigWant): Array<[string, string]> {
   return [
     ['name', PROVIDER_NAME],
     ['base_url', want.baseUrl],
-    ['env_key', KEY_VAR],
-    ['env_key_instructions', want.envKeyInstructions],
+    ...(want.keySource === 'env'
+      ? ([
+          ['env_key', KEY_VAR],
+          ['env_key_instructions', want.envKeyInstructions],
+        ] as Array<[string, string]>)
+      : []),
     ['wire_api', WIRE_API],
   ];
+}
+
+export function authFields(cmd: AuthCommandFields): Fields {
+  return [
+    ['command', cmd.command],
+    ['args', cmd.args],
+  ];
+}
+
+/** Whether an auth table is the one this tool writes (and not a command of the user's own). */
+export function isOwnAuth(auth: unknown, cmd: AuthCommandFields): boolean {
+  return (
+    isTable(auth) &&
+    auth.command === cmd.command &&
+    Array.isArray(auth.args) &&
+    auth.args.length === cmd.args.length &&
+    auth.args.every((a, i) => a === cmd.args[i])
+  );
 }
 
 type Step = (doc: TomlDoc) => Edit[];
@@ -98,7 +147,22 @@ function upsertProvider(want: ConfigWant): Step[] {
     }
     return [appendTable(doc, PROVIDER_PATH, fields)];
   };
-  return [create, ...fields.map(([k, v]): Step => (doc) => setTableString(doc, PROVIDER_PATH, k, v))];
+  return [create, ...fields.map(([k, v]): Step => (doc) => setTableValue(doc, PROVIDER_PATH, k, v))];
+}
+
+/**
+ * The provider table with its key source: env_key (and no auth table), or the auth command
+ * (and no env_key). What goes goes first, so that a provider never holds both (Codex refuses that).
+ */
+function providerSteps(want: ConfigWant): Step[] {
+  if (want.keySource === 'env') return [(d) => removePath(d, AUTH_PATH), ...upsertProvider(want)];
+  const fields = authFields(want.authCommand);
+  return [
+    ...ENV_FIELDS.map((f): Step => (d) => removePath(d, [...PROVIDER_PATH, f])),
+    ...upsertProvider(want),
+    (d) => createSubTable(d, PROVIDER_PATH, 'auth', fields),
+    ...fields.map(([k, v]): Step => (d) => setTableValue(d, AUTH_PATH, k, v)),
+  ];
 }
 
 /** Plans the edit of config.toml for the wanted layout. Throws CliError on invalid TOML. */
@@ -113,17 +177,32 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
   }
 
   const steps: Step[] = [(d) => setRootString(d, 'model', want.model)];
+  if (want.catalog !== undefined) steps.push((d) => setRootString(d, 'model_catalog_json', want.catalog!));
+  if (typeof parsed.model_catalog_json === 'string' && want.catalog !== undefined && parsed.model_catalog_json !== want.catalog) {
+    notes.push(`Replaced model_catalog_json = "${parsed.model_catalog_json}" with this tool's catalog of the gateway's models; \`${cmd('uninstall')}\` puts yours back.`);
+  }
   if (want.layout === 'model-providers') {
+    const existingAuth = getPath(parsed, AUTH_PATH);
+    const provider = getPath(parsed, PROVIDER_PATH);
     steps.push(
       (d) => setRootString(d, 'model_provider', PROVIDER_ID),
       (d) => removePath(d, ['openai_base_url']),
-      (d) => removePath(d, AUTH_PATH),
-      ...upsertProvider(want),
+      ...providerSteps(want),
     );
-    if (getPath(parsed, AUTH_PATH) !== undefined) {
+    if (want.keySource === 'env' && existingAuth !== undefined) {
       notes.push(
-        `Removed model_providers.${PROVIDER_ID}.auth (${file}:${firstLineOf(doc, AUTH_PATH)}): Codex refuses an auth command next to env_key, and this setup uses env_key = "${KEY_VAR}".`,
+        isOwnAuth(existingAuth, want.authCommand)
+          ? `The key now comes from ${KEY_VAR} (env_key) instead of the key file's auth command.`
+          : `Removed model_providers.${PROVIDER_ID}.auth (${file}:${firstLineOf(doc, AUTH_PATH)}): Codex refuses an auth command next to env_key, and this setup uses env_key = "${KEY_VAR}".`,
       );
+    }
+    if (want.keySource === 'file') {
+      if (isTable(provider) && provider.env_key !== undefined) {
+        notes.push(`The key now comes from the key file through an auth command instead of ${KEY_VAR} (env_key): editors started from the desktop and Codex's background server get the current key too.`);
+      }
+      if (existingAuth !== undefined && !isOwnAuth(existingAuth, want.authCommand)) {
+        notes.push(`Replaced the auth command of model_providers.${PROVIDER_ID} (${file}:${firstLineOf(doc, AUTH_PATH)}) with one that reads the key file.`);
+      }
     }
     if (typeof parsed.openai_base_url === 'string') notes.push('Removed openai_base_url: the provider table layout replaces it.');
   } else {
@@ -134,7 +213,7 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
       (d) => removePath(d, PROVIDER_PATH),
     );
     if (previous.model_provider !== undefined && previous.model_provider !== 'openai' && previous.model_provider !== PROVIDER_ID) {
-      notes.push(`Set model_provider = "openai" (was "${previous.model_provider}"): openai_base_url only applies to Codex's built-in provider. \`lightweight uninstall\` puts "${previous.model_provider}" back.`);
+      notes.push(`Set model_provider = "openai" (was "${previous.model_provider}"): openai_base_url only applies to Codex's built-in provider. \`${cmd('uninstall')}\` puts "${previous.model_provider}" back.`);
     }
     if (getPath(parsed, PROVIDER_PATH) !== undefined) notes.push(`Removed [model_providers.${PROVIDER_ID}]: the base-URL layout replaces it.`);
   }
@@ -149,13 +228,20 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
 export function expectedAfter(before: TomlTable, want: ConfigWant): TomlTable {
   const out = cloneToml(before) as TomlTable;
   out.model = want.model;
+  if (want.catalog !== undefined) out.model_catalog_json = want.catalog;
   if (want.layout === 'model-providers') {
     out.model_provider = PROVIDER_ID;
     delete out.openai_base_url;
     const providers = isTable(out.model_providers) ? out.model_providers : (out.model_providers = {});
     const existing = isTable(providers[PROVIDER_ID]) ? (providers[PROVIDER_ID] as TomlTable) : {};
-    delete existing.auth;
-    providers[PROVIDER_ID] = { ...existing, ...Object.fromEntries(providerFields(want)) };
+    const provider: TomlTable = { ...existing, ...Object.fromEntries(providerFields(want)) };
+    if (want.keySource === 'env') delete provider.auth;
+    else {
+      for (const f of ENV_FIELDS) delete provider[f];
+      const auth = isTable(existing.auth) ? existing.auth : {};
+      provider.auth = { ...auth, command: want.authCommand.command, args: [...want.authCommand.args] };
+    }
+    providers[PROVIDER_ID] = provider;
   } else {
     out.openai_base_url = want.baseUrl;
     if (keepModelProviderLine(before, want)) out.model_provider = 'openai';
@@ -184,7 +270,11 @@ export function planUninstallConfig(before: string, file: string, previous: Prev
       const was = previous[key];
       if (was === undefined) remove.push(key);
       else restore.push([key, was]);
-    } else if ((key === 'model_provider' && now === PROVIDER_ID) || (key === 'openai_base_url' && typeof now === 'string' && isLightweightUrl(now))) {
+    } else if (
+      (key === 'model_provider' && now === PROVIDER_ID) ||
+      (key === 'openai_base_url' && typeof now === 'string' && isLightweightUrl(now)) ||
+      (key === 'model_catalog_json' && now === CATALOG_FILE)
+    ) {
       remove.push(key);
     }
   }
@@ -203,7 +293,7 @@ export function planUninstallConfig(before: string, file: string, previous: Prev
 export function planBaseUrlSwitch(before: string, file: string, url: string): string {
   const parsed = parseToml(before, file);
   const layout = activeLayout(parsed);
-  if (!layout) throw new CliError(`${file} has no Lightweight setup.`, 2, 'Run npx lightweight-setup first.');
+  if (!layout) throw new CliError(`${file} has no Lightweight setup.`, 2, `Run ${cmd()} first.`);
   const path = layout === 'model-providers' ? [...PROVIDER_PATH, 'base_url'] : ['openai_base_url'];
   const expected = cloneToml(parsed) as TomlTable;
   let table: TomlTable = expected;
@@ -212,9 +302,31 @@ export function planBaseUrlSwitch(before: string, file: string, url: string): st
   const after = runSteps(before, [
     (d) => {
       const entry = findEntry(d, path);
-      return entry ? replaceString(d, entry, url) : setTableString(d, PROVIDER_PATH, 'base_url', url);
+      return entry ? replaceString(d, entry, url) : setTableValue(d, PROVIDER_PATH, 'base_url', url);
     },
   ]);
+  verifyAgainst(expected, after, file);
+  return after;
+}
+
+/**
+ * Points model_catalog_json at this tool's catalog, changing that one line (or adding it) and
+ * nothing else. A catalog of the user's own is not replaced here: setup does that, and records
+ * it for uninstall.
+ */
+export function planCatalogKey(before: string, file: string): string {
+  const parsed = parseToml(before, file);
+  const current = parsed.model_catalog_json;
+  if (current !== undefined && current !== CATALOG_FILE) {
+    throw new CliError(
+      `${file} sets model_catalog_json = ${JSON.stringify(current)}, a catalog of your own.`,
+      2,
+      `Run ${cmd()} to replace it with the gateway's models (${cmd('uninstall')} puts yours back); nothing was changed.`,
+    );
+  }
+  const expected = cloneToml(parsed) as TomlTable;
+  expected.model_catalog_json = CATALOG_FILE;
+  const after = runSteps(before, [(d) => setRootString(d, 'model_catalog_json', CATALOG_FILE)]);
   verifyAgainst(expected, after, file);
   return after;
 }
@@ -325,11 +437,17 @@ export function activeLayout(parsed: TomlTable): Layout | undefined {
   return undefined;
 }
 
-/** What the config says about Lightweight: the layout in use, its base URL and model. */
+/** What the config says about Lightweight: the layout in use, its base URL, model, key source and catalog. */
 export interface ConfigSummary {
   layout?: Layout;
   baseUrl?: string;
   model?: string;
+  /** Provider-table layout: where Codex gets the key. */
+  keySource?: KeySource;
+  /** The provider's auth command, as written. */
+  authCommand?: AuthCommandFields;
+  /** model_catalog_json, as written. */
+  catalog?: string;
 }
 
 export function summarize(parsed: TomlTable | undefined): ConfigSummary {
@@ -341,9 +459,21 @@ export function summarize(parsed: TomlTable | undefined): ConfigSummary {
       : layout === 'openai-base-url'
         ? (parsed.openai_base_url as string)
         : undefined;
+  const auth = getPath(parsed, AUTH_PATH);
+  const envKey = getPath(parsed, [...PROVIDER_PATH, 'env_key']);
+  const keySource: KeySource | undefined = layout !== 'model-providers' ? undefined : isTable(auth) ? 'file' : envKey !== undefined ? 'env' : undefined;
+  const authCommand =
+    isTable(auth) && typeof auth.command === 'string' && Array.isArray(auth.args) && auth.args.every((a) => typeof a === 'string')
+      ? { command: auth.command, args: auth.args as string[] }
+      : isTable(auth) && typeof auth.command === 'string'
+        ? { command: auth.command, args: [] }
+        : undefined;
   return {
     ...(layout ? { layout } : {}),
     ...(typeof baseUrl === 'string' ? { baseUrl } : {}),
     ...(typeof parsed.model === 'string' ? { model: parsed.model } : {}),
+    ...(keySource ? { keySource } : {}),
+    ...(keySource === 'file' && authCommand ? { authCommand } : {}),
+    ...(typeof parsed.model_catalog_json === 'string' ? { catalog: parsed.model_catalog_json } : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** `lightweight models`: what the gateway serves, joined with what its page says about each model. */
+import { cmd } from '../invocation.js';
 import { checkGateway } from '../gateway/check.js';
 import { EXIT } from '../errors.js';
 import { GATEWAY_URLS } from '../gateway/constants.js';
@@ -11,6 +12,7 @@ export interface ModelsFlags {
   json?: boolean;
   timeout?: string;
   codexHome?: string;
+  sync?: boolean;
 }
 
 export interface ModelRow {
@@ -56,6 +58,7 @@ export function renderModels(r: ModelsReport): string {
 }
 
 export async function models(flags: ModelsFlags, io: Io): Promise<number> {
+  if (flags.sync) return (await import('./sync.js')).syncCatalog(flags, io);
   const timeoutSeconds = parseTimeout(flags.timeout);
   const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
   // No usable URL in the config: ask production, as the report will say.
@@ -63,7 +66,7 @@ export async function models(flags: ModelsFlags, io: Io): Promise<number> {
   const { key } = keyForGateway(inst);
   let served: string[] | undefined;
   let note: string | undefined;
-  if (!key) note = 'no key found; run npx lightweight-setup';
+  if (!key) note = `no key found; run ${cmd()}`;
   else {
     const out = makeOutput(io);
     const spin = flags.json ? { stop() {} } : out.spinner(`Asking ${baseUrl}/models`);

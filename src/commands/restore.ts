@@ -3,6 +3,7 @@
  * they were, from the backups taken before each write. Each restore steps one run further
  * back. A file changed since the tool wrote it is not overwritten without --force.
  */
+import { cmd } from '../invocation.js';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { applyWrites, type PlannedWrite } from '../files/transaction.js';
@@ -23,7 +24,7 @@ export interface RestoreFlags {
 }
 
 /** The commands whose runs restore can undo (not restores or uninstalls themselves). */
-const UNDOABLE = new Set(['setup', 'use-preview', 'use-production']);
+const UNDOABLE = new Set(['setup', 'use-preview', 'use-production', 'models-sync']);
 
 type Run = Manifest & { dir: string };
 
@@ -108,13 +109,13 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
   return withLock(paths.stateDir, async () => {
     // A run killed half-way is undone too: the files it did write are recorded as written.
     const run = (await store.list()).find((r) => !r.restoredAt && UNDOABLE.has(r.command) && (!r.complete || r.entries.some((e) => e.written !== undefined || e.removed)));
-    if (!run) throw new CliError('Nothing to restore: no setup or switch with backups that has not been restored already.', EXIT.usage, 'See what is kept: lightweight restore --list');
+    if (!run) throw new CliError('Nothing to restore: no setup or switch with backups that has not been restored already.', EXIT.usage, `See what is kept: ${cmd('restore --list')}`);
     const plan = await planRestore(run);
     if (plan.changedSince.length && !flags.force) {
       throw new CliError(
         `These files changed after ${run.command} wrote them: ${plan.changedSince.map((p) => tildify(p, paths.home)).join(', ')}. Restoring would discard those later edits.`,
         EXIT.usage,
-        'Look at them first; to restore anyway, run: lightweight restore --force',
+        `Look at them first; to restore anyway, run: ${cmd('restore --force')}`,
       );
     }
     out.line(`Restoring the files ${run.command} changed on ${run.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}:`);

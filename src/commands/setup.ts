@@ -2,9 +2,16 @@
  * `lightweight setup` / `npx lightweight-setup`: gathers the choices (flags, environment,
  * or the wizard), plans every file, shows or writes the plan, then checks the gateway.
  */
+import { cmd } from '../invocation.js';
 import { applyWrites, checkParents, type PlannedWrite } from '../files/transaction.js';
 import { BackupStore } from '../files/backup.js';
 import { CODEX_INSTALL, codexLoginWithApiKey, codexVersion, findExecutable } from '../codex/binary.js';
+import type { Catalog } from '../codex/catalog.js';
+import type { KeySource } from '../codex/config.js';
+import { daemonStatus, restartDaemon } from '../codex/daemon.js';
+import type { CheckVerdict } from '../gateway/classify.js';
+import { readKeyFromPosixFile } from '../shell/keyfile.js';
+import { BUILT_IN_MODELS, introspectCodex, makeCatalog, type CatalogOutcome } from './catalog.js';
 import { CliError, EXIT } from '../errors.js';
 import { readTextFile } from '../files/io.js';
 import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway/constants.js';
@@ -16,13 +23,16 @@ import { detectShell, rcFileFor, unknownShellError, type Shell } from '../shell/
 import { makeOutput, type Io, type Output } from '../ui/output.js';
 import type { Prompts } from '../ui/prompts.js';
 import { environmentOf } from '../gateway/urls.js';
-import { runConnectivityCheck } from './verify.js';
-import { resolveFlags, type SetupFlags } from '../setup/flags.js';
+import { checkWithSpinner, reportVerdict } from './verify.js';
+import { decideKeySource, resolveFlags, type SetupFlags } from '../setup/flags.js';
 import { planSetup, type SetupChoices, type SetupPlan } from '../setup/plan.js';
+import { parseState, type CatalogSupportRecord } from '../setup/state.js';
 import { printWrites } from '../ui/review.js';
 import { withLock } from '../files/lock.js';
 
 const LAYOUT_NAMES: Record<Layout, string> = { 'model-providers': 'provider table', 'openai-base-url': 'base-URL override' };
+/** How anyone runs setup again, in text that outlives this run (the auth command's message): the npx form works for all. */
+const SETUP_ANYWHERE = 'npx lightweight-setup';
 
 /** Reads the key from stdin: the first line, trimmed. Stops at the first newline so a never-ending pipe cannot hang setup. */
 export async function readKeyFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
@@ -38,8 +48,12 @@ interface Gathered {
   choices: SetupChoices;
   envName: GatewayEnv | 'custom';
   key: string;
-  keySource: string;
+  /** Where the key came from in this run (the prompt, standard input, LIGHTWEIGHT_API_KEY). */
+  keyOrigin: string;
   rc?: { shell: Shell; file: string };
+  /** Codex's model catalog to write; absent when there is none to write. */
+  catalog?: Catalog;
+  catalogSupport?: CatalogSupportRecord;
 }
 
 export async function setup(flags: SetupFlags, io: Io): Promise<number> {
@@ -73,7 +87,14 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     out.heading('Step 2 of 4 · Configure Codex (~/.codex/config.toml)');
   }
 
+  const earlierState = parseState((await readTextFile(paths.stateFile).catch(() => undefined))?.text);
   const layout = resolved.layout ?? (prompts ? await prompts.layout('model-providers') : 'model-providers');
+  const version = await codexVersionPromise;
+  let decision = decideKeySource(resolved.keySource, earlierState ? { ...(earlierState.keySource ? { source: earlierState.keySource } : {}), chosen: Boolean(earlierState.keySourceChosen) } : undefined, version);
+  if (prompts && layout === 'model-providers' && !resolved.keySource && !decision.note) {
+    const picked = await prompts.keySource(decision.source, tildify(paths.keys.posix, paths.home));
+    decision = picked === decision.source ? decision : decideKeySource(picked, undefined, version);
+  }
   const model = resolved.model ?? (prompts ? await prompts.model(DEFAULT_MODEL) : DEFAULT_MODEL);
   let baseUrl: string;
   if (resolved.baseUrl) baseUrl = resolved.baseUrl;
@@ -83,15 +104,45 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     out.line();
     out.heading(`Step 3 of 4 · Set ${KEY_VAR}`);
   }
-  const { key, keySource } = await obtainKey(flags, io, prompts);
+  const { key, keySource: keyOrigin } = await obtainKey(flags, io, prompts);
   const rc = resolveRc(flags, resolved.shell, io, paths);
 
-  const gathered: Gathered = { choices: { layout, model, baseUrl }, envName: environmentOf(baseUrl), key, keySource, ...(rc ? { rc } : {}) };
+  // Every input file is read and checked before anyone is asked anything on the network.
+  await makePlan({ choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen }, envName: environmentOf(baseUrl), key, keyOrigin, ...(rc ? { rc } : {}) }, paths, Boolean(codexPath));
+
+  // Codex's model catalog needs the gateway's model list and what the installed Codex expects
+  // of a catalog: both are asked side by side, before anything is planned. The check's verdict
+  // is reported after the writes, as before; a dry run asks no one on the network.
+  const checkReq = { baseUrl, key, model, timeoutSeconds: resolved.timeoutSeconds, env: io.env };
+  const support = codexPath ? introspectCodex(codexPath, io.env) : undefined;
+  const verdict: CheckVerdict | undefined = flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out);
+  const served = verdict?.ok ? verdict.models : BUILT_IN_MODELS;
+  const catalogOutcome: CatalogOutcome | undefined = codexPath && support ? await makeCatalog(codexPath, io.env, await support, served) : undefined;
+
+  const gathered: Gathered = {
+    choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen },
+    envName: environmentOf(baseUrl),
+    key,
+    keyOrigin,
+    ...(rc ? { rc } : {}),
+    ...(catalogOutcome?.catalog ? { catalog: catalogOutcome.catalog } : {}),
+    ...(catalogOutcome
+      ? { catalogSupport: { ...(version ? { codexVersion: version } : {}), supported: Boolean(catalogOutcome.catalog), ...(catalogOutcome.problem ? { reason: catalogOutcome.problem } : {}) } }
+      : {}),
+  };
+  const catalogNote = catalogOutcome?.problem
+    ? `Codex's model picker keeps its own list: ${catalogOutcome.problem}.`
+    : catalogOutcome?.catalog && !verdict?.ok
+      ? `Codex's model picker lists the gateway page's ${BUILT_IN_MODELS.length} models (the gateway was not asked); \`${cmd('models --sync')}\` replaces them with the gateway's own list.`
+      : undefined;
 
   // Planning validates every input file, so a bad one stops setup before anything exists on disk.
   const reviewed = await makePlan(gathered, paths, Boolean(codexPath));
+  const previousKey = readKeyFromPosixFile(reviewed.writes[0]!.before);
   if (flags.dryRun) {
     printPlan(reviewed, gathered, paths, out);
+    if (decision.note) out.status('warn', decision.note);
+    if (catalogNote) out.status('warn', catalogNote);
     out.line();
     out.status('info', 'Dry run: nothing was written.');
     return EXIT.ok;
@@ -126,18 +177,40 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     return { plan, actions };
   });
   reportWrites(plan, actions, gathered, paths, out);
+  if (decision.note) out.status('warn', decision.note);
+  if (catalogNote) out.status('warn', catalogNote);
 
-  // The check runs after the lock is released: a slow gateway must not hold up another run.
   let exit: number = EXIT.ok;
   if (prompts) {
     out.line();
     out.heading('Step 4 of 4 · Verify the connection');
   }
   if (flags.verify === false) out.status('skip', 'Connectivity check skipped (--no-verify).');
-  else if (!(await runConnectivityCheck({ baseUrl, key, model, timeoutSeconds: resolved.timeoutSeconds, env: io.env }, out))) exit = EXIT.checkFailed;
+  else if (verdict && !reportVerdict(verdict, checkReq, out)) exit = EXIT.checkFailed;
 
-  printNextSteps(gathered, paths, out, codexPath !== undefined, await codexVersionPromise);
+  if (codexPath && layout === 'model-providers' && decision.source === 'env' && previousKey !== undefined && previousKey !== key) {
+    await offerDaemonRestart(codexPath, key, paths, io, out, prompts);
+  }
+  printNextSteps(gathered, paths, out, codexPath !== undefined, version);
   return exit;
+}
+
+/**
+ * With env_key, Codex's background server keeps the key of the terminal that started it: after
+ * a key change it goes on sending the old one. Offer to restart it with the new key (in its
+ * environment, never in an argument); unattended, say how.
+ */
+async function offerDaemonRestart(codexPath: string, key: string, paths: Paths, io: Io, out: Output, prompts: Prompts | undefined): Promise<void> {
+  const status = await daemonStatus(codexPath, io.env, paths.codexHome);
+  if (!status.running) return;
+  const why = "Codex's background server is running with the old key (it keeps the environment of the terminal that started it).";
+  if (prompts && (await prompts.confirm(`${why} Restart it now with the new key? Running Codex sessions are interrupted.`))) {
+    const r = await restartDaemon(codexPath, { ...io.env, [KEY_VAR]: key }, paths.codexHome);
+    if (r.ok) out.status('pass', "Restarted Codex's background server with the new key.");
+    else out.status('warn', `Could not restart Codex's background server (${r.error}). From a new terminal, run: codex app-server daemon restart`);
+    return;
+  }
+  out.status('warn', `${why} From a new terminal (which has the new key), run: codex app-server daemon restart`);
 }
 
 async function obtainKey(flags: SetupFlags, io: Io, prompts: Prompts | undefined): Promise<{ key: string; keySource: string }> {
@@ -148,7 +221,7 @@ async function obtainKey(flags: SetupFlags, io: Io, prompts: Prompts | undefined
     return { key: validateKey(await prompts.key(), 'the prompt'), keySource: 'the prompt' };
   }
   if (fromEnv === undefined || fromEnv.trim() === '') {
-    throw new CliError('No API key given.', EXIT.usage, `Pipe it in with --api-key-stdin (for example: printf %s "$KEY" | npx lightweight-setup --yes --api-key-stdin), or set ${KEY_VAR}.`);
+    throw new CliError('No API key given.', EXIT.usage, `Pipe it in with --api-key-stdin (for example: printf %s "$KEY" | ${cmd()} --yes --api-key-stdin), or set ${KEY_VAR}.`);
   }
   return { key: validateKey(fromEnv, KEY_VAR), keySource: KEY_VAR };
 }
@@ -171,12 +244,13 @@ function resolveRc(flags: SetupFlags, shellFlag: Shell | undefined, io: Io, path
 }
 
 async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean): Promise<SetupPlan> {
-  const [config, posix, fish, authJson, state, rcFile] = await Promise.all([
+  const [config, posix, fish, authJson, state, catalogFile, rcFile] = await Promise.all([
     readTextFile(paths.config),
     readTextFile(paths.keys.posix),
     readTextFile(paths.keys.fish),
     readTextFile(paths.authJson),
     readTextFile(paths.stateFile),
+    readTextFile(paths.catalog),
     g.rc ? readTextFile(g.rc.file) : Promise.resolve(undefined),
   ]);
   return planSetup({
@@ -188,17 +262,24 @@ async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean): Pro
     keyFiles: { posix, fish },
     authJson,
     state,
+    catalogFile,
+    ...(g.catalog ? { catalog: g.catalog } : {}),
+    ...(g.catalogSupport ? { catalogSupport: g.catalogSupport } : {}),
     codexInstalled,
+    setupCommand: SETUP_ANYWHERE,
   });
 }
 
+const KEY_SOURCE_NAMES: Record<KeySource, string> = { file: 'key from the key file', env: `key from ${KEY_VAR}` };
+
 function describeChoices(g: Gathered): string {
   const where = g.envName === 'custom' ? g.choices.baseUrl : `${g.envName}, ${g.choices.baseUrl}`;
-  return `${LAYOUT_NAMES[g.choices.layout]}, model ${g.choices.model}, ${where}`;
+  const source = g.choices.layout === 'model-providers' ? `, ${KEY_SOURCE_NAMES[g.choices.keySource]}` : '';
+  return `${LAYOUT_NAMES[g.choices.layout]}${source}, model ${g.choices.model}, ${where}`;
 }
 
 function printPlan(plan: SetupPlan, g: Gathered, paths: Paths, out: Output): void {
-  out.line(`Planned: ${describeChoices(g)}; key ${maskKey(g.key)} from ${g.keySource}.`);
+  out.line(`Planned: ${describeChoices(g)}; key ${maskKey(g.key)} from ${g.keyOrigin}.`);
   printWrites(plan.writes, out, paths.home, (t) => redact(t, g.key));
   if (plan.codexLogin) {
     out.line();
@@ -215,6 +296,7 @@ function reportWrites(plan: SetupPlan, actions: Map<PlannedWrite, string>, g: Ga
     const shown = tildify(w.path, paths.home);
     if (w.path === paths.config) out.status('pass', `${verb(w)} ${shown}: ${describeChoices(g)}.`);
     else if (w.internal) continue;
+    else if (w.path === paths.catalog) out.status('pass', `${verb(w)} ${shown}: ${w.summary}.`);
     else if (w.path === paths.authJson) out.status('pass', `${verb(w)} ${shown} (Codex's login store) with the key ${maskKey(g.key)}.`);
     else out.status('pass', `${verb(w)} ${shown}: ${plan.rcAction === 'unchanged' ? 'the lightweight-setup block is already there' : 'it loads the key file in every new shell'}.`);
   }
@@ -226,18 +308,23 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
   out.line();
   out.heading('Next steps');
   let n = 1;
+  // With the key file as Codex's key source, Codex needs no new terminal; the shell variable is for other tools.
+  const codexReadsFile = g.choices.layout === 'model-providers' && g.choices.keySource === 'file';
   if (g.rc) {
-    const rc = tildify(g.rc.file, paths.home);
-    out.line(`  ${n++}. Open a new terminal, or run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${rc}`);
+    if (!codexReadsFile) out.line(`  ${n++}. Open a new terminal, or run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
   } else {
     out.line(`  ${n++}. Load the key in your shell (--no-rc left your startup files alone): ${sourceLine('sh', paths.keys.posix, paths.home)}`);
   }
   if (!codexInstalled) {
-    out.line(`  ${n++}. Run: codex (once installed)`);
+    out.line(`  ${n++}. Install Codex: ${CODEX_INSTALL}`);
+    out.line(`  ${n++}. Fill Codex's model picker (/model) with the gateway's models: ${cmd('models --sync')}`);
+    out.line(`  ${n++}. Run: codex`);
+    if (codexReadsFile && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
     out.line();
     out.status('warn', `Codex is not installed yet; install it with: ${CODEX_INSTALL}`);
     return;
   }
-  out.line(`  ${n++}. Run: codex`);
-  if (version) out.line(`     (Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl})`);
+  out.line(`  ${n++}. Run: codex${codexReadsFile ? ` (it reads the key from ${tildify(paths.keys.posix, paths.home)}, in any terminal or editor)` : ''}`);
+  if (version) out.line(`     (Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? '; /model lists the gateway\'s models' : ''})`);
+  if (codexReadsFile && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
 }

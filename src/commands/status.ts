@@ -1,4 +1,5 @@
 /** `lightweight status`: what is configured now, in a few lines (or JSON). Reads only. */
+import { cmd } from '../invocation.js';
 import { codexVersion, findExecutable } from '../codex/binary.js';
 import { EXIT } from '../errors.js';
 import { keyForGateway, readInstalled } from '../setup/installed.js';
@@ -23,7 +24,7 @@ export interface StatusReport {
 }
 
 export function renderStatus(r: StatusReport): string {
-  const layout = r.layout === 'model-providers' ? 'provider table (model_provider = "lightweight")' : r.layout === 'openai-base-url' ? 'base-URL override (openai_base_url)' : 'none — run npx lightweight-setup';
+  const layout = r.layout === 'model-providers' ? 'provider table (model_provider = "lightweight")' : r.layout === 'openai-base-url' ? 'base-URL override (openai_base_url)' : `none — run ${cmd()}`;
   const lines = [
     `Layout:   ${layout}`,
     `Gateway:  ${r.baseUrl ? `${r.environment === 'custom' ? 'custom' : r.environment} (${r.baseUrl})` : '-'}`,

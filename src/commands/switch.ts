@@ -1,4 +1,5 @@
 /** `lightweight use-preview` / `use-production`: point the active layout at another gateway URL, and nothing else. */
+import { cmd } from '../invocation.js';
 import { applyWrites } from '../files/transaction.js';
 import { BackupStore } from '../files/backup.js';
 import { runConnectivityCheck } from './verify.js';
@@ -27,7 +28,7 @@ export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, 
   const shown = inst.config.path;
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
   if (!inst.summary.layout || inst.summary.baseUrl === undefined) {
-    throw new CliError(`There is no Lightweight setup in ${shown}.`, EXIT.usage, 'Set one up first: npx lightweight-setup');
+    throw new CliError(`There is no Lightweight setup in ${shown}.`, EXIT.usage, `Set one up first: ${cmd()}`);
   }
   if (environmentOf(inst.summary.baseUrl) === target) {
     out.status('pass', `Already on ${target} (${url}); nothing changed.`);
@@ -54,12 +55,12 @@ export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, 
   const { key } = keyForGateway(inst);
   if (!key) {
     out.status('fail', 'No key to check the gateway with.');
-    out.line(`  Fix: run npx lightweight-setup. Switch back with: lightweight use-${other}`);
+    out.line(`  Fix: run ${cmd()}. Switch back with: ${cmd(`use-${other}`)}`);
     return EXIT.checkFailed;
   }
   const ok = await runConnectivityCheck({ baseUrl: url, key, ...(inst.summary.model ? { model: inst.summary.model } : {}), timeoutSeconds, env: io.env }, out);
   if (!ok) {
-    out.line(`The switch is kept. To go back: ${from === 'custom' ? `lightweight restore (back to ${inst.summary.baseUrl})` : `lightweight use-${other}`}`);
+    out.line(`The switch is kept. To go back: ${from === 'custom' ? `${cmd('restore')} (back to ${inst.summary.baseUrl})` : cmd(`use-${other}`)}`);
     return EXIT.checkFailed;
   }
   return EXIT.ok;

@@ -2,6 +2,7 @@
  * `lightweight uninstall`: removes every trace of the tool that is still there, puts back the
  * top-level config keys it replaced, and leaves everything else byte for byte.
  */
+import { cmd } from '../invocation.js';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { actionOf, applyWrites, type PlannedWrite } from '../files/transaction.js';
@@ -92,6 +93,6 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
   });
   // Last, the tool's own directory, backups included: they hold copies of the key.
   await fs.rm(paths.stateDir, { recursive: true, force: true });
-  out.status('pass', 'Lightweight setup removed. `lightweight doctor` now finds no Lightweight setup; `npx lightweight-setup` sets it up again.');
+  out.status('pass', `Lightweight setup removed. \`${cmd('doctor')}\` now finds no Lightweight setup; \`${cmd()}\` sets it up again.`);
   return EXIT.ok;
 }

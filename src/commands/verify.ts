@@ -1,18 +1,20 @@
-/** The connectivity check as setup and the switches show it, after their writes. */
+/** The connectivity check as setup and the switches show it: a spinner while it runs, then the verdict. */
 import { checkGateway, type CheckRequest } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
 import { closestNames } from '../gateway/models.js';
 import type { Output } from '../ui/output.js';
 
-/** Runs the check with a spinner and reports it; true when the gateway answered with a model list. */
-export async function runConnectivityCheck(req: CheckRequest, out: Output): Promise<boolean> {
+export async function checkWithSpinner(req: CheckRequest, out: Output): Promise<CheckVerdict> {
   const spin = out.spinner(`Checking ${req.baseUrl}/models`);
-  let verdict: CheckVerdict;
   try {
-    verdict = await checkGateway(req);
+    return await checkGateway(req);
   } finally {
     spin.stop();
   }
+}
+
+/** Prints the verdict; true when the gateway answered with a model list. */
+export function reportVerdict(verdict: CheckVerdict, req: Pick<CheckRequest, 'model'>, out: Output): boolean {
   if (verdict.ok) {
     out.status('pass', verdict.summary);
     if (req.model && verdict.modelServed === false) {
@@ -24,4 +26,8 @@ export async function runConnectivityCheck(req: CheckRequest, out: Output): Prom
   out.status('fail', `Connectivity check failed (${verdict.cause}): ${verdict.summary}`);
   out.line(`  Fix: ${verdict.fix}`);
   return false;
+}
+
+export async function runConnectivityCheck(req: CheckRequest, out: Output): Promise<boolean> {
+  return reportVerdict(await checkWithSpinner(req, out), req, out);
 }

@@ -3,7 +3,8 @@
  * more checks, and every check that is not a pass carries the exact command or edit that
  * fixes it.
  */
-import { activeLayout, firstLineOf, PROVIDER_PATH, refusedSettings, summarize } from '../codex/config.js';
+import { cmd } from '../invocation.js';
+import { activeLayout, firstLineOf, PROVIDER_PATH, refusedSettings, summarize, type KeySource } from '../codex/config.js';
 import type { CodexFacts } from '../codex/doctor.js';
 import type { ConfigFacts } from '../setup/installed.js';
 import type { AuthState } from '../codex/login-store.js';
@@ -29,7 +30,6 @@ export interface Check {
   cause?: Cause;
 }
 
-export const SETUP_CMD = 'npx lightweight-setup';
 
 function check(group: Group, id: string, status: CheckStatus, title: string, detail = '', fix = ''): Check {
   return { id, group, status, title, detail, fix };
@@ -60,7 +60,7 @@ export function codexChecks(c: CodexFacts, configPath: string): Check[] {
         map(load.status),
         load.status === 'ok' ? 'Codex loads config.toml' : `Codex cannot load config.toml${where ? ` (${where})` : ''}`,
         `codex doctor: ${load.summary}${d.error ? ` (${d.error})` : ''}${where ? ` at ${where}` : ''}.`,
-        load.status === 'ok' ? '' : (load.remediation ?? `Fix ${where || configPath}, then run lightweight doctor again.`),
+        load.status === 'ok' ? '' : (load.remediation ?? `Fix ${where || configPath}, then run ${cmd('doctor')} again.`),
       ),
     );
   }
@@ -78,7 +78,7 @@ export function codexChecks(c: CodexFacts, configPath: string): Check[] {
         map(auth.status),
         auth.status === 'ok' ? 'Codex finds its credentials' : `Codex: ${auth.summary}`,
         details ? `codex doctor: ${details}.` : `codex doctor: ${auth.summary}.`,
-        auth.status === 'ok' ? '' : (auth.remediation ?? `Run ${SETUP_CMD}.`),
+        auth.status === 'ok' ? '' : (auth.remediation ?? `Run ${cmd()}.`),
       ),
     );
   }
@@ -91,8 +91,8 @@ const BUILTIN_PROVIDERS = new Set(['openai', 'ollama', 'lmstudio', 'amazon-bedro
 
 export function configChecks(f: ConfigFacts): Check[] {
   const c = (id: string, status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', id, status, title, detail, fix);
-  if (f.error) return [c('config', 'fail', `${f.path} cannot be read`, f.error, `Fix ${f.error.split(': ')[0]} (or move the file aside and run ${SETUP_CMD}).`)];
-  if (!f.exists || !f.parsed || !f.doc) return [c('config', 'fail', 'No Lightweight setup: config.toml does not exist', `${f.path} is missing.`, `Run ${SETUP_CMD}.`)];
+  if (f.error) return [c('config', 'fail', `${f.path} cannot be read`, f.error, `Fix ${f.error.split(': ')[0]} (or move the file aside and run ${cmd()}).`)];
+  if (!f.exists || !f.parsed || !f.doc) return [c('config', 'fail', 'No Lightweight setup: config.toml does not exist', `${f.path} is missing.`, `Run ${cmd()}.`)];
   const p = f.parsed;
   const doc = f.doc;
   const line = (path: readonly string[]) => `${f.path}:${firstLineOf(doc, path)}`;
@@ -112,18 +112,18 @@ export function configChecks(f: ConfigFacts): Check[] {
     out.push(c('config', table !== undefined ? 'warn' : 'pass', `${f.path}: base-URL layout`, `openai_base_url = "${String(obu)}".`));
     if (table !== undefined) {
       out[0]!.detail += ` [model_providers.${PROVIDER_ID}] (${line(PROVIDER_PATH)}) is also defined but not selected.`;
-      out[0]!.fix = `Delete [model_providers.${PROVIDER_ID}] at ${line(PROVIDER_PATH)}, or switch to it: ${SETUP_CMD} --layout model-providers.`;
+      out[0]!.fix = `Delete [model_providers.${PROVIDER_ID}] at ${line(PROVIDER_PATH)}, or switch to it: ${cmd()} --layout model-providers.`;
     }
   } else if (mp === PROVIDER_ID) {
-    out.push(c('config', 'fail', `model_provider = "${PROVIDER_ID}" points at a provider that is not defined`, `${line(['model_provider'])}: there is no [model_providers.${PROVIDER_ID}] table.`, `Run ${SETUP_CMD} to write it.`));
+    out.push(c('config', 'fail', `model_provider = "${PROVIDER_ID}" points at a provider that is not defined`, `${line(['model_provider'])}: there is no [model_providers.${PROVIDER_ID}] table.`, `Run ${cmd()} to write it.`));
   } else if (typeof mp === 'string' && !(isTable(p.model_providers) && p.model_providers[mp] !== undefined) && !BUILTIN_PROVIDERS.has(mp)) {
-    out.push(c('config', 'fail', `model_provider = "${mp}" points at a provider that is not defined`, `${line(['model_provider'])}: no [model_providers.${mp}] table.`, `Run ${SETUP_CMD} to use Lightweight, or define [model_providers.${mp}].`));
+    out.push(c('config', 'fail', `model_provider = "${mp}" points at a provider that is not defined`, `${line(['model_provider'])}: no [model_providers.${mp}] table.`, `Run ${cmd()} to use Lightweight, or define [model_providers.${mp}].`));
   } else if (typeof mp === 'string' && mp !== 'openai') {
-    out.push(c('config', 'fail', `No Lightweight setup: Codex uses the "${mp}" provider`, `${line(['model_provider'])}: model_provider = "${mp}".`, `Run ${SETUP_CMD} to switch to Lightweight.`));
+    out.push(c('config', 'fail', `No Lightweight setup: Codex uses the "${mp}" provider`, `${line(['model_provider'])}: model_provider = "${mp}".`, `Run ${cmd()} to switch to Lightweight.`));
   } else if (table !== undefined) {
-    out.push(c('config', 'fail', `[model_providers.${PROVIDER_ID}] is defined but not selected`, `${line(PROVIDER_PATH)}: no model_provider = "${PROVIDER_ID}" at the top.`, `Add model_provider = "${PROVIDER_ID}" before the first table, or run ${SETUP_CMD}.`));
+    out.push(c('config', 'fail', `[model_providers.${PROVIDER_ID}] is defined but not selected`, `${line(PROVIDER_PATH)}: no model_provider = "${PROVIDER_ID}" at the top.`, `Add model_provider = "${PROVIDER_ID}" before the first table, or run ${cmd()}.`));
   } else {
-    out.push(c('config', 'fail', 'No Lightweight setup in config.toml', `${f.path} has neither model_provider = "${PROVIDER_ID}" nor openai_base_url.`, `Run ${SETUP_CMD}.`));
+    out.push(c('config', 'fail', 'No Lightweight setup in config.toml', `${f.path} has neither model_provider = "${PROVIDER_ID}" nor openai_base_url.`, `Run ${cmd()}.`));
   }
 
   const summary = summarize(p);
@@ -143,7 +143,7 @@ export function configChecks(f: ConfigFacts): Check[] {
     );
   }
   if (p.model === undefined) {
-    out.push(c('model-set', 'warn', 'No top-level model', `${f.path} has no model = "..." (some Codex versions then expose no shell tool with custom providers).`, `Add model = "gpt-5.4" before the first table, or run ${SETUP_CMD}.`));
+    out.push(c('model-set', 'warn', 'No top-level model', `${f.path} has no model = "..." (some Codex versions then expose no shell tool with custom providers).`, `Add model = "gpt-5.4" before the first table, or run ${cmd()}.`));
   }
   for (const r of refusedSettings(doc, p, f.path)) {
     out.push(c(`codex-refuses:${r.key}`, 'fail', `Codex refuses to load the file: ${r.key}`, `${r.where}: ${r.problem}`, `${r.fix.replace(/\.$/, '')} (${r.where}).`));
@@ -153,12 +153,12 @@ export function configChecks(f: ConfigFacts): Check[] {
 
 export function baseUrlCheck(url: string | undefined, where: string): Check {
   const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', 'base-url', status, title, detail, fix);
-  if (typeof url !== 'string' || url === '') return c('fail', 'No base URL', `${where}: the base URL is missing or not a string.`, `Run ${SETUP_CMD}.`);
+  if (typeof url !== 'string' || url === '') return c('fail', 'No base URL', `${where}: the base URL is missing or not a string.`, `Run ${cmd()}.`);
   let normalized;
   try {
     normalized = normalizeBaseUrl(url);
   } catch (err) {
-    return c('fail', `Base URL ${url} is not usable`, `${where}: ${(err as CliError).message}`, `${(err as CliError).hint ?? `Run ${SETUP_CMD}.`}`);
+    return c('fail', `Base URL ${url} is not usable`, `${where}: ${(err as CliError).message}`, `${(err as CliError).hint ?? `Run ${cmd()}.`}`);
   }
   const env = environmentOf(normalized.url);
   const lightweightHost = /(^|\.)lightweight\.one$/.test(new URL(normalized.url).hostname);
@@ -167,11 +167,11 @@ export function baseUrlCheck(url: string | undefined, where: string): Check {
       lightweightHost ? 'fail' : 'warn',
       `Base URL ${url} does not end in /v1`,
       `${where}: requests will go to ${normalized.url}/responses, which ${lightweightHost ? 'answers 404' : 'usually answers 404'}.`,
-      `Change it to ${normalized.url}/v1 (for example: ${SETUP_CMD} --base-url ${normalized.url}/v1).`,
+      `Change it to ${normalized.url}/v1 (for example: ${cmd()} --base-url ${normalized.url}/v1).`,
     );
   }
   if (env === 'custom') {
-    return c(lightweightHost ? 'warn' : 'pass', `Base URL ${url} (custom gateway)`, `${where}: not the production or preview Lightweight URL.`, lightweightHost ? `Use ${SETUP_CMD} --env production (or preview).` : '');
+    return c(lightweightHost ? 'warn' : 'pass', `Base URL ${url} (custom gateway)`, `${where}: not the production or preview Lightweight URL.`, lightweightHost ? `Use ${cmd()} --env production (or preview).` : '');
   }
   return c('pass', `Base URL ${normalized.url} (${env})`, where);
 }
@@ -180,6 +180,10 @@ export function baseUrlCheck(url: string | undefined, where: string): Check {
 
 export interface KeyFacts {
   layout?: Layout;
+  /** Provider-table layout: where Codex gets the key. */
+  keySource?: KeySource;
+  /** What the provider's auth command printed when doctor ran it (only this tool's command is run). */
+  authCommand?: AuthCommandRun;
   /** LIGHTWEIGHT_API_KEY in this process's environment. */
   envKey?: string;
   keyFile: { path: string; exists: boolean; key?: string; mode?: number; error?: string };
@@ -191,8 +195,31 @@ export interface KeyFacts {
   guiHasKey: boolean;
 }
 
+export type AuthCommandRun =
+  | { ours: false }
+  | { ours: true; code: number | null; stdout: string; stderr: string; timedOut: boolean };
+
 export function keyChecks(k: KeyFacts): Check[] {
-  return [apiKeyCheck(k), keyFileCheck(k), guiEditorsCheck(k)];
+  return [apiKeyCheck(k), keyFileCheck(k), ...(k.keySource === 'file' ? [authCommandCheck(k)] : []), guiEditorsCheck(k)];
+}
+
+/**
+ * Codex's own doctor never runs the auth command (it reports the credentials fine even with the
+ * key file gone), so doctor runs it and compares what it prints with the key file.
+ */
+export function authCommandCheck(k: KeyFacts): Check {
+  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'auth-command', status, title, detail, fix);
+  const run = k.authCommand;
+  if (!run) return c('skip', "Codex's auth command", 'It was not run.');
+  if (!run.ours) return c('skip', "Codex's auth command is one of your own", `model_providers.${PROVIDER_ID}.auth runs a command this tool did not write; doctor does not run it.`);
+  const why = run.stderr.trim().split('\n').at(-1) ?? '';
+  if (run.timedOut) return c('fail', "Codex's auth command did not finish", 'It ran for 5 s without printing a key; Codex gives up after the same time.', `Run ${cmd()}.`);
+  if (run.code !== 0) return c('fail', "Codex's auth command fails: Codex sends no key", `It exited with ${run.code}${why ? `: ${why}` : ''}.`, `Run ${cmd()} to store the key again.`);
+  const key = run.stdout;
+  if (key === '') return c('fail', "Codex's auth command prints no key", 'Codex reports "produced an empty token" and sends no key.', `Run ${cmd()}.`);
+  const stored = k.keyFile.key;
+  if (stored && key !== stored) return c('fail', "Codex's auth command yields another key than the key file", `It prints ${maskKey(key)}; ${k.keyFile.path} holds ${maskKey(stored)}.`, `Run ${cmd()}.`);
+  return c('pass', `Codex's auth command yields the key (${maskKey(key)})`, stored ? `From ${k.keyFile.path}, in every Codex: terminals, editors, the background server.` : `From ${KEY_VAR} (there is no key file).`);
 }
 
 function apiKeyCheck(k: KeyFacts): Check {
@@ -202,7 +229,7 @@ function apiKeyCheck(k: KeyFacts): Check {
   if (k.layout === 'openai-base-url') {
     const { state } = k.auth;
     const store = k.auth.path;
-    const relogin = `${SETUP_CMD} --layout openai-base-url (it stores the key with codex login --with-api-key)`;
+    const relogin = `${cmd()} --layout openai-base-url (it stores the key with codex login --with-api-key)`;
     if (state.kind === 'chatgpt') {
       return c('fail', 'Codex\'s login store holds a ChatGPT login', `${store} has ChatGPT tokens; with openai_base_url, Codex would send them to the gateway instead of your Lightweight key.`, `Run ${relogin}.`);
     }
@@ -221,28 +248,31 @@ function apiKeyCheck(k: KeyFacts): Check {
   }
   if (env && stored) {
     if (k.rc && !k.rc.sourcesKeyFile) {
-      return c('warn', `${KEY_VAR} is set here, but ${k.rc.path} does not load it`, `New ${k.rc.shell} shells will not have the key.`, `Run ${SETUP_CMD} --shell ${k.rc.shell}.`);
+      return c('warn', `${KEY_VAR} is set here, but ${k.rc.path} does not load it`, `New ${k.rc.shell} shells will not have the key.`, `Run ${cmd()} --shell ${k.rc.shell}.`);
     }
     return c('pass', `${KEY_VAR} is set (${maskKey(env)}) and stored in ${file}`, k.rc ? `${k.rc.path} loads it in new shells.` : '');
   }
   if (env) {
-    return c('warn', `${KEY_VAR} is set in this shell only (${maskKey(env)})`, `It is not stored in ${file}, so new terminals and editors will not have it.`, `Run ${SETUP_CMD} to store it.`);
+    return c('warn', `${KEY_VAR} is set in this shell only (${maskKey(env)})`, `It is not stored in ${file}, so new terminals and editors will not have it.`, `Run ${cmd()} to store it.`);
+  }
+  if (stored && k.rc?.sourcesKeyFile && k.keySource === 'file') {
+    return c('pass', `The key (${maskKey(stored)}) is stored in ${file}`, `Codex reads it there; ${k.rc.path} gives new terminals ${KEY_VAR} too (this one was opened before setup).`);
   }
   if (stored && k.rc?.sourcesKeyFile) {
     return c('warn', `${KEY_VAR} is not set in this shell`, `The key (${maskKey(stored)}) is stored in ${file} and ${k.rc.path} loads it, but this terminal was opened before setup.`, `${newShell[0]!.toUpperCase()}${newShell.slice(1)}.`);
   }
   if (stored) {
-    return c('fail', `${KEY_VAR} is stored but no startup file of your shell loads it`, `${file} holds ${maskKey(stored)}, but ${k.rc ? `${k.rc.path} has no lightweight-setup block` : 'your shell is unknown ($SHELL is not set)'}.`, k.rc ? `Run ${SETUP_CMD} --shell ${k.rc.shell}.` : `Run ${SETUP_CMD} --shell <bash|zsh|fish|sh>.`);
+    return c('fail', `${KEY_VAR} is stored but no startup file of your shell loads it`, `${file} holds ${maskKey(stored)}, but ${k.rc ? `${k.rc.path} has no lightweight-setup block` : 'your shell is unknown ($SHELL is not set)'}.`, k.rc ? `Run ${cmd()} --shell ${k.rc.shell}.` : `Run ${cmd()} --shell <bash|zsh|fish|sh>.`);
   }
-  return c('fail', `${KEY_VAR} is not set and no key is stored`, k.keyFile.error ?? `Neither this shell nor ${file} has the key.`, `Run ${SETUP_CMD}.`);
+  return c('fail', `${KEY_VAR} is not set and no key is stored`, k.keyFile.error ?? `Neither this shell nor ${file} has the key.`, `Run ${cmd()}.`);
 }
 
 function keyFileCheck(k: KeyFacts): Check {
   const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'key-file', status, title, detail, fix);
   const f = k.keyFile;
-  if (f.error) return c('fail', `${f.path} cannot be read`, f.error, `Move it aside and run ${SETUP_CMD}.`);
+  if (f.error) return c('fail', `${f.path} cannot be read`, f.error, `Move it aside and run ${cmd()}.`);
   if (!f.exists) return c('skip', 'No stored key file', `${f.path} does not exist.`);
-  if (!f.key) return c('fail', `${f.path} holds no key`, 'The export line is missing or was edited.', `Run ${SETUP_CMD}.`);
+  if (!f.key) return c('fail', `${f.path} holds no key`, 'The export line is missing or was edited.', `Run ${cmd()}.`);
   if (f.mode !== undefined && (f.mode & 0o077) !== 0) {
     return c('fail', `${f.path} is readable by others (mode ${f.mode.toString(8).padStart(4, '0')})`, 'It holds your key.', `chmod 600 ${f.path}`);
   }
@@ -253,13 +283,87 @@ function guiEditorsCheck(k: KeyFacts): Check {
   const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'gui-editors', status, title, detail, fix);
   if (k.layout === 'openai-base-url') return c('pass', 'Editors started from the desktop get the key', 'The base-URL layout keeps it in Codex\'s login store, which they read.');
   if (k.layout !== 'model-providers') return c('skip', 'Editors started from the desktop', 'No Lightweight layout is active.');
+  if (k.keySource === 'file') return c('pass', 'Editors started from the desktop get the key', "Codex reads it from the key file through its auth command; no shell variable is needed.");
   if (k.guiHasKey) return c('pass', 'Editors started from the desktop get the key', `${KEY_VAR} is in the desktop session's environment.`);
   const fix =
     k.platform === 'darwin'
       ? // Not `launchctl setenv`: it takes the key as an argument, visible in ps.
-        `Start the editor from a terminal (code .) so it inherits the key, or switch layouts: ${SETUP_CMD} --layout openai-base-url (the key then lives in Codex's login store, which editors read).`
-      : `Start the editor from a terminal (code .), or put ${KEY_VAR}=<key> in ~/.config/environment.d/lightweight.conf (chmod 600) and log in again; or switch layouts: ${SETUP_CMD} --layout openai-base-url.`;
+        `Start the editor from a terminal (code .) so it inherits the key, or switch layouts: ${cmd()} --layout openai-base-url (the key then lives in Codex's login store, which editors read).`
+      : `Start the editor from a terminal (code .), or put ${KEY_VAR}=<key> in ~/.config/environment.d/lightweight.conf (chmod 600) and log in again; or switch layouts: ${cmd()} --layout openai-base-url.`;
   return c('warn', 'Editors started from the desktop will not see the key', `The key reaches ${KEY_VAR} only through shell startup files, which the VS Code extension and other desktop-launched editors never read.`, fix);
+}
+
+/* ---------- Codex's background server and model catalog ---------- */
+
+export interface DaemonFacts {
+  keySource?: KeySource;
+  running: boolean;
+  startedAt?: Date;
+  /** When the key file was last written (the key changed). */
+  keyChangedAt?: Date;
+}
+
+/**
+ * With env_key, Codex's background server keeps the key of the terminal that started it: one
+ * started before the key changed goes on sending the old key (or none).
+ */
+export function daemonCheck(d: DaemonFacts): Check | undefined {
+  if (d.keySource !== 'env' || !d.running) return undefined;
+  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('codex', 'codex-daemon', status, title, detail, fix);
+  // Codex records the start to the second: only a start in an earlier second is surely before the change.
+  if (d.startedAt && d.keyChangedAt && d.startedAt.getTime() + 1000 <= d.keyChangedAt.getTime()) {
+    return c(
+      'warn',
+      "Codex's background server started before the key changed",
+      `It started ${d.startedAt.toISOString()}, the key changed ${d.keyChangedAt.toISOString()}: with env_key it keeps the environment of the terminal that started it, so Codex's TUI sends the old key (or none)`,
+      `From a new terminal (which has the new key), run: codex app-server daemon restart; or let the key come from the key file: ${cmd()} --key-source file.`,
+    );
+  }
+  return c('pass', "Codex's background server started after the last key change", d.startedAt ? `Started ${d.startedAt.toISOString()}.` : '');
+}
+
+export interface CatalogFacts {
+  layout?: Layout;
+  keySource?: KeySource;
+  codexInstalled: boolean;
+  /** model_catalog_json as written, and the file it names. */
+  configured?: string;
+  shown?: string;
+  ours?: boolean;
+  exists?: boolean;
+  slugs?: string[];
+  /** The installed Codex's error when it refuses the catalog. */
+  refused?: string;
+  /** The installed Codex's version, and what setup found about its catalog support. */
+  codexVersion?: string;
+  support?: { codexVersion?: string; supported: boolean; reason?: string };
+}
+
+export function catalogCheck(f: CatalogFacts, v: CheckVerdict | { skipped: string }): Check {
+  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('codex', 'model-catalog', status, title, detail, fix);
+  const sync = cmd('models --sync');
+  if (!f.layout) return c('skip', "Codex's model picker", 'No Lightweight layout is active.');
+  if (f.configured === undefined) {
+    if (!f.codexInstalled) return c('skip', "Codex's model picker", `Codex is not installed; after installing it, fill the picker with: ${sync}`);
+    if (f.support && !f.support.supported && f.support.codexVersion === f.codexVersion) {
+      return c('skip', "Codex's model picker keeps Codex's own list", `Codex ${f.codexVersion ?? ''}: ${f.support.reason ?? 'no model catalog support'}.`.replace('Codex :', 'Codex:'));
+    }
+    const errorLine = f.keySource === 'file' ? ' With the auth command and no catalog, Codex also asks the gateway for /models in its own format on every run and prints an ERROR when it cannot read the answer.' : '';
+    return c('warn', "Codex's model picker does not list the gateway's models", `No model_catalog_json: /model lists Codex's built-in models, which the gateway does not serve.${errorLine}`, `Run: ${sync}`);
+  }
+  if (!f.ours) return c('pass', "Codex's model picker uses your own catalog", `model_catalog_json = "${f.configured}".`);
+  if (!f.exists) return c('fail', `model_catalog_json names ${f.shown}, which is missing`, 'Codex does not start without the file it names.', `Run: ${sync}`);
+  if (f.refused) return c('fail', "The installed Codex refuses the model catalog: Codex does not start", `${f.refused} (a Codex upgrade changed what a catalog must hold)`, `Rebuild it for this Codex: ${sync}`);
+  if (!f.slugs) return c('fail', `${f.shown} is not a model catalog`, 'Codex does not start with a catalog it cannot read.', `Run: ${sync}`);
+  if (!('skipped' in v) && v.ok) {
+    const missing = v.models.filter((m) => !f.slugs!.includes(m));
+    const gone = f.slugs.filter((m) => !v.models.includes(m));
+    if (missing.length || gone.length) {
+      const parts = [missing.length ? `it lacks ${missing.join(', ')}, which the gateway serves` : '', gone.length ? `it lists ${gone.join(', ')}, which the gateway no longer serves` : ''].filter(Boolean);
+      return c('warn', "Codex's model picker is out of date", `${f.shown}: ${parts.join('; ')}.`, `Run: ${sync}`);
+    }
+  }
+  return c('pass', `Codex's model picker lists the gateway's ${f.slugs.length} model${f.slugs.length === 1 ? '' : 's'}`, f.shown ?? '');
 }
 
 /* ---------- Gateway ---------- */
@@ -284,7 +388,7 @@ export function modelCheck(configModel: string | undefined, v: CheckVerdict | { 
     'fail',
     `${configModel}${alias} is not served by the gateway`,
     `The gateway serves ${v.models.length} model${v.models.length === 1 ? '' : 's'}${close.length ? `; closest: ${close.join(', ')}` : ''}. Codex will get "model not found".`,
-    `Set model = "${close[0] ?? v.models[0] ?? 'gpt-5.4'}" in config.toml (or run ${SETUP_CMD} --model <name>).`,
+    `Set model = "${close[0] ?? v.models[0] ?? 'gpt-5.4'}" in config.toml (or run ${cmd()} --model <name>).`,
   );
 }
 

@@ -16,14 +16,22 @@ import { findBlocks } from '../shell/rc.js';
 import { configHome } from '../files/paths.js';
 import { detectShell, rcFileFor } from '../shell/detect.js';
 import {
+  catalogCheck,
   codexChecks,
   configChecks,
   connectivityCheck,
+  daemonCheck,
   keyChecks,
   modelCheck,
   reconcile,
+  type AuthCommandRun,
   type Check,
 } from './checks.js';
+import { catalogSlugs } from '../codex/catalog.js';
+import { daemonStatus, type DaemonStatus } from '../codex/daemon.js';
+import { findExecutable } from '../codex/binary.js';
+import { validateCatalog } from '../codex/introspect.js';
+import { isOwnAuthCommand } from '../shell/auth-command.js';
 import type { CodexFacts } from '../codex/doctor.js';
 
 export interface DoctorOptions {
@@ -56,6 +64,14 @@ async function desktopHasKey(env: NodeJS.ProcessEnv, home: string, platform: Nod
   return false;
 }
 
+/** Runs the provider's auth command as Codex would (no shell around it), when it is this tool's. */
+async function runAuthCommand(cmd: { command: string; args: readonly string[] } | undefined, env: NodeJS.ProcessEnv): Promise<AuthCommandRun | undefined> {
+  if (!cmd) return undefined;
+  if (!isOwnAuthCommand(cmd)) return { ours: false };
+  const r = await run(cmd.command, [...cmd.args], { env, timeoutMs: 5_000 });
+  return { ours: true, code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
+}
+
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   // The probe starts as soon as the config and the key are known, and runs (like Codex's own
   // doctor, started by the caller) while the local checks are worked out.
@@ -72,6 +88,12 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
         ? Promise.resolve({ skipped: 'No key to send (see api-key).' })
         : checkGateway({ baseUrl: usableUrl, key, ...(summary.model ? { model: summary.model } : {}), timeoutSeconds: o.timeoutSeconds, env: o.env });
 
+  const codexPath = findExecutable('codex', o.env);
+  const authRun = summary.keySource === 'file' ? runAuthCommand(summary.authCommand, o.env) : Promise.resolve(undefined);
+  const daemon: Promise<DaemonStatus> =
+    summary.keySource === 'env' && codexPath ? daemonStatus(codexPath, o.env, paths.codexHome, Math.min(5_000, o.timeoutSeconds * 1000)).catch(() => ({ running: false })) : Promise.resolve({ running: false });
+  const keyChangedAt = fs.stat(paths.keys.posix).then((st) => st.mtime, () => undefined);
+
   const shell = detectShell(o.env);
   const rcPath = shell ? rcFileFor(shell, { home: paths.home, platform: o.platform, env: o.env }) : undefined;
   const [rcFile, guiHasKey] = await Promise.all([
@@ -86,8 +108,11 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   }
 
   const configPart = configChecks(inst.config);
+  const authCommand = await authRun;
   const keyPart = keyChecks({
     ...(summary.layout ? { layout: summary.layout } : {}),
+    ...(summary.keySource ? { keySource: summary.keySource } : {}),
+    ...(authCommand ? { authCommand } : {}),
     ...(inst.envKey ? { envKey: inst.envKey } : {}),
     keyFile: inst.keyFile,
     ...(shell && rcPath
@@ -100,9 +125,38 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
 
   const proxy = usableUrl ? proxyFor(`${usableUrl}/models`, o.env) : undefined;
   const proxyNote = proxy ? `through the proxy ${proxy} (HTTPS_PROXY/HTTP_PROXY; NO_PROXY honoured)` : '';
-  const [codexResult, v] = await Promise.all([codex, verdict]);
+  const [codexResult, v, daemonNow, keyTime] = await Promise.all([codex, verdict, daemon, keyChangedAt]);
+  // Codex refusing to load the config may be the catalog (a Codex upgrade): ask it about the catalog alone.
+  const catalog = inst.catalog;
+  const slugs = catalog?.text !== undefined ? catalogSlugs(catalog.text) : undefined;
+  let refused: string | undefined;
+  if (codexPath && catalog?.ours && catalog.text !== undefined && codexResult.doctor?.['config.load']?.status === 'fail') {
+    const r = await validateCatalog(codexPath, o.env, { text: catalog.text, slugs: slugs ?? [] });
+    if (!r.ok && !r.error.startsWith('Codex listed')) refused = r.error.replace(/`[^`]*catalog\.json`/, catalog.shown);
+  }
+  const daemonPart = daemonCheck({
+    ...(summary.keySource ? { keySource: summary.keySource } : {}),
+    running: daemonNow.running,
+    ...(daemonNow.startedAt ? { startedAt: daemonNow.startedAt } : {}),
+    ...(keyTime ? { keyChangedAt: keyTime } : {}),
+  });
   return reconcile([
     ...codexChecks(codexResult, show(paths.config)),
+    ...(daemonPart ? [daemonPart] : []),
+    catalogCheck(
+      {
+        ...(summary.layout ? { layout: summary.layout } : {}),
+        ...(summary.keySource ? { keySource: summary.keySource } : {}),
+        codexInstalled: Boolean(codexPath),
+        ...(summary.catalog !== undefined ? { configured: summary.catalog } : {}),
+        ...(catalog ? { shown: catalog.shown, ours: catalog.ours, exists: catalog.exists } : {}),
+        ...(slugs ? { slugs } : {}),
+        ...(refused ? { refused } : {}),
+        ...(codexResult.version ? { codexVersion: codexResult.version } : {}),
+        ...(inst.state?.catalogSupport ? { support: inst.state.catalogSupport } : {}),
+      },
+      v,
+    ),
     ...configPart,
     ...keyPart,
     connectivityCheck(v, usableUrl, source, proxyNote),

@@ -18,11 +18,15 @@ export function configHome({ home, env }: { home: string; env: NodeJS.ProcessEnv
   return xdg && xdg.startsWith('/') ? xdg : join(home, '.config');
 }
 
+/** The model catalog this tool keeps for Codex's picker, in $CODEX_HOME (config.toml names it relative to there). */
+export const CATALOG_FILE = 'lightweight-models.json';
+
 export interface Paths {
   home: string;
   codexHome: string;
   config: string;
   authJson: string;
+  catalog: string;
   /** This tool's own directory: key files, state, backups. */
   stateDir: string;
   stateFile: string;
@@ -50,6 +54,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, codexHomeFlag?
     codexHome,
     config: join(codexHome, 'config.toml'),
     authJson: join(codexHome, 'auth.json'),
+    catalog: join(codexHome, CATALOG_FILE),
     stateDir,
     stateFile: join(stateDir, 'state.json'),
     backups: join(stateDir, 'backups'),

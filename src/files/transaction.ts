@@ -25,6 +25,8 @@ export interface PlannedWrite {
   secret: boolean;
   /** The tool's own bookkeeping: named in a review, not diffed. */
   internal?: boolean;
+  /** Shown in a review instead of a diff (a generated file too long to read as one). */
+  summary?: string;
 }
 
 export type WriteAction = 'created' | 'updated' | 'removed' | 'unchanged';

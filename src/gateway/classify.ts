@@ -3,6 +3,7 @@
  * one sentence about it and the fix. Pure, so setup and doctor share it and tests can walk
  * every branch without a network.
  */
+import { cmd } from '../invocation.js';
 import { KEY_VAR } from './constants.js';
 
 export type Cause = 'dns' | 'refused' | 'timeout' | 'tls' | 'auth' | 'not-found' | 'rate-limit' | 'server' | 'bad-response';
@@ -110,7 +111,7 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
 
   const { status } = outcome;
   if (status === 401 || status === 403) {
-    return fail('auth', `The gateway rejected the key (HTTP ${status}).`, `The key in ${KEY_VAR} is unset, mistyped or revoked: copy it again from the Lightweight dashboard and rerun npx lightweight-setup.`, { status });
+    return fail('auth', `The gateway rejected the key (HTTP ${status}).`, `The key in ${KEY_VAR} is unset, mistyped or revoked: copy it again from the Lightweight dashboard and rerun ${cmd()}.`, { status });
   }
   if (status === 404) {
     const noV1 = !/\/v1$/.test(new URL(ctx.baseUrl).pathname);
@@ -126,7 +127,7 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
     return fail(
       'rate-limit',
       `The gateway is rate-limiting this key (HTTP 429)${wait !== undefined ? `; retry after ${wait} s` : ''}.`,
-      `Wait${wait !== undefined ? ` ${wait} s` : ' a minute'} and run the check again (lightweight doctor); if it persists, ask your administrator about the per-user limit.`,
+      `Wait${wait !== undefined ? ` ${wait} s` : ' a minute'} and run the check again (${cmd('doctor')}); if it persists, ask your administrator about the per-user limit.`,
       { status, ...(wait !== undefined ? { retryAfterSeconds: wait } : {}) },
     );
   }

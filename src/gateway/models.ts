@@ -2,20 +2,23 @@ import { CliError } from '../errors.js';
 
 export interface ModelInfo {
   id: string;
+  /** As the gateway's page writes it (400K, 1M). */
   context: string;
+  /** The same in tokens, for Codex's model catalog. */
+  contextTokens: number;
   what: string;
   bestFor: string;
 }
 
 /** The models the gateway's Codex page lists, in its order; the first is the default. */
 export const MODELS: readonly ModelInfo[] = [
-  { id: 'gpt-5.4', context: '400K', what: 'latest GPT, reasoning + vision', bestFor: 'general coding (default)' },
-  { id: 'gpt-5.4-mini', context: '400K', what: 'smaller, faster GPT', bestFor: 'quick edits, simple tasks' },
-  { id: 'gpt-5.3-codex', context: '400K', what: 'code-specialised, 128K output', bestFor: 'large refactors, code generation' },
-  { id: 'o3', context: '200K', what: 'reasoning, chain of thought', bestFor: 'complex problem solving' },
-  { id: 'o4-mini', context: '200K', what: 'compact reasoning', bestFor: 'balanced reasoning and speed' },
-  { id: 'claude-opus-4.6', context: '1M', what: 'large context, nuanced reasoning', bestFor: 'long-context work' },
-  { id: 'claude-sonnet-4.6', context: '1M', what: 'fast, efficient', bestFor: 'quick responses' },
+  { id: 'gpt-5.4', context: '400K', contextTokens: 400_000, what: 'latest GPT, reasoning + vision', bestFor: 'general coding (default)' },
+  { id: 'gpt-5.4-mini', context: '400K', contextTokens: 400_000, what: 'smaller, faster GPT', bestFor: 'quick edits, simple tasks' },
+  { id: 'gpt-5.3-codex', context: '400K', contextTokens: 400_000, what: 'code-specialised, 128K output', bestFor: 'large refactors, code generation' },
+  { id: 'o3', context: '200K', contextTokens: 200_000, what: 'reasoning, chain of thought', bestFor: 'complex problem solving' },
+  { id: 'o4-mini', context: '200K', contextTokens: 200_000, what: 'compact reasoning', bestFor: 'balanced reasoning and speed' },
+  { id: 'claude-opus-4.6', context: '1M', contextTokens: 1_000_000, what: 'large context, nuanced reasoning', bestFor: 'long-context work' },
+  { id: 'claude-sonnet-4.6', context: '1M', contextTokens: 1_000_000, what: 'fast, efficient', bestFor: 'quick responses' },
 ];
 
 export const DEFAULT_MODEL = 'gpt-5.4';

@@ -1,4 +1,6 @@
 /** Setup's flags, checked before anything is read or asked: a bad value fails fast with exit 2. */
+import { AUTH_COMMAND_SINCE, versionAtLeast } from '../codex/binary.js';
+import { KEY_SOURCES, type KeySource } from '../codex/config.js';
 import { CliError } from '../errors.js';
 import { GATEWAY_ENVS, GATEWAY_URLS, LAYOUTS, type GatewayEnv, type Layout } from '../gateway/constants.js';
 import { normalizeModel } from '../gateway/models.js';
@@ -21,6 +23,7 @@ export interface SetupFlags {
   dryRun?: boolean;
   codexHome?: string;
   timeout?: string;
+  keySource?: string;
 }
 
 export interface ResolvedFlags {
@@ -29,6 +32,7 @@ export interface ResolvedFlags {
   env?: GatewayEnv;
   baseUrl?: string;
   shell?: Shell;
+  keySource?: KeySource;
   warnings: string[];
   timeoutSeconds: number;
 }
@@ -69,6 +73,44 @@ export function resolveFlags(f: SetupFlags): ResolvedFlags {
     if (!shell) throw new CliError(`--shell must be one of ${SHELLS.join(', ')} (got "${f.shell}").`, 2);
     out.shell = shell;
   }
+  if (f.keySource !== undefined) {
+    if (!(KEY_SOURCES as readonly string[]).includes(f.keySource)) throw new CliError(`--key-source must be one of ${KEY_SOURCES.join(', ')} (got "${f.keySource}").`, 2);
+    out.keySource = f.keySource as KeySource;
+  }
   if (f.rc === false && f.rcFile !== undefined) throw new CliError('--rc-file and --no-rc contradict each other; pick one.', 2);
   return out;
+}
+
+export interface KeySourceDecision {
+  source: KeySource;
+  /** The user chose it (now or on an earlier run): later reruns keep it. */
+  chosen: boolean;
+  note?: string;
+}
+
+/**
+ * Where Codex gets the key: the flag, else the user's earlier choice, else the key file through
+ * an auth command, unless the installed Codex is too old to run one (then LIGHTWEIGHT_API_KEY,
+ * with a note). A Codex that is not installed yet gets the auth command: what npm installs now
+ * runs it.
+ */
+export function decideKeySource(flag: KeySource | undefined, earlier: { source?: KeySource; chosen?: boolean } | undefined, codexVersion: string | undefined): KeySourceDecision {
+  const tooOld = codexVersion !== undefined && !versionAtLeast(codexVersion, AUTH_COMMAND_SINCE);
+  if (flag === 'file' && tooOld) {
+    throw new CliError(
+      `--key-source file needs Codex ${AUTH_COMMAND_SINCE} or newer; the installed Codex is ${codexVersion}, which ignores the auth command and would send no key.`,
+      2,
+      'Upgrade Codex (npm install -g @openai/codex), or use --key-source env.',
+    );
+  }
+  if (flag) return { source: flag, chosen: true };
+  const wanted = earlier?.chosen && earlier.source ? earlier.source : 'file';
+  if (wanted === 'file' && tooOld) {
+    return {
+      source: 'env',
+      chosen: false,
+      note: `Codex ${codexVersion} is older than ${AUTH_COMMAND_SINCE} and cannot run an auth command, so it gets the key from LIGHTWEIGHT_API_KEY (env_key), which editors started from the desktop do not see. After upgrading Codex, run setup again to read the key from the key file instead.`,
+    };
+  }
+  return { source: wanted, chosen: Boolean(earlier?.chosen && earlier.source) };
 }

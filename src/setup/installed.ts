@@ -16,6 +16,7 @@ import { parseState, type SetupState } from './state.js';
 import { parseToml } from '../toml/parse.js';
 import { scanToml } from '../toml/scan.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
+import { isAbsolute, join } from 'node:path';
 
 export interface ConfigFacts {
   /** As shown to the user (~/.codex/config.toml). */
@@ -33,6 +34,8 @@ export interface Installed {
   summary: ConfigSummary;
   keyFile: { path: string; exists: boolean; key?: string; mode?: number; error?: string };
   auth: { path: string; state: AuthState; mode?: number; error?: string };
+  /** The file model_catalog_json names (resolved against CODEX_HOME), when it names one. */
+  catalog?: { path: string; shown: string; ours: boolean; exists: boolean; text?: string; error?: string };
   state?: SetupState;
   envKey?: string;
 }
@@ -68,13 +71,29 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
     }
   }
 
+  const summary = summarize(configFacts.parsed);
+  let catalog: Installed['catalog'];
+  if (summary.catalog !== undefined) {
+    const path = resolveCodexPath(summary.catalog, paths);
+    const f = await inspectFile(path);
+    catalog = {
+      path,
+      shown: show(path),
+      ours: path === paths.catalog,
+      exists: Boolean(f.file?.exists),
+      ...(f.file?.exists ? { text: f.file.text } : {}),
+      ...(f.error ? { error: f.error } : {}),
+    };
+  }
+
   const envKey = env[KEY_VAR]?.trim() || undefined;
   const setupState = state.file?.exists ? parseState(state.file.text) : undefined;
   const stored = keyFile.file?.exists ? readKeyFromPosixFile(keyFile.file.text) : undefined;
   return {
     paths,
     config: configFacts,
-    summary: summarize(configFacts.parsed),
+    summary,
+    ...(catalog ? { catalog } : {}),
     keyFile: {
       path: show(paths.keys.posix),
       exists: Boolean(keyFile.file?.exists),
@@ -93,12 +112,20 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
   };
 }
 
+/** A path in config.toml as Codex reads it: `~/` is the home directory, a relative path is under CODEX_HOME. */
+export function resolveCodexPath(p: string, paths: Paths): string {
+  if (p === '~' || p.startsWith('~/')) return join(paths.home, p.slice(2));
+  return isAbsolute(p) ? p : join(paths.codexHome, p);
+}
+
 /** The key Codex would send with the current layout, and where it comes from. */
 export function keyForGateway(inst: Installed): { key?: string; source?: string } {
   if (inst.summary.layout === 'openai-base-url') {
     const k = inst.auth.state.apiKey;
     return k ? { key: k, source: inst.auth.path } : {};
   }
+  // The auth command reads the key file first: the variable is only its fallback.
+  if (inst.summary.keySource === 'file' && inst.keyFile.key) return { key: inst.keyFile.key, source: inst.keyFile.path };
   if (inst.envKey) return { key: inst.envKey, source: `${KEY_VAR} in this shell` };
   if (inst.keyFile.key) return { key: inst.keyFile.key, source: inst.keyFile.path };
   return {};

@@ -3,22 +3,28 @@
  * file's new contents and the reasons out. Effects (reading, writing, network) live in
  * commands/setup.ts.
  */
+import { cmd } from '../invocation.js';
 import type { PlannedWrite } from '../files/transaction.js';
 import { readAuthState, renderAuthJson, type AuthState } from '../codex/login-store.js';
-import { planCodexConfig, type ConfigPlan } from '../codex/config.js';
+import type { Catalog } from '../codex/catalog.js';
+import { CATALOG_FILE, OWNED_TOP_LEVEL, planCodexConfig, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
 import type { TextFile } from '../files/io.js';
 import { KEY_VAR, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
 import { renderFishKeyFile, renderPosixKeyFile } from '../shell/keyfile.js';
 import { tildify, type Paths } from '../files/paths.js';
 import { foreignKeyLines, renderBlock, detectEol, upsertBlock, type BlockAction } from '../shell/rc.js';
+import { renderAuthCommand } from '../shell/auth-command.js';
 import type { Shell } from '../shell/detect.js';
-import { parseState, renderState, type SetupState } from './state.js';
+import { parseState, renderState, type CatalogSupportRecord, type SetupState } from './state.js';
 
 export interface SetupChoices {
   layout: Layout;
   model: string;
   baseUrl: string;
+  keySource: KeySource;
+  /** The user picked the key source (flag or wizard): reruns keep it. */
+  keySourceChosen: boolean;
 }
 
 export interface SetupInputs {
@@ -31,7 +37,14 @@ export interface SetupInputs {
   keyFiles: { posix: TextFile; fish: TextFile };
   authJson: TextFile;
   state: TextFile;
+  catalogFile: TextFile;
+  /** The catalog for Codex's model picker; absent leaves model_catalog_json and the file as they are. */
+  catalog?: Catalog;
+  /** What setup found about the installed Codex and catalogs, for doctor (absent when Codex is not installed). */
+  catalogSupport?: CatalogSupportRecord;
   codexInstalled: boolean;
+  /** How the user runs setup again, for the auth command's message when the key file is gone. */
+  setupCommand: string;
 }
 
 export interface SetupPlan {
@@ -47,7 +60,7 @@ export interface SetupPlan {
 const SECRET_MODE = 0o600;
 const SECRET_DIR_MODE = 0o700;
 
-function write(file: TextFile, after: string, opts: { newMode: number; dirMode?: number; secret?: boolean; internal?: boolean }): PlannedWrite {
+function write(file: TextFile, after: string, opts: { newMode: number; dirMode?: number; secret?: boolean; internal?: boolean; summary?: string }): PlannedWrite {
   const secret = opts.secret ?? false;
   return {
     path: file.path,
@@ -59,6 +72,7 @@ function write(file: TextFile, after: string, opts: { newMode: number; dirMode?:
     ...(opts.dirMode !== undefined ? { dirMode: opts.dirMode } : {}),
     secret,
     ...(opts.internal ? { internal: true } : {}),
+    ...(opts.summary ? { summary: opts.summary } : {}),
   };
 }
 
@@ -66,13 +80,36 @@ export function envKeyInstructions(keyFile: string, home: string): string {
   return `${KEY_VAR} is loaded from ${tildify(keyFile, home)} when a shell starts: open a new terminal, or run npx lightweight-setup again. Editors started from the desktop do not read shell startup files: start them from a terminal.`;
 }
 
+/** What Codex's picker will list, for the review instead of a diff of the long generated file. */
+export function catalogSummary(c: Catalog): string {
+  return `Codex's model picker (/model) lists the gateway's ${c.slugs.length} model${c.slugs.length === 1 ? '' : 's'}: ${c.slugs.join(', ')}`;
+}
+
+/**
+ * The owned keys' values from before the first setup. A record written when the tool owned
+ * fewer keys covers only those; the others are taken from the config as it is now, the last
+ * moment before the tool first writes them.
+ */
+export function previousTopLevel(prev: SetupState | undefined, now: PreviousTopLevel): PreviousTopLevel {
+  if (!prev) return now;
+  const covered = new Set(prev.owned ?? ['model', 'model_provider', 'openai_base_url']);
+  const out: PreviousTopLevel = { ...prev.previous };
+  for (const key of OWNED_TOP_LEVEL) if (!covered.has(key) && now[key] !== undefined) out[key] = now[key];
+  return out;
+}
+
 export function planSetup(inp: SetupInputs): SetupPlan {
   const { paths, key, choices } = inp;
   const notes: string[] = [];
   const prevState = parseState(inp.state.exists ? inp.state.text : undefined);
   const config = planCodexConfig(inp.config.text, tildify(inp.config.path, paths.home), {
-    ...choices,
+    layout: choices.layout,
+    model: choices.model,
+    baseUrl: choices.baseUrl,
+    keySource: choices.keySource,
+    authCommand: renderAuthCommand(paths.keys.posix, paths.home, inp.setupCommand),
     envKeyInstructions: envKeyInstructions(paths.keys.posix, paths.home),
+    ...(inp.catalog ? { catalog: CATALOG_FILE } : {}),
     userHadModelProvider: prevState?.previous.model_provider !== undefined,
   });
   notes.push(...config.notes);
@@ -100,13 +137,16 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   }
 
   writes.push(write(inp.config, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE }));
+  if (inp.catalog) {
+    writes.push(write(inp.catalogFile, inp.catalog.text, { newMode: 0o600, dirMode: SECRET_DIR_MODE, summary: catalogSummary(inp.catalog) }));
+  }
 
   const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
   let codexLogin = false;
   if (choices.layout === 'openai-base-url') {
     const alreadyThere = auth.kind === 'apikey' && auth.apiKey === key;
     if (auth.kind === 'chatgpt') {
-      notes.push(`${tildify(inp.authJson.path, paths.home)} held a ChatGPT login; it is replaced by the API key (${maskKey(key)}) and kept in a backup: \`lightweight restore\` puts it back.`);
+      notes.push(`${tildify(inp.authJson.path, paths.home)} held a ChatGPT login; it is replaced by the API key (${maskKey(key)}) and kept in a backup: \`${cmd('restore')}\` puts it back.`);
     }
     if (!alreadyThere) {
       if (inp.codexInstalled) codexLogin = true;
@@ -120,7 +160,11 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     codexHome: paths.codexHome,
     rcFiles: [...new Set([...(prevState?.rcFiles ?? []), ...(inp.rc ? [inp.rc.file.path] : [])])],
     // The values from before the very first setup are the ones uninstall brings back.
-    previous: prevState ? prevState.previous : config.previous,
+    previous: previousTopLevel(prevState, config.previous),
+    owned: [...OWNED_TOP_LEVEL],
+    keySource: choices.keySource,
+    ...(choices.keySourceChosen ? { keySourceChosen: true } : {}),
+    ...(inp.catalogSupport ? { catalogSupport: inp.catalogSupport } : {}),
   };
   writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
 

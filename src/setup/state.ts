@@ -3,7 +3,7 @@
  * which rc files carry the block and what the config held before the first setup.
  */
 import type { Layout } from '../gateway/constants.js';
-import type { PreviousTopLevel } from '../codex/config.js';
+import type { KeySource, PreviousTopLevel } from '../codex/config.js';
 
 export interface SetupState {
   version: 1;
@@ -11,8 +11,25 @@ export interface SetupState {
   codexHome: string;
   /** Every rc file that received the block, across runs (a user may switch shells). */
   rcFiles: string[];
-  /** model / model_provider before the first setup, for uninstall. */
+  /** The owned top-level keys as they were before the first setup, for uninstall. */
   previous: PreviousTopLevel;
+  /**
+   * Which top-level keys `previous` covers: a record from a version that owned fewer keys
+   * takes the others from the config as it is when they are first written.
+   */
+  owned?: string[];
+  /** The key source of the provider table, and whether the user chose it (--key-source): a choice is kept on reruns. */
+  keySource?: KeySource;
+  keySourceChosen?: boolean;
+  /** Whether the installed Codex took a model catalog when setup last looked (absent: Codex was not installed). */
+  catalogSupport?: CatalogSupportRecord;
+}
+
+export interface CatalogSupportRecord {
+  codexVersion?: string;
+  supported: boolean;
+  /** Why there is no catalog, when there is none. */
+  reason?: string;
 }
 
 export function parseState(text: string | undefined): SetupState | undefined {

@@ -33,7 +33,7 @@ export function renderBlock(shell: Shell, keyFile: string, home: string, eol = '
       : [`if [ -f ${p} ]; then . ${p}; fi`];
   return [
     BLOCK_START,
-    '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `lightweight uninstall` removes it.',
+    '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `npx lightweight-setup uninstall` removes it.',
     ...body,
     BLOCK_END,
   ].join(eol) + eol;

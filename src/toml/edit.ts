@@ -3,6 +3,7 @@
  * change; `applyEdits` splices them into the text. Everything outside the returned
  * spans is left byte for byte, which is the whole point of this module.
  */
+import { parse } from 'smol-toml';
 import { allEntries, type KeyValue, type Section, type StringStyle, type TomlDoc } from './scan.js';
 
 export interface Edit {
@@ -88,8 +89,17 @@ export function renderKey(segments: Path): string {
   return segments.map(renderKeySegment).join('.');
 }
 
-export function renderInlineTable(fields: ReadonlyArray<readonly [string, string]>): string {
-  return `{ ${fields.map(([k, v]) => `${renderKeySegment(k)} = ${basicString(v)}`).join(', ')} }`;
+/** A value this tool writes: a string, or an array of strings (a command's arguments). */
+export type OwnedValue = string | readonly string[];
+
+export type Fields = ReadonlyArray<readonly [string, OwnedValue]>;
+
+export function renderValue(value: OwnedValue): string {
+  return typeof value === 'string' ? basicString(value) : `[${value.map(basicString).join(', ')}]`;
+}
+
+export function renderInlineTable(fields: Fields): string {
+  return `{ ${fields.map(([k, v]) => `${renderKeySegment(k)} = ${renderValue(v)}`).join(', ')} }`;
 }
 
 function endsWithNewline(text: string): boolean {
@@ -137,6 +147,25 @@ export function replaceString(doc: TomlDoc, kv: KeyValue, value: string): Edit[]
   const rendered = renderString(value, style);
   if (doc.text.slice(kv.valueStart, kv.valueEnd) === rendered) return [];
   return [{ start: kv.valueStart, end: kv.valueEnd, text: rendered }];
+}
+
+/**
+ * Replaces a value in place: a string in the user's quoting style; an array only when it holds
+ * something else (however the user spread it over lines), so an equal value is left alone.
+ */
+export function replaceValue(doc: TomlDoc, kv: KeyValue, value: OwnedValue): Edit[] {
+  if (typeof value === 'string') return replaceString(doc, kv, value);
+  if (kv.value.kind === 'array' && sameStrings(doc.text.slice(kv.valueStart, kv.valueEnd), value)) return [];
+  return [{ start: kv.valueStart, end: kv.valueEnd, text: renderValue(value) }];
+}
+
+function sameStrings(arrayText: string, value: readonly string[]): boolean {
+  try {
+    const parsed = parse(`v = ${arrayText}`).v;
+    return Array.isArray(parsed) && parsed.length === value.length && parsed.every((x, i) => x === value[i]);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -265,28 +294,58 @@ export function tableForm(doc: TomlDoc, path: Path): TableForm {
 }
 
 /**
- * Sets `field` of the table at `path` to a string, keeping the table in the form the
- * user wrote it (header table, inline table or dotted keys). Returns no edit when the
- * table does not exist: creating it is the caller's choice.
+ * Sets `field` of the table at `path`, keeping the table in the form the user wrote it
+ * (header table, inline table or dotted keys). Returns no edit when the table does not exist:
+ * creating it is the caller's choice.
  */
-export function setTableString(doc: TomlDoc, path: Path, field: string, value: string): Edit[] {
+export function setTableValue(doc: TomlDoc, path: Path, field: string, value: OwnedValue): Edit[] {
   const existing = findEntry(doc, [...path, field]);
-  if (existing) return replaceString(doc, existing, value);
+  if (existing) return replaceValue(doc, existing, value);
   const form = tableForm(doc, path);
   switch (form.kind) {
     case 'header': {
       const last = form.section.entries.at(-1);
       const indent = last ? indentOf(doc, last) : '';
       const pos = last ? last.lineEnd : form.section.header!.lineEnd;
-      return [lineInsertion(doc, pos, `${indent}${renderKeySegment(field)} = ${basicString(value)}`)];
+      return [lineInsertion(doc, pos, `${indent}${renderKeySegment(field)} = ${renderValue(value)}`)];
     }
     case 'dotted': {
       const { last } = form;
       const prefix = last.key.slice(0, last.key.length - (last.path.length - path.length));
-      return [lineInsertion(doc, last.lineEnd, `${indentOf(doc, last)}${renderKey([...prefix, field])} = ${basicString(value)}`)];
+      return [lineInsertion(doc, last.lineEnd, `${indentOf(doc, last)}${renderKey([...prefix, field])} = ${renderValue(value)}`)];
     }
     case 'inline':
-      return [inlineInsertion(doc, form.kv, `${renderKeySegment(field)} = ${basicString(value)}`)];
+      return [inlineInsertion(doc, form.kv, `${renderKeySegment(field)} = ${renderValue(value)}`)];
+    case 'absent':
+      return [];
+  }
+}
+
+export function setTableString(doc: TomlDoc, path: Path, field: string, value: string): Edit[] {
+  return setTableValue(doc, path, field, value);
+}
+
+/**
+ * Creates the table `name` under the existing table `parent`, in the parent's form: a
+ * `[parent.name]` table at the end of the document for a header table, an inline table entry
+ * inside an inline table, dotted keys after the parent's last dotted key. No edit when it
+ * exists already or the parent does not.
+ */
+export function createSubTable(doc: TomlDoc, parent: Path, name: string, fields: Fields): Edit[] {
+  const path = [...parent, name];
+  if (tableForm(doc, path).kind !== 'absent' || findEntry(doc, path)) return [];
+  const form = tableForm(doc, parent);
+  switch (form.kind) {
+    case 'header':
+      return [appendTable(doc, path, fields)];
+    case 'inline':
+      return [inlineInsertion(doc, form.kv, `${renderKeySegment(name)} = ${renderInlineTable(fields)}`)];
+    case 'dotted': {
+      const { last } = form;
+      const prefix = last.key.slice(0, last.key.length - (last.path.length - parent.length));
+      const lines = fields.map(([k, v]) => `${indentOf(doc, last)}${renderKey([...prefix, name, k])} = ${renderValue(v)}`);
+      return [lineInsertion(doc, last.lineEnd, lines.join(doc.eol))];
+    }
     case 'absent':
       return [];
   }
@@ -314,9 +373,9 @@ export function inlineInsertion(doc: TomlDoc, kv: KeyValue, entry: string): Edit
 }
 
 /** A new `[path]` table at the end of the document, separated by a blank line. */
-export function appendTable(doc: TomlDoc, path: Path, fields: ReadonlyArray<readonly [string, string]>): Edit {
+export function appendTable(doc: TomlDoc, path: Path, fields: Fields): Edit {
   const { text, eol } = doc;
-  const lines = [`[${renderKey(path)}]`, ...fields.map(([k, v]) => `${renderKeySegment(k)} = ${basicString(v)}`)];
+  const lines = [`[${renderKey(path)}]`, ...fields.map(([k, v]) => `${renderKeySegment(k)} = ${renderValue(v)}`)];
   if (text.length === 0) return { start: 0, end: 0, text: lines.join(eol) + eol };
   // Always exactly one blank line before the table, so that removing it (with that line) gives
   // back the very same bytes; a file without a final newline keeps lacking one.

@@ -9,6 +9,7 @@ import confirm from '@inquirer/confirm';
 import password from '@inquirer/password';
 import select from '@inquirer/select';
 import { CancelledError } from '../errors.js';
+import type { KeySource } from '../codex/config.js';
 import { GATEWAY_URLS, type GatewayEnv, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
 import { MODELS } from '../gateway/models.js';
@@ -33,7 +34,7 @@ export function makePrompts(io: Io) {
             message: 'Config layout',
             default: def,
             choices: [
-              { name: 'Provider table (recommended)', short: 'provider table', value: 'model-providers', description: 'model_provider = "lightweight" + [model_providers.lightweight]; the key comes from LIGHTWEIGHT_API_KEY' },
+              { name: 'Provider table (recommended)', short: 'provider table', value: 'model-providers', description: 'model_provider = "lightweight" + [model_providers.lightweight]' },
               { name: 'Base-URL override', short: 'base-URL override', value: 'openai-base-url', description: 'openai_base_url; for Codex builds that ignore custom providers (the key goes into Codex\'s login store)' },
             ],
           },
@@ -61,6 +62,20 @@ export function makePrompts(io: Io) {
             choices: [
               { name: `Production  ${GATEWAY_URLS.production}`, short: 'production', value: 'production' },
               { name: `Preview     ${GATEWAY_URLS.preview}`, short: 'preview', value: 'preview' },
+            ],
+          },
+          ctx,
+        ),
+      ),
+    keySource: (def: KeySource, keyFile: string) =>
+      ask(
+        select<KeySource>(
+          {
+            message: 'Where Codex gets the key',
+            default: def,
+            choices: [
+              { name: 'Key file (recommended)', short: 'key file', value: 'file', description: `an auth command reads ${keyFile}: editors started from the desktop get it, and a new key reaches open sessions` },
+              { name: 'LIGHTWEIGHT_API_KEY', short: 'LIGHTWEIGHT_API_KEY', value: 'env', description: 'env_key, as on the gateway\'s page: only where the variable is set (new terminals; not desktop apps)' },
             ],
           },
           ctx,

@@ -30,6 +30,10 @@ export function printWrites(writes: readonly PlannedWrite[], out: Output, home: 
       out.line(`${shown}: ${action} (the tool's own record, for doctor and uninstall)`);
       continue;
     }
+    if (w.summary) {
+      out.line(`${shown}: ${action === 'created' ? 'new file' : 'changed'}: ${w.summary}`);
+      continue;
+    }
     const show = (t: string) => (w.secret ? redactKey(maskSecrets(t)) : t);
     const label = w.path === w.target ? shown : `${shown} -> ${tildify(w.target, home)}`;
     out.line(`${label}: ${action === 'created' ? `new file (mode ${w.mode.toString(8).padStart(4, '0')})` : 'changed'}`);

@@ -53,7 +53,7 @@ describe('lightweight doctor', () => {
   });
 
   it('prints grouped text with [ok]/[warn]/[fail] when not a terminal, then the fixes and a total', async () => {
-    await healthy();
+    await healthy(['--key-source', 'env']);
     const r = await sb.run(['doctor']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Codex\n {2}\[ok\] Codex 0\.171\.0 is installed\n/);
@@ -64,12 +64,43 @@ describe('lightweight doctor', () => {
     expect(r.all).not.toContain(KEY);
   });
 
-  it('the key missing from this shell but stored is a warning, not a failure', async () => {
-    await healthy();
+  it('with env_key, the key missing from this shell but stored is a warning, not a failure', async () => {
+    await healthy(['--key-source', 'env']);
     const { r, by } = await doctorJson();
     expect(r.code).toBe(0);
     expect(by('api-key')).toMatchObject({ status: 'warn', fix: 'Open a new terminal, or run: source ~/.bashrc.' });
+    expect(by('gui-editors').status).toBe('warn');
     expect(by('connectivity').status).toBe('pass');
+  });
+
+  it('with the key file as key source (the default), a healthy setup has no standing warning: the auth command yields the key, editors get it', async () => {
+    await healthy();
+    const { r, report, by } = await doctorJson();
+    expect(r.code, r.stdout).toBe(0);
+    expect(by('auth-command')).toMatchObject({ status: 'pass', title: "Codex's auth command yields the key (****abcd)" });
+    expect(by('gui-editors').status).toBe('pass');
+    expect(by('api-key').status).toBe('pass');
+    expect(report.checks.filter((c) => c.status === 'warn' || c.status === 'fail')).toEqual([]);
+    // The key Codex sends is the key file's: that is what the gateway check uses too.
+    expect(gw.requests.map((q) => q.authorization)).toEqual([`Bearer ${KEY}`]);
+  });
+
+  it('the auth command failing (key file gone) is a failure with its message, even with the key in this shell', async () => {
+    await healthy();
+    sb.write('.config/lightweight/env', '# emptied by hand\n', 0o600);
+    const { r, by } = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY });
+    expect(r.code).toBe(1);
+    expect(by('auth-command')).toMatchObject({ status: 'fail', title: "Codex's auth command fails: Codex sends no key", detail: expect.stringContaining('holds no key; run: npx lightweight-setup') });
+  });
+
+  it('an auth command of the user\'s own is not run', async () => {
+    await healthy();
+    const marker = sb.path('ran');
+    const cfg = sb.read('.codex/config.toml').replace(/command = "\/bin\/sh"\nargs = .*\n/, `command = "/bin/sh"\nargs = ["-c", "touch ${marker}; printf x"]\n`);
+    sb.write('.codex/config.toml', cfg);
+    const { by } = await doctorJson();
+    expect(by('auth-command')).toMatchObject({ status: 'skip', title: "Codex's auth command is one of your own" });
+    expect(() => sb.read('ran')).toThrow();
   });
 
   it('a stale terminal after a key change is named', async () => {
@@ -82,8 +113,11 @@ describe('lightweight doctor', () => {
     sb.fakeCodex();
     const { r, by } = await doctorJson();
     expect(r.code).toBe(1);
-    expect(by('config')).toMatchObject({ status: 'fail', fix: 'Run npx lightweight-setup.' });
+    // Started as `lightweight`, it names `lightweight setup`; started by npx, the npx form.
+    expect(by('config')).toMatchObject({ status: 'fail', fix: 'Run lightweight setup.' });
     expect(by('connectivity').status).toBe('skip');
+    const viaNpx = await doctorJson([], { npm_command: 'exec' });
+    expect(viaNpx.by('config')).toMatchObject({ status: 'fail', fix: 'Run npx lightweight-setup.' });
   });
 
   it('names file:line:column of a config that does not parse', async () => {

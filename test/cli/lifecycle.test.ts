@@ -66,13 +66,15 @@ describe('use-preview and use-production', () => {
     expect(gw.requests).toEqual([]);
   });
 
-  it('without a Lightweight setup exits 2 and points to npx lightweight-setup', async () => {
+  it('without a Lightweight setup exits 2 and points to setup, in the form the tool was started with', async () => {
     seed();
     const before = sb.tree();
-    const r = await sb.run(['use-preview']);
+    const r = await sb.run(['use-preview'], { env: { npm_command: 'exec' } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no Lightweight setup/i);
-    expect(r.stderr).toContain('npx lightweight-setup');
+    expect(r.stderr).toContain('Set one up first: npx lightweight-setup');
+    expect((await sb.run(['use-preview'])).stderr).toContain('Set one up first: lightweight setup');
+    expect((await sb.run(['use-preview'], { bin: 'setup' })).stderr).toContain('Set one up first: lightweight-setup\n');
     expect(sb.tree()).toEqual(before);
   });
 
@@ -270,7 +272,7 @@ describe('status', () => {
   });
 
   it('says when nothing is set up', async () => {
-    const r = await sb.run(['status']);
+    const r = await sb.run(['status'], { env: { npm_command: 'exec' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('none — run npx lightweight-setup');
   });

@@ -31,12 +31,13 @@ describe('unattended setup (provider table, the default)', () => {
         lightweight: {
           name: 'Lightweight API',
           base_url: gw.base,
-          env_key: 'LIGHTWEIGHT_API_KEY',
-          env_key_instructions: expect.stringContaining('open a new terminal'),
           wire_api: 'responses',
+          // The key from the key file, through an auth command (Codex 0.118+), not from the environment.
+          auth: { command: '/bin/sh', args: ['-c', expect.stringContaining('f="$HOME/.config/lightweight/env"')] },
         },
       },
     });
+    expect(sb.read('.codex/config.toml')).not.toContain(KEY);
     expect(sb.read('.config/lightweight/env')).toContain(`export LIGHTWEIGHT_API_KEY='${KEY}'`);
     expect(sb.read('.config/lightweight/env.fish')).toContain(`set -gx LIGHTWEIGHT_API_KEY '${KEY}'`);
     expect(sb.mode('.config/lightweight/env')).toBe(0o600);
@@ -50,6 +51,52 @@ describe('unattended setup (provider table, the default)', () => {
     expect(r.stdout.trimEnd().endsWith('install it with: npm install -g @openai/codex')).toBe(true);
     expect(r.stdout).toContain('source ~/.bashrc');
     expect(r.all).not.toContain(KEY);
+  });
+
+  it('--key-source env writes the gateway page\'s provider table with env_key, and no auth command', async () => {
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--key-source', 'env']);
+    expect(r.code, r.all).toBe(0);
+    expect(config()).toEqual({
+      model: 'gpt-5.4',
+      model_provider: 'lightweight',
+      model_providers: {
+        lightweight: {
+          name: 'Lightweight API',
+          base_url: gw.base,
+          env_key: 'LIGHTWEIGHT_API_KEY',
+          env_key_instructions: expect.stringContaining('open a new terminal'),
+          wire_api: 'responses',
+        },
+      },
+    });
+    expect(r.stdout).toContain('Open a new terminal, or run: source ~/.bashrc');
+  });
+
+  it('switching the key source back and forth is a clean edit: file -> env -> file gives back the same bytes', async () => {
+    sb.write('.codex/config.toml', '# mine\napproval_policy = "never"\n\n[tui]\nx = 1\n');
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    const withFile = sb.read('.codex/config.toml');
+    const env = await sb.setup(KEY, ['--no-verify', '--key-source', 'env']);
+    expect(env.code, env.all).toBe(0);
+    expect(env.stdout).toContain('The key now comes from LIGHTWEIGHT_API_KEY (env_key) instead of the key file');
+    expect(config().model_providers.lightweight.auth).toBeUndefined();
+    expect(config().model_providers.lightweight.env_key).toBe('LIGHTWEIGHT_API_KEY');
+    const file = await sb.setup(KEY, ['--no-verify', '--key-source', 'file']);
+    expect(file.code, file.all).toBe(0);
+    expect(sb.read('.codex/config.toml')).toBe(withFile);
+  });
+
+  it('a rerun keeps a key source the user chose; without a choice it moves an env_key setup to the key file', async () => {
+    expect((await sb.setup(KEY, ['--no-verify', '--key-source', 'env'])).code).toBe(0);
+    expect((await sb.setup(KEY2, ['--no-verify'])).code).toBe(0);
+    expect(config().model_providers.lightweight.env_key).toBe('LIGHTWEIGHT_API_KEY');
+    // A setup from before key sources existed: env_key, and no recorded choice.
+    sb.write('.config/lightweight/state.json', sb.read('.config/lightweight/state.json').replace(/,\s*"keySourceChosen": true/, ''), 0o600);
+    const r = await sb.setup(KEY2, ['--no-verify']);
+    expect(r.code, r.all).toBe(0);
+    expect(config().model_providers.lightweight.auth.command).toBe('/bin/sh');
+    expect(config().model_providers.lightweight.env_key).toBeUndefined();
+    expect(r.stdout).toContain('The key now comes from the key file through an auth command');
   });
 
   it('takes the key from LIGHTWEIGHT_API_KEY when nothing is piped in', async () => {
@@ -145,12 +192,20 @@ describe('what the user already has is kept', () => {
     expect(r.stdout).toMatch(/~\/\.bashrc:2 also sets LIGHTWEIGHT_API_KEY/);
   });
 
-  it('removes an auth command table Codex would refuse next to env_key, and says so', async () => {
+  it('with --key-source env, removes an auth command table Codex would refuse next to env_key, and says so', async () => {
     sb.write('.codex/config.toml', '[model_providers.lightweight]\nname = "Lightweight API"\n\n[model_providers.lightweight.auth]\ncommand = "sh"\n');
-    const r = await sb.setup(KEY, ['--no-verify']);
+    const r = await sb.setup(KEY, ['--no-verify', '--key-source', 'env']);
     expect(r.code, r.all).toBe(0);
     expect(config().model_providers.lightweight.auth).toBeUndefined();
     expect(r.stdout).toMatch(/Removed model_providers\.lightweight\.auth \(~\/\.codex\/config\.toml:4\)/);
+  });
+
+  it('replaces an auth command of the user\'s own with the one that reads the key file, keeping its other fields, and says so', async () => {
+    sb.write('.codex/config.toml', '[model_providers.lightweight]\nname = "Lightweight API"\n\n[model_providers.lightweight.auth]\ncommand = "op"\nargs = ["read", "op://vault/lw"]\ntimeout_ms = 9000\n');
+    const r = await sb.setup(KEY, ['--no-verify']);
+    expect(r.code, r.all).toBe(0);
+    expect(config().model_providers.lightweight.auth).toEqual({ command: '/bin/sh', args: ['-c', expect.stringContaining('lightweight/env')], timeout_ms: 9000 });
+    expect(r.stdout).toMatch(/Replaced the auth command of model_providers\.lightweight \(~\/\.codex\/config\.toml:4\)/);
   });
 });
 

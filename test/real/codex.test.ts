@@ -15,7 +15,7 @@ let sb: Sandbox;
 
 beforeAll(async () => {
   // A missing Codex is a failure, not a skip: `npm install` must have installed the pinned one.
-  expect(existsSync(join(CODEX_BIN_DIR, 'codex')), 'node_modules/.bin/codex (npm install)').toBe(true);
+  expect(existsSync(join(CODEX_BIN_DIR, 'codex')), 'the pinned Codex (npm install)').toBe(true);
   gw = await startGateway();
 });
 afterAll(() => gw.close());
@@ -89,8 +89,8 @@ describe('the real Codex CLI', () => {
     expect(r.stdout).toContain(gw.answer);
   });
 
-  it('without the key Codex shows the hint setup wrote into env_key_instructions', async () => {
-    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-rc'])).code).toBe(0);
+  it('with env_key, without the key Codex shows the hint setup wrote into env_key_instructions', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-rc', '--key-source', 'env'])).code).toBe(0);
     const r = await runProcess('codex', ['exec', '--strict-config', '--skip-git-repo-check', 'ping'], { env: sb.env, cwd: sb.home, timeoutMs: 60_000 });
     expect(r.code).not.toBe(0);
     expect(r.all).toContain('Missing environment variable: `LIGHTWEIGHT_API_KEY`');
@@ -98,8 +98,11 @@ describe('the real Codex CLI', () => {
     expect(responsesCalls()).toEqual([]);
   });
 
-  it('doctor with the real Codex: a fresh setup passes, and a terminal opened before setup only warns', async () => {
-    expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
+  it.each([
+    ['file', []],
+    ['env', ['--key-source', 'env']],
+  ])('doctor with the real Codex (key source %s): a fresh setup passes in a new shell; a terminal opened before setup', async (source, flags) => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, ...(flags as string[])])).code).toBe(0);
     const inShell = await runProcess('bash', ['-ic', '"$NODE" "$BIN" doctor --json'], {
       env: { ...sb.env, NODE: process.execPath, BIN: BIN.lightweight },
       cwd: sb.home,
@@ -108,13 +111,19 @@ describe('the real Codex CLI', () => {
     const fresh = JSON.parse(inShell.stdout) as { ok: boolean; checks: Array<{ id: string; status: string }> };
     const status = (r: typeof fresh, id: string) => r.checks.find((c) => c.id === id)?.status;
     expect(inShell.code, inShell.stdout).toBe(0);
-    for (const id of ['codex', 'codex-config', 'codex-auth', 'config', 'api-key', 'connectivity', 'model']) expect(status(fresh, id), id).toBe('pass');
+    for (const id of ['codex', 'codex-config', 'codex-auth', 'model-catalog', 'config', 'api-key', 'connectivity', 'model']) expect(status(fresh, id), id).toBe('pass');
+    if (source === 'file') expect(status(fresh, 'auth-command')).toBe('pass');
 
     const stale = await sb.run(['doctor', '--json']);
     const old = JSON.parse(stale.stdout) as typeof fresh;
     expect(stale.code, stale.stdout).toBe(0);
-    expect(status(old, 'api-key')).toBe('warn');
-    expect(status(old, 'codex-auth')).toBe('warn');
+    if (source === 'file') {
+      // Codex reads the key file: a terminal without the variable is no problem for it.
+      expect(old.checks.filter((c) => c.status === 'warn' || c.status === 'fail')).toEqual([]);
+    } else {
+      expect(status(old, 'api-key')).toBe('warn');
+      expect(status(old, 'codex-auth')).toBe('warn');
+    }
   });
 
   it('doctor with the real Codex and a hanging gateway still ends within the timeout plus a little', async () => {

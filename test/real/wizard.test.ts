@@ -33,6 +33,8 @@ describe('the setup wizard in a terminal', () => {
     await t.waitFor(/Step 1 of 4/);
     await t.waitFor(/Config layout/);
     t.keys('Enter');
+    await t.waitFor(/Where Codex gets the key/);
+    t.keys('Enter');
     await t.waitFor(/Default model/);
     t.keys('Enter');
     await t.waitFor(/Lightweight API key/);
@@ -46,9 +48,10 @@ describe('the setup wizard in a terminal', () => {
     expect(screen).toContain('****6789');
     expect(screen).toMatch(/Step 4 of 4/);
     expect(screen).toMatch(/answered in \d+ ms with 7 models/);
-    expect(screen).toMatch(/Open a new terminal, or run: source ~\/\.bashrc/);
+    expect(screen).toMatch(/in this one, run: source ~\/\.bashrc/);
 
     expect(sb.read('.codex/config.toml')).toContain('model_provider = "lightweight"');
+    expect(sb.read('.codex/config.toml')).toContain('[model_providers.lightweight.auth]');
     expect(sb.read('.codex/config.toml')).toContain('model = "gpt-5.4"');
     expect(sb.mode('.config/lightweight/env')).toBe(0o600);
     const shell = await runProcess('bash', ['-ic', 'printf "[%s]" "$LIGHTWEIGHT_API_KEY"'], { env: sb.env, cwd: sb.home });
@@ -59,6 +62,8 @@ describe('the setup wizard in a terminal', () => {
     const t = start();
     await t.waitFor(/Config layout/);
     t.keys('Enter');
+    await t.waitFor(/Where Codex gets the key/);
+    t.keys('Enter');
     await t.waitFor(/Default model/);
     t.keys('Down', 'Enter');
     await t.waitFor(/Lightweight API key/);
@@ -68,6 +73,23 @@ describe('the setup wizard in a terminal', () => {
     expect(t.screen()).toContain('Cancelled; nothing was written.');
     expect(t.screen()).not.toContain('sk-half-typed');
     expect(sb.tree()).toEqual({});
+  });
+
+  it('choosing LIGHTWEIGHT_API_KEY as the key source writes env_key', async () => {
+    const t = start(['--model', 'o3']);
+    await t.waitFor(/Config layout/);
+    t.keys('Enter');
+    await t.waitFor(/Where Codex gets the key/);
+    t.keys('Down', 'Enter');
+    await t.waitFor(/Lightweight API key/);
+    t.type(KEY);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    expect(t.screen()).toMatch(/Planned: provider table, key from LIGHTWEIGHT_API_KEY, model o3/);
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(sb.read('.codex/config.toml')).toContain('env_key = "LIGHTWEIGHT_API_KEY"');
+    expect(sb.read('.codex/config.toml')).not.toContain('.auth]');
   });
 
   it('answering No at the review writes nothing', async () => {

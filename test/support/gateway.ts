@@ -14,6 +14,8 @@ export interface RecordedRequest {
   authorization?: string;
   model?: string;
   upgrade: boolean;
+  /** The request body as sent (for POST /v1/responses: what Codex asked the model). */
+  body?: string;
 }
 
 export type Behaviour =
@@ -34,6 +36,8 @@ export interface StandIn {
   behave(b: Behaviour): void;
   models: string[];
   answer: string;
+  /** Bearer keys answered with 401 on every path, as a gateway does with a revoked key. */
+  revoked: Set<string>;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,7 @@ export async function startGateway(opts: { tls?: { key: string; cert: string } }
     requests: [],
     models: [...DEFAULT_MODELS],
     answer: 'pong from the stand-in gateway',
+    revoked: new Set<string>(),
     behave(b) {
       behaviour = b;
     },
@@ -79,7 +84,16 @@ export async function startGateway(opts: { tls?: { key: string; cert: string } }
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
       ...(model ? { model } : {}),
       upgrade: req.headers.upgrade !== undefined,
+      ...(body ? { body } : {}),
     });
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '');
+    // Like the gateway: the API wants a key, and a revoked one is refused.
+    const api = path === '/v1/models' || path === '/v1/responses';
+    if ((api && bearer === undefined && behaviour.kind === 'ok') || (bearer !== undefined && state.revoked.has(bearer))) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      return;
+    }
 
     switch (behaviour.kind) {
       case 'hang':

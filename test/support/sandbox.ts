@@ -4,14 +4,36 @@
  * cannot leak in), and helpers to run the built CLI and to fingerprint the whole tree.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runProcess, type ProcessOptions, type ProcessResult } from './process.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = { lightweight: join(ROOT, 'bin/lightweight.cjs'), setup: join(ROOT, 'bin/lightweight-setup.cjs') };
-export const CODEX_BIN_DIR = join(ROOT, 'node_modules/.bin');
+/**
+ * The real Codex CLIs the tests run, pinned in package.json: the current one, and 0.117.0 (the last
+ * without provider auth commands) under an npm alias. Both packages call their bin `codex`, so
+ * node_modules/.bin/codex is whichever npm linked last: tests put a directory of their own on PATH.
+ */
+export const CODEX_VERSIONS = { current: '0.171.0', legacy: '0.117.0' } as const;
+const CODEX_PACKAGES: Record<string, string> = { '0.171.0': '@openai/codex', '0.117.0': 'codex-0117' };
+
+/** A directory holding only a `codex` that is the given version's launcher. */
+export function codexBinDir(version: string = CODEX_VERSIONS.current): string {
+  const dir = join(ROOT, '.vitest-tmp', `codex-${version}`);
+  const link = join(dir, 'codex');
+  if (!existsSync(link)) {
+    mkdirSync(dir, { recursive: true });
+    try {
+      symlinkSync(join(ROOT, 'node_modules', CODEX_PACKAGES[version]!, 'bin/codex.js'), link);
+    } catch {
+      // Another test file made it first.
+    }
+  }
+  return dir;
+}
+export const CODEX_BIN_DIR = codexBinDir();
 /** Directories with node and the usual system tools, but no codex. */
 export const SYSTEM_PATH = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
 
@@ -89,8 +111,8 @@ export class Sandbox {
     return { log, calls: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
   }
 
-  withCodex(): this {
-    this.env = { ...this.env, PATH: `${CODEX_BIN_DIR}:${SYSTEM_PATH}` };
+  withCodex(version: string = CODEX_VERSIONS.current): this {
+    this.env = { ...this.env, PATH: `${codexBinDir(version)}:${SYSTEM_PATH}` };
     return this;
   }
 

@@ -17,6 +17,7 @@ export function useStandInAndSandbox(use: (gw: StandIn, sb: Sandbox) => void): v
     gw.behave({ kind: 'ok' });
     gw.requests.length = 0;
     gw.models = [...DEFAULT_MODELS];
+    gw.revoked.clear();
     use(gw, new Sandbox());
   });
 }

@@ -11,8 +11,8 @@ export class Terminal {
   readonly session = 'wizard';
   readonly exitFile: string;
 
-  /** Starts `argv` in a 120x50 terminal with exactly `env` (nothing inherited from the test runner). */
-  constructor(dir: string, argv: string[], env: NodeJS.ProcessEnv) {
+  /** Starts `argv` in a 120x50 terminal with exactly `env` (nothing inherited from the test runner), in `cwd` when given. */
+  constructor(dir: string, argv: string[], env: NodeJS.ProcessEnv, cwd?: string) {
     this.socket = `lw-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.exitFile = join(dir, 'exit-code');
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -20,7 +20,7 @@ export class Terminal {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => q(`${k}=${v}`));
     const command = `env -i ${envArgs.join(' ')} ${argv.map(q).join(' ')}; echo $? > ${q(this.exitFile)}; sleep 600`;
-    this.tmux(['new-session', '-d', '-s', this.session, '-x', '120', '-y', '50', command]);
+    this.tmux(['new-session', '-d', '-s', this.session, '-x', '120', '-y', '50', ...(cwd ? ['-c', cwd] : []), command]);
   }
 
   private tmux(args: string[]): string {

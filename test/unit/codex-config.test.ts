@@ -7,7 +7,9 @@ import { scanToml } from '../../src/toml/scan.js';
 
 const PROD = 'https://api.lightweight.one/v1';
 const INSTR = 'Open a new terminal';
-const providers: ConfigWant = { layout: 'model-providers', model: 'gpt-5.4', baseUrl: PROD, envKeyInstructions: INSTR };
+const AUTH = { command: '/bin/sh', args: ['-c', 'f="$HOME/.config/lightweight/env"; . "$f"; printf %s "$LIGHTWEIGHT_API_KEY"'] };
+/** The gateway page's table (key source `env`): what these layout tests were written against. */
+const providers: ConfigWant = { layout: 'model-providers', model: 'gpt-5.4', baseUrl: PROD, keySource: 'env', authCommand: AUTH, envKeyInstructions: INSTR };
 const baseUrl: ConfigWant = { ...providers, layout: 'openai-base-url' };
 
 const TABLE = [

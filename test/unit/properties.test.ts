@@ -6,11 +6,12 @@
 import fc from 'fast-check';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { planBaseUrlSwitch, planCodexConfig, planUninstallConfig, type ConfigWant } from '../../src/codex/config.js';
+import { CATALOG_FILE, planBaseUrlSwitch, planCodexConfig, planUninstallConfig, type ConfigWant, type KeySource } from '../../src/codex/config.js';
 import { GATEWAY_URLS } from '../../src/gateway/constants.js';
 import { MODELS } from '../../src/gateway/models.js';
 import { findBlocks, removeBlocks, renderBlock, upsertBlock } from '../../src/shell/rc.js';
 
+const AUTH = { command: '/bin/sh', args: ['-c', 'f="$HOME/.config/lightweight/env"; . "$f"; printf %s "$LIGHTWEIGHT_API_KEY"'] };
 const SEED = Number(process.env.FC_SEED ?? 20261127);
 const RUNS = Number(process.env.FC_RUNS ?? 1500);
 const params = { seed: SEED, numRuns: RUNS };
@@ -93,13 +94,18 @@ const setupOp: fc.Arbitrary<Op> = fc
     layout: fc.constantFrom<'model-providers' | 'openai-base-url'>('model-providers', 'openai-base-url'),
     model: fc.constantFrom(...MODELS.map((m) => m.id)),
     baseUrl: fc.constantFrom(GATEWAY_URLS.production, GATEWAY_URLS.preview, 'http://127.0.0.1:8080/v1'),
+    keySource: fc.constantFrom<KeySource>('file', 'env'),
+    catalog: fc.constantFrom(undefined, CATALOG_FILE),
   })
-  .map((w) => ({ kind: 'setup', want: { ...w, envKeyInstructions: 'Open a new terminal.' } }));
+  .map(({ catalog, ...w }) => ({
+    kind: 'setup',
+    want: { ...w, envKeyInstructions: 'Open a new terminal.', authCommand: AUTH, ...(catalog ? { catalog } : {}) },
+  }));
 const ops = fc.tuple(setupOp, fc.array(fc.oneof(setupOp, fc.constant<Op>({ kind: 'switch' })), { maxLength: 3 }));
 
 const linesOf = (t: string) => t.split('\n').map((l) => l.replace(/\r$/, ''));
-/** Lines of the original the tool may change: the top-level model and model_provider lines. */
-const owned = (line: string) => /^\s*(model|model_provider)\s*=/.test(line);
+/** Lines of the original the tool may change: the top-level model, model_provider and model_catalog_json lines. */
+const owned = (line: string) => /^\s*(model|model_provider|model_catalog_json)\s*=/.test(line);
 
 function isSubsequence(needles: string[], haystack: string[]): boolean {
   let i = 0;

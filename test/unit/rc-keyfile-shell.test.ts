@@ -22,7 +22,7 @@ describe('rc block rendering', () => {
     expect(block).toBe(
       [
         BLOCK_START,
-        '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `lightweight uninstall` removes it.',
+        '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `npx lightweight-setup uninstall` removes it.',
         'if [ -f "$HOME/.config/lightweight/env" ]; then . "$HOME/.config/lightweight/env"; fi',
         BLOCK_END,
         '',
@@ -34,7 +34,7 @@ describe('rc block rendering', () => {
     expect(renderBlock('fish', '/home/ann/.config/lightweight/env.fish', HOME)).toBe(
       [
         BLOCK_START,
-        '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `lightweight uninstall` removes it.',
+        '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `npx lightweight-setup uninstall` removes it.',
         'if test -f "$HOME/.config/lightweight/env.fish"',
         '    source "$HOME/.config/lightweight/env.fish"',
         'end',

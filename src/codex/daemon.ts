@@ -1,0 +1,43 @@
+/**
+ * Codex's background server (the app-server daemon): the TUI hands its work to it, and it keeps
+ * the environment of the terminal that first started it. With env_key that includes the key.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { codexCommand, run } from './binary.js';
+
+export interface DaemonStatus {
+  running: boolean;
+  /** When the running server started (from its pid file). */
+  startedAt?: Date;
+}
+
+/** `codex app-server daemon version`, and the start time its pid file records; not running on a Codex without it. */
+export async function daemonStatus(codex: string, env: NodeJS.ProcessEnv, codexHome: string, timeoutMs = 5_000): Promise<DaemonStatus> {
+  const cmd = codexCommand(codex, { ...env, CODEX_HOME: codexHome });
+  const r = await run(cmd.file, ['app-server', 'daemon', 'version'], { env: cmd.env, timeoutMs });
+  let status: unknown;
+  try {
+    status = (JSON.parse(r.stdout) as { status?: unknown }).status;
+  } catch {
+    return { running: false };
+  }
+  if (status !== 'running') return { running: false };
+  try {
+    const pid = JSON.parse(await fs.readFile(join(codexHome, 'app-server-daemon', 'daemon.pid'), 'utf8')) as { processStartTime?: unknown };
+    const at = typeof pid.processStartTime === 'string' ? new Date(pid.processStartTime) : undefined;
+    return { running: true, ...(at && !Number.isNaN(at.getTime()) ? { startedAt: at } : {}) };
+  } catch {
+    return { running: true };
+  }
+}
+
+/**
+ * Restarts the background server with `env` as its environment (the new key in
+ * LIGHTWEIGHT_API_KEY: an environment variable, never an argument).
+ */
+export async function restartDaemon(codex: string, env: NodeJS.ProcessEnv, codexHome: string): Promise<{ ok: boolean; error?: string }> {
+  const cmd = codexCommand(codex, { ...env, CODEX_HOME: codexHome });
+  const r = await run(cmd.file, ['app-server', 'daemon', 'restart'], { env: cmd.env, timeoutMs: 30_000 });
+  return r.code === 0 ? { ok: true } : { ok: false, error: r.timedOut ? 'it did not finish within 30 s' : (r.stderr.trim().split('\n').at(-1) ?? `exit code ${r.code}`) };
+}

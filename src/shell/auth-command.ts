@@ -1,0 +1,38 @@
+/**
+ * The command Codex runs for the Lightweight key (a provider `auth` command, Codex 0.118+):
+ * a POSIX sh script that prints the key from the key file. Codex runs it for the first
+ * request and again after a 401, so a key changed by setup reaches sessions that are already
+ * open, and editors started from the desktop (which never read shell startup files) get the
+ * key too. The file wins over LIGHTWEIGHT_API_KEY: Codex's background server keeps the
+ * environment of the terminal that started it, so its variable may be stale; the variable is
+ * only the fallback where there is no file (CI).
+ */
+import { KEY_VAR } from '../gateway/constants.js';
+import { quotePathForShell } from './rc.js';
+
+export interface AuthCommand {
+  command: string;
+  args: string[];
+}
+
+/** Absolute, so no PATH lookup decides what runs. */
+export const AUTH_SHELL = '/bin/sh';
+
+export function renderAuthCommand(keyFile: string, home: string, setupCommand: string): AuthCommand {
+  const f = quotePathForShell(keyFile, home);
+  const fail = (why: string) => `{ echo "lightweight-setup: ${why}; run: ${setupCommand}" >&2; exit 1; }`;
+  // One line: it is shown in config.toml as a single TOML string.
+  const script = [
+    `f=${f}`,
+    `if [ -f "$f" ]; then unset ${KEY_VAR}; . "$f" || exit 1; [ -n "\${${KEY_VAR}:-}" ] || ${fail('$f holds no key')}`,
+    `elif [ -z "\${${KEY_VAR}:-}" ]; then ${fail(`no Lightweight key: $f is missing and ${KEY_VAR} is not set`)}`,
+    'fi',
+    `printf %s "$${KEY_VAR}"`,
+  ].join('; ');
+  return { command: AUTH_SHELL, args: ['-c', script] };
+}
+
+/** Whether an auth command is one this tool wrote (doctor runs only those). */
+export function isOwnAuthCommand(cmd: { command: string; args: readonly string[] } | undefined): boolean {
+  return cmd !== undefined && cmd.command === AUTH_SHELL && cmd.args.length === 2 && cmd.args[0] === '-c' && cmd.args[1]!.includes('lightweight-setup: ');
+}

@@ -1,6 +1,7 @@
 /** `lightweight status`: what is configured now, in a few lines (or JSON). Reads only. */
 import { cmd } from '../invocation.js';
 import { codexVersion, findExecutable } from '../codex/binary.js';
+import { catalogSlugs } from '../codex/catalog.js';
 import { EXIT } from '../errors.js';
 import { keyForGateway, readInstalled } from '../setup/installed.js';
 import { maskKey } from '../gateway/key.js';
@@ -19,9 +20,20 @@ export interface StatusReport {
   baseUrl: string | null;
   model: string | null;
   key: { kept: string | null; masked: string | null };
+  /** How Codex gets the key: the key file through an auth command, LIGHTWEIGHT_API_KEY, or its login store. */
+  keySource: 'file' | 'env' | 'login-store' | null;
+  /** Codex's model picker: the catalog file and the models it lists. */
+  catalog: { file: string; models: string[] | null } | null;
   rcFiles: string[];
   codex: { installed: boolean; version: string | null; path: string | null };
 }
+
+const KEY_SOURCE_TEXT = {
+  file: 'from the key file, through an auth command (every Codex, editors too)',
+  env: 'from LIGHTWEIGHT_API_KEY (env_key; only where the variable is set)',
+  'login-store': "from Codex's login store (auth.json)",
+  none: '-',
+} as const;
 
 export function renderStatus(r: StatusReport): string {
   const layout = r.layout === 'model-providers' ? 'provider table (model_provider = "lightweight")' : r.layout === 'openai-base-url' ? 'base-URL override (openai_base_url)' : `none — run ${cmd()}`;
@@ -29,7 +41,9 @@ export function renderStatus(r: StatusReport): string {
     `Layout:   ${layout}`,
     `Gateway:  ${r.baseUrl ? `${r.environment === 'custom' ? 'custom' : r.environment} (${r.baseUrl})` : '-'}`,
     `Model:    ${r.model ?? '-'}`,
-    `Key:      ${r.key.kept ? `${r.key.masked} in ${r.key.kept}${r.rcFiles.length ? `, loaded by ${r.rcFiles.join(', ')}` : ''}` : 'not stored'}`,
+    `Key:      ${r.key.kept ? `${r.key.masked} in ${r.key.kept}${r.rcFiles.length && r.keySource !== 'login-store' ? `, loaded by ${r.rcFiles.join(', ')}` : ''}` : 'not stored'}`,
+    `Key path: ${KEY_SOURCE_TEXT[r.keySource ?? 'none']}`,
+    `Picker:   ${r.catalog ? `${r.catalog.file}${r.catalog.models ? ` (${r.catalog.models.length} models)` : ' (not readable)'}` : "Codex's built-in models (no catalog)"}`,
     `Codex:    ${r.codex.installed ? `${r.codex.version ?? 'version unknown'} (${r.codex.path})` : 'not installed (npm install -g @openai/codex)'}`,
   ];
   return `${lines.join('\n')}\n`;
@@ -48,6 +62,8 @@ export async function status(flags: StatusFlags, io: Io): Promise<number> {
     baseUrl: summary.baseUrl ?? null,
     model: summary.model ?? null,
     key: { kept, masked: key ? maskKey(key) : null },
+    keySource: summary.layout === 'openai-base-url' ? 'login-store' : (summary.keySource ?? null),
+    catalog: inst.catalog ? { file: inst.catalog.shown, models: inst.catalog.text !== undefined ? (catalogSlugs(inst.catalog.text) ?? null) : null } : null,
     rcFiles: (inst.state?.rcFiles ?? []).map(show),
     codex: { installed: Boolean(codexPath), version: version ?? null, path: codexPath ?? null },
   };

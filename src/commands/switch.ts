@@ -47,6 +47,8 @@ export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, 
   });
   const from = environmentOf(inst.summary.baseUrl);
   out.status('pass', `Switched ${shown} to ${target}: ${url} (was ${from === 'custom' ? inst.summary.baseUrl : `${from}, ${inst.summary.baseUrl}`}).`);
+  // Verified with Codex 0.171: its background server reads config.toml for each new session.
+  out.line('New Codex sessions use it (a new `codex`, or /new in an open one); sessions already open keep the old URL. No restart is needed.');
 
   if (flags.verify === false) {
     out.status('skip', 'Connectivity check skipped (--no-verify).');

@@ -52,7 +52,7 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
     readTextFile(paths.config),
     readTextFile(paths.authJson),
     Promise.all(rcPaths.map((p) => readTextFile(p))),
-    Promise.all([paths.keys.posix, paths.keys.fish, paths.stateFile].map((p) => readTextFile(p))),
+    Promise.all([paths.keys.posix, paths.keys.fish, paths.stateFile, paths.catalog].map((p) => readTextFile(p))),
   ]);
   const writes = planUninstall({
     config,

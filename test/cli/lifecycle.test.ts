@@ -47,6 +47,8 @@ describe('use-preview and use-production', () => {
     const production = sb.read('.codex/config.toml');
     const p = await sb.run(['use-preview', '--no-verify']);
     expect(p.code, p.all).toBe(0);
+    // What a user with Codex open needs to know (verified against the real TUI in test/real/codex-wired).
+    expect(p.stdout).toContain('New Codex sessions use it (a new `codex`, or /new in an open one); sessions already open keep the old URL. No restart is needed.');
     const preview = sb.read('.codex/config.toml');
     expect(preview).toBe(production.replace('https://api.lightweight.one/v1', 'https://preview.api.lightweight.one/v1'));
     const back = await sb.run(['use-production', '--no-verify']);
@@ -266,14 +268,41 @@ describe('status', () => {
     expect(r.stdout).toContain('Model:    o3');
     expect(r.stdout).toContain('Key:      ****6789 in ~/.config/lightweight/env, loaded by ~/.bashrc');
     expect(r.stdout).toMatch(/Codex: {4}0\.171\.0/);
+    expect(r.stdout).toContain('Key path: from the key file, through an auth command');
     expect(r.all).not.toContain(KEY);
     const j = JSON.parse((await sb.run(['status', '--json'])).stdout);
-    expect(j).toMatchObject({ layout: 'model-providers', environment: 'preview', model: 'o3', key: { masked: '****6789' }, codex: { installed: true, version: '0.171.0' } });
+    expect(j).toMatchObject({ layout: 'model-providers', environment: 'preview', model: 'o3', key: { masked: '****6789' }, keySource: 'file', codex: { installed: true, version: '0.171.0' } });
+  });
+
+  it('in the base-URL layout, the key is in Codex\'s login store, which no rc file loads', async () => {
+    await sb.setup(KEY, ['--no-verify', '--layout', 'openai-base-url']);
+    const r = await sb.run(['status']);
+    expect(r.stdout).toContain('Key:      ****6789 in ~/.codex/auth.json\n');
+    expect(r.stdout).toContain("Key path: from Codex's login store (auth.json)");
   });
 
   it('says when nothing is set up', async () => {
     const r = await sb.run(['status'], { env: { npm_command: 'exec' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('none — run npx lightweight-setup');
+  });
+});
+
+describe('models --sync', () => {
+  it('without a setup, without Codex, or with a Codex that takes no catalog: exit 2, a reason, nothing changed', async () => {
+    const none = await sb.run(['models', '--sync']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('There is no Lightweight setup in ~/.codex/config.toml');
+    await sb.setup(KEY, ['--no-verify']);
+    const before = sb.tree();
+    const noCodex = await sb.run(['models', '--sync']);
+    expect(noCodex.code).toBe(2);
+    expect(noCodex.stderr).toContain('Codex is not installed, so there is no picker to fill.');
+    expect(noCodex.stderr).toContain('Install it (npm install -g @openai/codex), then run this again; nothing was changed.');
+    sb.fakeCodex();
+    const old = await sb.run(['models', '--sync']);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain('No catalog was written: this Codex has no model catalog support (`codex debug models`)');
+    expect(sb.tree()).toEqual(before);
   });
 });

@@ -184,6 +184,17 @@ describe("the gateway's models in Codex's picker", () => {
     expect(without.all).toMatch(/ERROR .*failed to refresh available models/);
   });
 
+  it('setup --dry-run shows the catalog in one line (not a 100 KB diff), writes nothing and asks no one on the network', async () => {
+    const before = sb.tree();
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--dry-run']);
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain("~/.codex/lightweight-models.json: new file: Codex's model picker (/model) lists the gateway's 7 models: gpt-5.4, gpt-5.4-mini, gpt-5.3-codex, o3, o4-mini, claude-opus-4.6, claude-sonnet-4.6");
+    expect(r.stdout).toContain('+model_catalog_json = "lightweight-models.json"');
+    expect(r.stdout.length).toBeLessThan(10_000);
+    expect(sb.tree()).toEqual(before);
+    expect(gw.requests).toEqual([]);
+  });
+
   it('/model lists the gateway\'s seven models; /model claude-opus-4.6 switches, and the next request carries it', async () => {
     expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
     const t = await tui();
@@ -221,6 +232,26 @@ describe("the gateway's models in Codex's picker", () => {
     const ok = await exec();
     expect(ok.code, ok.all).toBe(0);
     expect(JSON.parse(sb.read('.codex/lightweight-models.json')).models.map((m: { slug: string }) => m.slug)).toEqual([...DEFAULT_MODELS, 'gpt-5.5-lightweight']);
+  });
+});
+
+describe('undo', () => {
+  it.each([['file'], ['env']])('key source %s: restore and uninstall give back config.toml exactly and remove the catalog', async (source) => {
+    const user = '# my settings\napproval_policy = "never" # keep\n\n[tui]\nnotifications = true\n';
+    sb.write('.codex/config.toml', user);
+    const flags = ['--base-url', gw.base, '--no-verify', '--key-source', source];
+    expect((await sb.setup(KEY, flags)).code).toBe(0);
+    expect(existsSync(sb.path('.codex/lightweight-models.json'))).toBe(true);
+    const r = await sb.run(['restore', '--yes']);
+    expect(r.code, r.all).toBe(0);
+    expect(sb.read('.codex/config.toml')).toBe(user);
+    expect(existsSync(sb.path('.codex/lightweight-models.json'))).toBe(false);
+
+    expect((await sb.setup(KEY, flags)).code).toBe(0);
+    const u = await sb.run(['uninstall', '--yes']);
+    expect(u.code, u.all).toBe(0);
+    expect(sb.read('.codex/config.toml')).toBe(user);
+    expect(existsSync(sb.path('.codex/lightweight-models.json'))).toBe(false);
   });
 });
 

@@ -96,3 +96,58 @@ describe('bash specifics', () => {
     expect(Object.keys(sb.tree()).filter((p) => p.includes('pwned'))).toEqual([]);
   });
 });
+
+/**
+ * The provider auth command setup writes, run the way Codex runs it (argv, no shell around it)
+ * by the POSIX shells Codex may find as /bin/sh: dash (Debian), bash in POSIX mode (macOS) and
+ * zsh emulating sh.
+ */
+describe('the auth command Codex runs for the key', () => {
+  const SHELLS: Array<[string, (script: string) => string[]]> = [
+    ['/bin/sh', (s) => ['/bin/sh', '-c', s]],
+    ['bash --posix', (s) => ['bash', '--posix', '-c', s]],
+    ['zsh (emulate sh)', (s) => ['zsh', '-c', `emulate sh; ${s}`]],
+  ];
+
+  async function authCommand(): Promise<string[]> {
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    const { parse } = await import('smol-toml');
+    const auth = (parse(sb.read('.codex/config.toml')) as { model_providers: { lightweight: { auth: { command: string; args: string[] } } } }).model_providers.lightweight.auth;
+    expect(auth.command).toBe('/bin/sh');
+    return auth.args;
+  }
+
+  const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runProcess(argv[0]!, argv.slice(1), { env: { HOME: sb.home, PATH: '/usr/bin:/bin', ...env } });
+
+  it.each(SHELLS)('%s: prints the key from the key file, and nothing else', async (_name, argv) => {
+    const [, script] = await authCommand();
+    const r = await run(argv(script!));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(KEY);
+    expect(r.stderr).toBe('');
+  });
+
+  it.each(SHELLS)('%s: the file wins over a stale LIGHTWEIGHT_API_KEY', async (_name, argv) => {
+    const [, script] = await authCommand();
+    expect((await run(argv(script!), { LIGHTWEIGHT_API_KEY: 'sk-lw-stale-000000000000' })).stdout).toBe(KEY);
+  });
+
+  it.each(SHELLS)('%s: without the file, the variable (CI); without both, a message naming the file and the fix', async (_name, argv) => {
+    const [, script] = await authCommand();
+    execFileSync('rm', [sb.path('.config/lightweight/env')]);
+    expect((await run(argv(script!), { LIGHTWEIGHT_API_KEY: KEY2 })).stdout).toBe(KEY2);
+    const none = await run(argv(script!));
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toBe(`lightweight-setup: no Lightweight key: ${sb.home}/.config/lightweight/env is missing and LIGHTWEIGHT_API_KEY is not set; run: npx lightweight-setup\n`);
+  });
+
+  it.each(SHELLS)('%s: a key file without the key is named, not sent empty', async (_name, argv) => {
+    const [, script] = await authCommand();
+    sb.write('.config/lightweight/env', '# emptied\n', 0o600);
+    const r = await run(argv(script!), { LIGHTWEIGHT_API_KEY: KEY2 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('.config/lightweight/env holds no key; run: npx lightweight-setup');
+  });
+});

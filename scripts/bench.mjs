@@ -39,7 +39,8 @@ mkdirSync(codexDir);
 symlinkSync(join(root, 'node_modules/@openai/codex/bin/codex.js'), join(codexDir, 'codex'));
 const baseEnv = { HOME: home, PATH: systemPath, SHELL: '/bin/bash', NO_COLOR: '1', LANG: 'C.UTF-8' };
 const bin = join(root, 'bin/lightweight.cjs');
-const setupRun = spawnSync(process.execPath, [bin, 'setup', '--yes', '--api-key-stdin', '--base-url', gw.base, '--no-verify'], { env: baseEnv, input: KEY });
+// With Codex on PATH, so that setup also writes Codex's model catalog, as on a real machine.
+const setupRun = spawnSync(process.execPath, [bin, 'setup', '--yes', '--api-key-stdin', '--base-url', gw.base, '--no-verify'], { env: { ...baseEnv, PATH: `${codexDir}:${systemPath}` }, input: KEY });
 if (setupRun.status !== 0) throw new Error(`setup failed: ${setupRun.stderr}`);
 const withKey = { ...baseEnv, LIGHTWEIGHT_API_KEY: KEY };
 // A second machine whose gateway port is closed: a connect failure must come back at once, not at --timeout.

@@ -180,8 +180,19 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
+/**
+ * A reader that goes away (`lightweight setup --help | head -1`) closes the pipe: further output
+ * has nowhere to go. Without a listener the EPIPE would crash the process with a stack trace,
+ * possibly in the middle of a write; with it the command finishes and exits with its own code.
+ */
+function toleratePipeClosed(stream: NodeJS.WriteStream): void {
+  stream.on('error', () => {});
+}
+
 export async function main(argv: string[], bin: BinName): Promise<void> {
   const io = defaultIo();
+  toleratePipeClosed(process.stdout);
+  toleratePipeClosed(process.stderr);
   setInvocation(bin, io.env);
   let code: number;
   try {

@@ -8,7 +8,8 @@ export interface CodexDoctorFinding {
   status: string;
   summary: string;
   remediation?: string | null;
-  details?: Record<string, string>;
+  /** Strings, or lists of them (`"config.toml": [path, "missing"]`). */
+  details?: Record<string, unknown>;
 }
 
 export interface CodexFacts {

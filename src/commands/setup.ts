@@ -19,7 +19,8 @@ import { maskKey, redact, validateKey } from '../gateway/key.js';
 import { DEFAULT_MODEL } from '../gateway/models.js';
 import { expandPath, resolvePaths, tildify, type Paths } from '../files/paths.js';
 import { sourceLine } from '../shell/rc.js';
-import { detectShell, rcFileFor, unknownShellError, type Shell } from '../shell/detect.js';
+import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../shell/detect.js';
+import { existsSync } from 'node:fs';
 import { makeOutput, type Io, type Output } from '../ui/output.js';
 import type { Prompts } from '../ui/prompts.js';
 import { environmentOf } from '../gateway/urls.js';
@@ -50,7 +51,7 @@ interface Gathered {
   key: string;
   /** Where the key came from in this run (the prompt, standard input, LIGHTWEIGHT_API_KEY). */
   keyOrigin: string;
-  rc?: { shell: Shell; file: string };
+  rc?: { shell: Shell; file: string; login?: string };
   /** Codex's model catalog to write; absent when there is none to write. */
   catalog?: Catalog;
   catalogSupport?: CatalogSupportRecord;
@@ -226,8 +227,8 @@ async function obtainKey(flags: SetupFlags, io: Io, prompts: Prompts | undefined
   return { key: validateKey(fromEnv, KEY_VAR), keySource: KEY_VAR };
 }
 
-/** Which rc file gets the block, and in which shell's syntax. */
-function resolveRc(flags: SetupFlags, shellFlag: Shell | undefined, io: Io, paths: Paths): { shell: Shell; file: string } | undefined {
+/** Which rc file gets the block, in which shell's syntax, and for bash the file its login shells read. */
+function resolveRc(flags: SetupFlags, shellFlag: Shell | undefined, io: Io, paths: Paths): { shell: Shell; file: string; login?: string } | undefined {
   if (flags.rc === false) return undefined;
   const detected = detectShell(io.env);
   if (flags.rcFile !== undefined) {
@@ -240,11 +241,12 @@ function resolveRc(flags: SetupFlags, shellFlag: Shell | undefined, io: Io, path
     const name = io.env.SHELL ? io.env.SHELL.split('/').pop() : undefined;
     throw unknownShellError(name, sourceLine(name === 'fish' ? 'fish' : 'sh', paths.keys.posix, paths.home));
   }
-  return { shell, file: rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env }) };
+  const file = rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env });
+  return shell === 'bash' ? { shell, file, login: bashLoginFile(paths.home, io.platform, existsSync) } : { shell, file };
 }
 
 async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean): Promise<SetupPlan> {
-  const [config, posix, fish, authJson, state, catalogFile, rcFile] = await Promise.all([
+  const [config, posix, fish, authJson, state, catalogFile, rcFile, loginRc] = await Promise.all([
     readTextFile(paths.config),
     readTextFile(paths.keys.posix),
     readTextFile(paths.keys.fish),
@@ -252,12 +254,14 @@ async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean): Pro
     readTextFile(paths.stateFile),
     readTextFile(paths.catalog),
     g.rc ? readTextFile(g.rc.file) : Promise.resolve(undefined),
+    g.rc?.login ? readTextFile(g.rc.login) : Promise.resolve(undefined),
   ]);
   return planSetup({
     choices: g.choices,
     key: g.key,
     paths,
     ...(g.rc && rcFile ? { rc: { shell: g.rc.shell, file: rcFile } } : {}),
+    ...(loginRc ? { loginRc } : {}),
     config,
     keyFiles: { posix, fish },
     authJson,
@@ -298,6 +302,7 @@ function reportWrites(plan: SetupPlan, actions: Map<PlannedWrite, string>, g: Ga
     else if (w.internal) continue;
     else if (w.path === paths.catalog) out.status('pass', `${verb(w)} ${shown}: ${w.summary}.`);
     else if (w.path === paths.authJson) out.status('pass', `${verb(w)} ${shown} (Codex's login store) with the key ${maskKey(g.key)}.`);
+    else if (w.path === plan.loginRc?.path) out.status('pass', `${verb(w)} ${shown}: ${plan.loginRc.action === 'unchanged' ? 'the lightweight-setup block is already there' : 'bash login shells (ssh sessions, macOS Terminal) load the key file too'}.`);
     else out.status('pass', `${verb(w)} ${shown}: ${plan.rcAction === 'unchanged' ? 'the lightweight-setup block is already there' : 'it loads the key file in every new shell'}.`);
   }
   if (plan.codexLogin) out.status('pass', `Stored the key ${maskKey(g.key)} in Codex's login store with \`codex login --with-api-key\`.`);

@@ -1,6 +1,6 @@
 /** `lightweight use-preview` / `use-production`: point the active layout at another gateway URL, and nothing else. */
 import { cmd } from '../invocation.js';
-import { applyWrites } from '../files/transaction.js';
+import { applyWrites, plannedWrite } from '../files/transaction.js';
 import { BackupStore } from '../files/backup.js';
 import { runConnectivityCheck } from './verify.js';
 import { planBaseUrlSwitch } from '../codex/config.js';
@@ -41,7 +41,7 @@ export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, 
     const after = planBaseUrlSwitch(file.text, shown, url);
     const store = new BackupStore(inst.paths.backups);
     const tx = await store.begin(`use-${target}`);
-    await applyWrites([{ path: file.path, target: file.target, existed: true, before: file.text, after, mode: file.mode ?? 0o600, secret: false }], tx);
+    await applyWrites([plannedWrite(file, after, { mode: file.mode ?? 0o600 })], tx);
     await tx.complete();
     await store.prune();
   });

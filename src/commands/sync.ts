@@ -11,7 +11,7 @@ import { BackupStore } from '../files/backup.js';
 import { readTextFile, type TextFile } from '../files/io.js';
 import { withLock } from '../files/lock.js';
 import { CATALOG_FILE, tildify } from '../files/paths.js';
-import { applyWrites, type PlannedWrite } from '../files/transaction.js';
+import { applyWrites, plannedWrite, type PlannedWrite } from '../files/transaction.js';
 import { keyForGateway, readInstalled, usableBaseUrl } from '../setup/installed.js';
 import { catalogSummary } from '../setup/plan.js';
 import { parseState, renderState } from '../setup/state.js';
@@ -21,8 +21,8 @@ import { BUILT_IN_MODELS, introspectCodex, makeCatalog } from './catalog.js';
 import { checkWithSpinner } from './verify.js';
 import type { ModelsFlags } from './models.js';
 
-function write(file: TextFile, after: string, extra: Partial<PlannedWrite> = {}): PlannedWrite {
-  return { path: file.path, target: file.target, existed: file.exists, before: file.text, after, mode: file.mode ?? 0o600, secret: false, ...extra };
+function write(file: TextFile, after: string, extra: { summary?: string; dirMode?: number; internal?: boolean } = {}): PlannedWrite {
+  return plannedWrite(file, after, { mode: file.mode ?? 0o600, ...extra });
 }
 
 export async function syncCatalog(flags: ModelsFlags, io: Io): Promise<number> {

@@ -12,7 +12,7 @@ import { pathExists, readTextFile } from '../files/io.js';
 import { readInstalled } from '../setup/installed.js';
 import { withLock } from '../files/lock.js';
 import { tildify, type Paths } from '../files/paths.js';
-import { rcFileFor, SHELLS } from '../shell/detect.js';
+import { BASH_LOGIN_FILES, rcFileFor, SHELLS } from '../shell/detect.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites } from '../ui/review.js';
@@ -28,7 +28,7 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
   const { paths } = inst;
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
   const shellFiles = SHELLS.flatMap((shell) =>
-    [rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env })].concat(shell === 'bash' ? [join(paths.home, '.bash_profile')] : []),
+    [rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env })].concat(shell === 'bash' ? BASH_LOGIN_FILES.map((f) => join(paths.home, f)) : []),
   );
   const rcPaths = [...new Set([...(inst.state?.rcFiles ?? []), ...shellFiles])];
 

@@ -37,7 +37,19 @@ function check(group: Group, id: string, status: CheckStatus, title: string, det
 
 /* ---------- Codex ---------- */
 
-export function codexChecks(c: CodexFacts, configPath: string): Check[] {
+/** Codex's own remediation, unless it is empty or redacted (`<redacted>` is not advice). */
+function theirFix(remediation: string | null | undefined): string | undefined {
+  return remediation && !remediation.includes('<redacted>') ? remediation : undefined;
+}
+
+/** A detail of Codex's report as one string (its values are strings or lists of them). */
+function detailText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(String).join(', ');
+  return undefined;
+}
+
+export function codexChecks(c: CodexFacts, configPath: string, configExists = true): Check[] {
   if (!c.path) {
     return [
       check('codex', 'codex', 'fail', 'Codex CLI is not installed', 'No `codex` on PATH.', CODEX_INSTALL),
@@ -48,19 +60,31 @@ export function codexChecks(c: CodexFacts, configPath: string): Check[] {
   const out = [check('codex', 'codex', 'pass', `Codex ${c.version ?? '(version unknown)'} is installed`, c.path)];
   const map = (s: string): CheckStatus => (s === 'ok' ? 'pass' : s === 'warning' ? 'warn' : s === 'fail' ? 'fail' : 'skip');
   const load = c.doctor?.['config.load'];
+  const cc = (status: CheckStatus, title: string, detail = '', fix = '') => check('codex', 'codex-config', status, title, detail, fix);
   if (!load) {
-    out.push(check('codex', 'codex-config', 'skip', 'Codex\'s own config check', c.doctorError ?? '`codex doctor --json` is not available in this Codex version.'));
+    out.push(cc('skip', 'Codex\'s own config check', c.doctorError ?? '`codex doctor --json` is not available in this Codex version.'));
+  } else if (!configExists) {
+    // The config check already says config.toml is missing; Codex has nothing to add about a file that is not there.
+    out.push(cc('skip', 'Codex\'s own config check', `${configPath} does not exist yet.`));
+  } else if (load.status === 'ok') {
+    out.push(cc('pass', 'Codex loads config.toml'));
+  } else if (load.status === 'warning') {
+    // Codex loaded the file and has something to say (a deprecated key, settings it ignores): not a load failure.
+    const said = detailText(load.details?.['startup warning']) ?? load.summary;
+    out.push(cc('warn', 'Codex loads config.toml, with a warning', `codex doctor: ${said.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')}.`, theirFix(load.remediation) ?? `Codex still runs; to silence the warning, edit ${configPath} as it says.`));
   } else {
     const d = load.details ?? {};
-    const where = d.line ? `${d.file ?? configPath}:${d.line}${d.column ? `:${d.column}` : ''}` : '';
+    const line = detailText(d.line);
+    const column = detailText(d.column);
+    const where = line ? `${detailText(d.file) ?? configPath}:${line}${column ? `:${column}` : ''}` : '';
+    const error = detailText(d.error);
     out.push(
-      check(
-        'codex',
-        'codex-config',
+      cc(
         map(load.status),
-        load.status === 'ok' ? 'Codex loads config.toml' : `Codex cannot load config.toml${where ? ` (${where})` : ''}`,
-        `codex doctor: ${load.summary}${d.error ? ` (${d.error})` : ''}${where ? ` at ${where}` : ''}.`,
-        load.status === 'ok' ? '' : (load.remediation ?? `Fix ${where || configPath}, then run ${cmd('doctor')} again.`),
+        `Codex cannot load config.toml${where ? ` (${where})` : ''}`,
+        `codex doctor: ${load.summary}${error ? ` (${error})` : ''}${where ? ` at ${where}` : ''}.`,
+        // Codex's remediation says only to fix "the reported error": the findings below name it.
+        `Fix ${where || configPath} (see the findings below), then run ${cmd('doctor')} again.`,
       ),
     );
   }
@@ -69,7 +93,7 @@ export function codexChecks(c: CodexFacts, configPath: string): Check[] {
   else {
     const details = Object.entries(auth.details ?? {})
       .filter(([k]) => /env var|auth mode|stored API key|ChatGPT/i.test(k))
-      .map(([k, v]) => `${k}: ${v}`)
+      .map(([k, v]) => `${k}: ${detailText(v) ?? ''}`)
       .join('; ');
     out.push(
       check(
@@ -78,7 +102,7 @@ export function codexChecks(c: CodexFacts, configPath: string): Check[] {
         map(auth.status),
         auth.status === 'ok' ? 'Codex finds its credentials' : `Codex: ${auth.summary}`,
         details ? `codex doctor: ${details}.` : `codex doctor: ${auth.summary}.`,
-        auth.status === 'ok' ? '' : (auth.remediation ?? `Run ${cmd()}.`),
+        auth.status === 'ok' ? '' : (theirFix(auth.remediation) ?? `Run ${cmd()}.`),
       ),
     );
   }
@@ -128,7 +152,9 @@ export function configChecks(f: ConfigFacts): Check[] {
 
   const summary = summarize(p);
   if (layout) out.push(baseUrlCheck(summary.baseUrl, layout === 'model-providers' ? line([...PROVIDER_PATH, 'base_url']) : line(['openai_base_url'])));
-  if (layout === 'model-providers') {
+  const refused = refusedSettings(doc, p, f.path);
+  // wire_api = "chat" is a setting Codex refuses: it is reported once, below, as that.
+  if (layout === 'model-providers' && !refused.some((r) => r.key === `${PROVIDER_PATH.join('.')}.wire_api`)) {
     const wire = getPath(p, [...PROVIDER_PATH, 'wire_api']);
     out.push(
       wire === WIRE_API
@@ -145,7 +171,7 @@ export function configChecks(f: ConfigFacts): Check[] {
   if (p.model === undefined) {
     out.push(c('model-set', 'warn', 'No top-level model', `${f.path} has no model = "..." (some Codex versions then expose no shell tool with custom providers).`, `Add model = "gpt-5.4" before the first table, or run ${cmd()}.`));
   }
-  for (const r of refusedSettings(doc, p, f.path)) {
+  for (const r of refused) {
     out.push(c(`codex-refuses:${r.key}`, 'fail', `Codex refuses to load the file: ${r.key}`, `${r.where}: ${r.problem}`, `${r.fix.replace(/\.$/, '')} (${r.where}).`));
   }
   return out;
@@ -188,7 +214,7 @@ export interface KeyFacts {
   envKey?: string;
   keyFile: { path: string; exists: boolean; key?: string; mode?: number; error?: string };
   /** The rc file of the user's shell, if the shell is known, and whether it loads the key file. */
-  rc?: { path: string; shell: string; sourcesKeyFile: boolean; sourceCmd: string };
+  rc?: { path: string; shell: string; sourcesKeyFile: boolean; sourceCmd: string; login?: { path: string; loadsKeyFile: boolean } };
   auth: { path: string; state: AuthState; mode?: number };
   platform: NodeJS.Platform;
   /** The key is visible to apps started from the desktop (launchctl / environment.d). */
@@ -200,7 +226,24 @@ export type AuthCommandRun =
   | { ours: true; code: number | null; stdout: string; stderr: string; timedOut: boolean };
 
 export function keyChecks(k: KeyFacts): Check[] {
-  return [apiKeyCheck(k), keyFileCheck(k), ...(k.keySource === 'file' ? [authCommandCheck(k)] : []), guiEditorsCheck(k)];
+  return [apiKeyCheck(k), ...(k.rc?.login ? [loginShellCheck(k)] : []), keyFileCheck(k), ...(k.keySource === 'file' ? [authCommandCheck(k)] : []), guiEditorsCheck(k)];
+}
+
+/**
+ * bash login shells (ssh sessions, macOS Terminal, tmux panes on macOS) read ~/.bash_profile (or
+ * ~/.bash_login, ~/.profile) and not ~/.bashrc: the key must be loaded there too.
+ */
+export function loginShellCheck(k: KeyFacts): Check {
+  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'login-shell', status, title, detail, fix);
+  const login = k.rc!.login!;
+  if (login.loadsKeyFile) return c('pass', `bash login shells load the key (${login.path})`);
+  const codexNeedsIt = k.layout === 'model-providers' && k.keySource === 'env';
+  return c(
+    codexNeedsIt ? 'fail' : 'warn',
+    `bash login shells do not load the key: ${login.path} neither has the block nor sources ~/.bashrc`,
+    `ssh sessions, macOS Terminal and tmux panes on macOS start login shells, which read ${login.path} and not ~/.bashrc${codexNeedsIt ? ': Codex started there has no key' : ''}.`,
+    `Run ${cmd()} --shell bash (it adds the block to ${login.path}).`,
+  );
 }
 
 /**

@@ -30,7 +30,8 @@ export function renderText(checks: readonly Check[], sym: Symbols = PLAIN, headi
     for (const c of mine) lines.push(`  ${sym[c.status]} ${c.title}${c.status === 'pass' || c.status === 'skip' || !c.detail ? '' : `: ${c.detail.replace(/\.$/, '')}`}`);
     lines.push('');
   }
-  const problems = checks.filter((c) => c.status === 'fail' || c.status === 'warn');
+  // Failures first: they are what stops Codex; warnings after.
+  const problems = [...checks.filter((c) => c.status === 'fail'), ...checks.filter((c) => c.status === 'warn')];
   if (problems.length) {
     lines.push(heading('To fix'));
     for (const c of problems) lines.push(`  ${sym[c.status]} ${c.title} — ${c.fix || 'see above'}`);

@@ -12,9 +12,10 @@ import { inspectFile, keyForGateway, readInstalled, usableBaseUrl } from '../set
 import type { CheckVerdict } from '../gateway/classify.js';
 import { proxyFor } from '../gateway/proxy.js';
 import { tildify } from '../files/paths.js';
-import { findBlocks } from '../shell/rc.js';
+import { findBlocks, sourcesBashrc } from '../shell/rc.js';
 import { configHome } from '../files/paths.js';
-import { detectShell, rcFileFor } from '../shell/detect.js';
+import { bashLoginFile, detectShell, rcFileFor } from '../shell/detect.js';
+import { existsSync } from 'node:fs';
 import {
   catalogCheck,
   codexChecks,
@@ -100,11 +101,21 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     rcPath ? inspectFile(rcPath) : Promise.resolve(undefined),
     summary.layout === 'model-providers' ? desktopHasKey(o.env, paths.home, o.platform) : Promise.resolve(false),
   ]);
-  let sourcesKeyFile = false;
-  try {
-    sourcesKeyFile = Boolean(rcFile?.file?.exists && findBlocks(rcFile.file.text, show(rcPath!)).length > 0);
-  } catch {
-    sourcesKeyFile = false;
+  const hasBlock = (f: { file?: { exists: boolean; text: string } } | undefined, path: string) => {
+    try {
+      return Boolean(f?.file?.exists && findBlocks(f.file.text, show(path)).length > 0);
+    } catch {
+      return false;
+    }
+  };
+  const sourcesKeyFile = rcPath ? hasBlock(rcFile, rcPath) : false;
+  // What a bash login shell (ssh, macOS Terminal) sees: its own file's block, or ~/.bashrc's through it.
+  let login: { path: string; loadsKeyFile: boolean } | undefined;
+  if (shell === 'bash') {
+    const loginPath = bashLoginFile(paths.home, o.platform, existsSync);
+    const loginFile = await inspectFile(loginPath);
+    const loads = hasBlock(loginFile, loginPath) || (sourcesKeyFile && Boolean(loginFile.file?.exists) && sourcesBashrc(loginFile.file!.text));
+    login = { path: show(loginPath), loadsKeyFile: loads };
   }
 
   const configPart = configChecks(inst.config);
@@ -116,7 +127,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     ...(inst.envKey ? { envKey: inst.envKey } : {}),
     keyFile: inst.keyFile,
     ...(shell && rcPath
-      ? { rc: { path: show(rcPath), shell, sourcesKeyFile, sourceCmd: `${shell === 'sh' ? '.' : 'source'} ${show(rcPath)}` } }
+      ? { rc: { path: show(rcPath), shell, sourcesKeyFile, sourceCmd: `${shell === 'sh' ? '.' : 'source'} ${show(rcPath)}`, ...(login ? { login } : {}) } }
       : {}),
     auth: inst.auth,
     platform: o.platform,
@@ -141,7 +152,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     ...(keyTime ? { keyChangedAt: keyTime } : {}),
   });
   return reconcile([
-    ...codexChecks(codexResult, show(paths.config)),
+    ...codexChecks(codexResult, show(paths.config), inst.config.exists),
     ...(daemonPart ? [daemonPart] : []),
     catalogCheck(
       {

@@ -17,10 +17,15 @@ export interface TextFile {
   /** The file actually read and written: symlinks followed. */
   target: string;
   exists: boolean;
+  /** The text, without a leading byte order mark. */
   text: string;
+  /** The file starts with a UTF-8 byte order mark, which a write keeps. */
+  bom?: boolean;
   /** Permission bits of the existing file. */
   mode?: number;
 }
+
+export const BOM = '\uFEFF';
 
 export function errnoOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
@@ -66,11 +71,13 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_BYTES): Pro
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM keeps a byte order mark in the text, so that it can be written back.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new CliError(`${path} is not UTF-8 text.`, 2, 'Convert it to UTF-8 (or move it aside) and run again; nothing was written.');
   }
-  return { path, target, exists: true, text, mode: stat.mode & 0o7777 };
+  const bom = text.startsWith(BOM);
+  return { path, target, exists: true, text: bom ? text.slice(1) : text, ...(bom ? { bom } : {}), mode: stat.mode & 0o7777 };
 }
 
 export function fileError(path: string, err: unknown): CliError {

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transaction } from './backup.js';
 import { CliError } from '../errors.js';
-import { ensureDir, fileError, pathExists, writeAtomic } from './io.js';
+import { BOM, ensureDir, fileError, pathExists, writeAtomic, type TextFile } from './io.js';
 
 export interface PlannedWrite {
   /** The path as the user knows it. */
@@ -27,6 +27,34 @@ export interface PlannedWrite {
   internal?: boolean;
   /** Shown in a review instead of a diff (a generated file too long to read as one). */
   summary?: string;
+  /** The file had a UTF-8 byte order mark: it is written back in front of `after`. */
+  bom?: boolean;
+}
+
+/** A planned write of `file` (as read) with new contents, keeping its byte order mark. */
+export function plannedWrite(
+  file: TextFile,
+  after: string | null,
+  opts: { mode: number; secret?: boolean; dirMode?: number; internal?: boolean; summary?: string },
+): PlannedWrite {
+  return {
+    path: file.path,
+    target: file.target,
+    existed: file.exists,
+    before: file.text,
+    after,
+    mode: opts.mode,
+    secret: opts.secret ?? false,
+    ...(opts.dirMode !== undefined ? { dirMode: opts.dirMode } : {}),
+    ...(opts.internal ? { internal: true } : {}),
+    ...(opts.summary ? { summary: opts.summary } : {}),
+    ...(file.bom ? { bom: true } : {}),
+  };
+}
+
+/** The bytes a write puts on disk. */
+export function contentsOf(w: PlannedWrite): string {
+  return (w.bom ? BOM : '') + (w.after ?? '');
 }
 
 export type WriteAction = 'created' | 'updated' | 'removed' | 'unchanged';
@@ -64,8 +92,9 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
         if (w.dirMode !== undefined) await ensureDir(dirname(w.target), w.dirMode);
         // A directory that holds the key is private too, even if it existed with a wider mode.
         if (w.secret) await tightenDir(dirname(w.target), 0o700);
-        await writeAtomic(w.target, w.after, w.mode);
-        await tx.recordWritten(entry, w.after);
+        const data = contentsOf(w);
+        await writeAtomic(w.target, data, w.mode);
+        await tx.recordWritten(entry, data);
       }
       done.set(w, action);
     }

@@ -4,7 +4,7 @@
  * commands/setup.ts.
  */
 import { cmd } from '../invocation.js';
-import type { PlannedWrite } from '../files/transaction.js';
+import { plannedWrite, type PlannedWrite } from '../files/transaction.js';
 import { readAuthState, renderAuthJson, type AuthState } from '../codex/login-store.js';
 import type { Catalog } from '../codex/catalog.js';
 import { CATALOG_FILE, OWNED_TOP_LEVEL, planCodexConfig, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
@@ -13,7 +13,7 @@ import { KEY_VAR, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
 import { renderFishKeyFile, renderPosixKeyFile } from '../shell/keyfile.js';
 import { tildify, type Paths } from '../files/paths.js';
-import { foreignKeyLines, renderBlock, detectEol, upsertBlock, type BlockAction } from '../shell/rc.js';
+import { detectEol, findBlocks, foreignKeyLines, renderBlock, sourcesBashrc, upsertBlock, type BlockAction } from '../shell/rc.js';
 import { renderAuthCommand } from '../shell/auth-command.js';
 import type { Shell } from '../shell/detect.js';
 import { parseState, renderState, type CatalogSupportRecord, type SetupState } from './state.js';
@@ -33,6 +33,8 @@ export interface SetupInputs {
   paths: Paths;
   /** Absent with --no-rc. */
   rc?: { shell: Shell; file: TextFile };
+  /** bash only: the file a login shell reads, which gets the block too unless it sources ~/.bashrc. */
+  loginRc?: TextFile;
   config: TextFile;
   keyFiles: { posix: TextFile; fish: TextFile };
   authJson: TextFile;
@@ -51,6 +53,8 @@ export interface SetupPlan {
   writes: PlannedWrite[];
   config: ConfigPlan;
   rcAction?: BlockAction;
+  /** What happened to the bash login file: its own block, or nothing because it sources ~/.bashrc. */
+  loginRc?: { path: string; action: BlockAction | 'sources-bashrc' };
   /** Run `codex login --with-api-key` (key on stdin) after the writes. */
   codexLogin: boolean;
   auth: AuthState;
@@ -62,18 +66,13 @@ const SECRET_DIR_MODE = 0o700;
 
 function write(file: TextFile, after: string, opts: { newMode: number; dirMode?: number; secret?: boolean; internal?: boolean; summary?: string }): PlannedWrite {
   const secret = opts.secret ?? false;
-  return {
-    path: file.path,
-    target: file.target,
-    existed: file.exists,
-    before: file.text,
-    after,
+  return plannedWrite(file, after, {
     mode: secret ? SECRET_MODE : (file.mode ?? opts.newMode),
-    ...(opts.dirMode !== undefined ? { dirMode: opts.dirMode } : {}),
     secret,
+    ...(opts.dirMode !== undefined ? { dirMode: opts.dirMode } : {}),
     ...(opts.internal ? { internal: true } : {}),
     ...(opts.summary ? { summary: opts.summary } : {}),
-  };
+  });
 }
 
 export function envKeyInstructions(keyFile: string, home: string): string {
@@ -120,12 +119,11 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   ];
 
   let rcAction: BlockAction | undefined;
-  if (inp.rc) {
-    const { shell, file } = inp.rc;
+  let loginRc: SetupPlan['loginRc'];
+  const rcBlock = (shell: Shell, file: TextFile) => {
     const shown = tildify(file.path, paths.home);
     const block = renderBlock(shell, shell === 'fish' ? paths.keys.fish : paths.keys.posix, paths.home, detectEol(file.text));
     const up = upsertBlock(file.text, block, shown, file.exists);
-    rcAction = up.action;
     // fish's conf.d may not exist yet; other rc files live in directories the user already has.
     writes.push(write(file, up.text, { newMode: 0o644, ...(shell === 'fish' ? { dirMode: 0o755 } : {}) }));
     const foreign = foreignKeyLines(file.text, shown, KEY_VAR);
@@ -133,6 +131,16 @@ export function planSetup(inp: SetupInputs): SetupPlan {
       notes.push(
         `${shown}:${foreign.join(',')} also sets ${KEY_VAR}, in plain text: delete ${foreign.length > 1 ? 'those lines' : 'that line'}, so the key lives only in ${tildify(paths.keys.posix, paths.home)} and a stale key cannot win.`,
       );
+    }
+    return up.action;
+  };
+  if (inp.rc) {
+    rcAction = rcBlock(inp.rc.shell, inp.rc.file);
+    const login = inp.loginRc;
+    if (login && login.path !== inp.rc.file.path) {
+      // A login file that sources ~/.bashrc already gets the block from there; one with our block keeps it current.
+      const hasBlock = findBlocks(login.text, tildify(login.path, paths.home)).length > 0;
+      loginRc = !hasBlock && sourcesBashrc(login.text) ? { path: login.path, action: 'sources-bashrc' } : { path: login.path, action: rcBlock('sh', login) };
     }
   }
 
@@ -158,7 +166,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     version: 1,
     layout: choices.layout,
     codexHome: paths.codexHome,
-    rcFiles: [...new Set([...(prevState?.rcFiles ?? []), ...(inp.rc ? [inp.rc.file.path] : [])])],
+    rcFiles: [...new Set([...(prevState?.rcFiles ?? []), ...(inp.rc ? [inp.rc.file.path] : []), ...(loginRc && loginRc.action !== 'sources-bashrc' ? [loginRc.path] : [])])],
     // The values from before the very first setup are the ones uninstall brings back.
     previous: previousTopLevel(prevState, config.previous),
     owned: [...OWNED_TOP_LEVEL],
@@ -168,5 +176,5 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   };
   writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
 
-  return { writes, config, ...(rcAction ? { rcAction } : {}), codexLogin, auth, notes };
+  return { writes, config, ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), codexLogin, auth, notes };
 }

@@ -3,7 +3,7 @@
  * record, the provider and top-level keys in config.toml, the key in Codex's login store) in,
  * the planned removals and edits out. Everything else stays byte for byte.
  */
-import type { PlannedWrite } from '../files/transaction.js';
+import { plannedWrite, type PlannedWrite } from '../files/transaction.js';
 import { readAuthState } from '../codex/login-store.js';
 import { planUninstallConfig, type PreviousTopLevel } from '../codex/config.js';
 import type { TextFile } from '../files/io.js';
@@ -29,7 +29,7 @@ export interface UninstallInputs {
 }
 
 function edit(f: TextFile, after: string | null, secret = false): PlannedWrite {
-  return { path: f.path, target: f.target, existed: f.exists, before: f.text, after, mode: f.mode ?? 0o600, secret };
+  return plannedWrite(f, after, { mode: f.mode ?? 0o600, secret });
 }
 
 export function planUninstall(inp: UninstallInputs): PlannedWrite[] {

@@ -27,8 +27,9 @@ export interface ShellPaths {
 export function rcFileFor(shell: Shell, { home, platform, env }: ShellPaths): string {
   switch (shell) {
     case 'bash':
-      // macOS terminals start login shells, which read ~/.bash_profile and not ~/.bashrc.
-      return join(home, platform === 'darwin' ? '.bash_profile' : '.bashrc');
+      // Interactive shells that are not login shells; login shells get bashLoginFile too.
+      void platform;
+      return join(home, '.bashrc');
     case 'zsh':
       return join(env.ZDOTDIR || home, '.zshrc');
     case 'fish':
@@ -36,6 +37,19 @@ export function rcFileFor(shell: Shell, { home, platform, env }: ShellPaths): st
     case 'sh':
       return join(home, '.profile');
   }
+}
+
+/** The startup files a bash login shell reads, in bash's order: it reads the first that exists. */
+export const BASH_LOGIN_FILES = ['.bash_profile', '.bash_login', '.profile'] as const;
+
+/**
+ * The file a bash login shell reads (ssh sessions, macOS Terminal, tmux panes on macOS): the first
+ * of BASH_LOGIN_FILES that exists, else the one setup creates (.bash_profile on macOS, where
+ * login shells are the norm; .profile elsewhere, which sh reads too).
+ */
+export function bashLoginFile(home: string, platform: NodeJS.Platform, exists: (path: string) => boolean): string {
+  for (const name of BASH_LOGIN_FILES) if (exists(join(home, name))) return join(home, name);
+  return join(home, platform === 'darwin' ? '.bash_profile' : '.profile');
 }
 
 export function unknownShellError(shellName: string | undefined, sourceLine: string): CliError {

@@ -124,6 +124,17 @@ export function removeBlocks(text: string, file: string): string {
   return out;
 }
 
+/**
+ * Whether a bash login file sources ~/.bashrc (as Debian's and most templates' ~/.profile do):
+ * then a login shell gets the block from there, and the login file needs none of its own.
+ */
+export function sourcesBashrc(text: string): boolean {
+  return text.split('\n').some((line) => {
+    const code = line.replace(/#.*$/, '');
+    return /(^|[\s;&|{(])(\.|source)\s+["']?(~|\$HOME|\$\{HOME\})\/\.bashrc["']?(\s|;|$|&|\))/.test(code);
+  });
+}
+
 /** Lines outside the block that set the key themselves (the gateway page's manual step). */
 export function foreignKeyLines(text: string, file: string, varName: string): number[] {
   const inBlock = findBlocks(text, file);

@@ -70,6 +70,47 @@ describe.each(cases)('$name', (c) => {
   });
 });
 
+describe('bash login shells (ssh sessions, macOS Terminal, tmux panes on macOS)', () => {
+  const loginBash = () => runProcess('bash', ['-lic', PRINT], { env: sb.env, cwd: sb.home });
+
+  it('with a ~/.bash_profile that does not source ~/.bashrc: the block goes there too, and doctor sees it', async () => {
+    sb.write('.bash_profile', 'export PATH="$HOME/bin:$PATH"\n');
+    sb.write('.bashrc', 'alias ll="ls -l"\n');
+    const s = await sb.setup(KEY, ['--no-verify']);
+    expect(s.code, s.all).toBe(0);
+    expect(s.stdout).toContain('~/.bash_profile: bash login shells (ssh sessions, macOS Terminal) load the key file too.');
+    expect((await loginBash()).stdout).toBe(`[${KEY}]`);
+    expect((await runProcess('bash', ['-ic', PRINT], { env: sb.env, cwd: sb.home })).stdout).toBe(`[${KEY}]`);
+    const d = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string }> };
+    expect(d.checks.find((c) => c.id === 'login-shell')?.status).toBe('pass');
+    // Uninstall takes it out of both files again.
+    expect((await sb.run(['uninstall', '--yes'])).code).toBe(0);
+    expect(sb.read('.bash_profile')).toBe('export PATH="$HOME/bin:$PATH"\n');
+    expect(sb.read('.bashrc')).toBe('alias ll="ls -l"\n');
+  });
+
+  it('with a ~/.profile that sources ~/.bashrc (Debian\'s): it is left alone, and login shells still get the key', async () => {
+    const profile = 'if [ -n "$BASH_VERSION" ]; then\n    if [ -f "$HOME/.bashrc" ]; then\n\t. "$HOME/.bashrc"\n    fi\nfi\n';
+    sb.write('.profile', profile);
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    expect(sb.read('.profile')).toBe(profile);
+    expect((await loginBash()).stdout).toBe(`[${KEY}]`);
+  });
+
+  it('doctor names a login file that does not load the key, as a login shell would find it', async () => {
+    expect((await sb.setup(KEY, ['--no-verify', '--key-source', 'env'])).code).toBe(0);
+    // Created later, without the block: bash now reads it instead of ~/.profile.
+    sb.write('.bash_profile', 'export EDITOR=vi\n');
+    expect((await loginBash()).stdout).toBe('[]');
+    const d = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string; title: string; fix: string }> };
+    expect(d.checks.find((c) => c.id === 'login-shell')).toMatchObject({
+      status: 'fail',
+      title: 'bash login shells do not load the key: ~/.bash_profile neither has the block nor sources ~/.bashrc',
+      fix: 'Run lightweight setup --shell bash (it adds the block to ~/.bash_profile).',
+    });
+  });
+});
+
 describe('bash specifics', () => {
   it('a symlinked ~/.bashrc is still a symlink, and the shell still gets the key', async () => {
     mkdirSync(sb.path('dotfiles'));

@@ -59,8 +59,15 @@ describe('config checks', () => {
     expect(bad[0]).toMatchObject({ id: 'config', status: 'fail', detail: `${P}:3:5: invalid TOML: invalid value` });
   });
 
+  it('wire_api = "chat" is one finding, the setting Codex refuses, not two', () => {
+    const checks = cfg(PROVIDER.replace('wire_api = "responses"\n', 'wire_api = "chat"\n'));
+    expect(byId(checks, 'wire-api')).toBeUndefined();
+    expect(checks.filter((c) => /wire_api/.test(`${c.id} ${c.title}`))).toEqual([
+      expect.objectContaining({ id: 'codex-refuses:model_providers.lightweight.wire_api', status: 'fail' }),
+    ]);
+  });
+
   it.each([
-    ['wire_api = "chat"', 'fail', /wire_api = "chat"/],
     ['', 'fail', /not set/],
     ['wire_api = "responses"', 'pass', /responses/],
   ])('wire_api: %j', (line, status, title) => {
@@ -228,6 +235,40 @@ describe('Codex checks', () => {
     expect(reconcile([auth, nowhere])[0]!.status).toBe('fail');
   });
 
+  const withLoad = (load: object, exists = true) => byId(codexChecks({ path: '/bin/codex', version: '0.171.0', doctor: { 'config.load': load as never } }, P, exists), 'codex-config')!;
+
+  it('a warning from Codex is a warning in Codex\'s own words, not "cannot load"', () => {
+    const c = withLoad({
+      status: 'warning',
+      summary: 'config loaded',
+      remediation: null,
+      details: { 'startup warning': 'Codex is ignoring 3 unrecognized configuration settings. Check for typos or deprecated settings.\n  user (/h/.codex/config.toml): `history.web_search` is ignored.' },
+    });
+    expect(c).toMatchObject({
+      status: 'warn',
+      title: 'Codex loads config.toml, with a warning',
+      detail: 'codex doctor: Codex is ignoring 3 unrecognized configuration settings. Check for typos or deprecated settings. user (/h/.codex/config.toml): `history.web_search` is ignored.',
+      fix: `Codex still runs; to silence the warning, edit ${P} as it says.`,
+    });
+    expect(c.title).not.toMatch(/cannot load/);
+  });
+
+  it('a missing config.toml is not a second finding', () => {
+    expect(withLoad({ status: 'ok', summary: 'config loaded', details: { 'config.toml': ['/h/.codex/config.toml', 'missing'] } }, false)).toMatchObject({ status: 'skip' });
+    expect(withLoad({ status: 'fail', summary: 'x', details: { error: 'entity not found' } }, false)).toMatchObject({ status: 'skip' });
+  });
+
+  it('never passes on Codex\'s <redacted> remediation', () => {
+    const checks = codexChecks(
+      { path: '/bin/codex', doctor: { 'auth.credentials': { status: 'fail', summary: 'active model provider auth env var is missing', remediation: '<redacted>', details: {} } } },
+      P,
+    );
+    expect(byId(checks, 'codex-auth')!.fix).toBe('Run npx lightweight-setup.');
+    expect(withLoad({ status: 'fail', summary: 'config could not be loaded', remediation: '<redacted>', details: { error: 'invalid data' } }).fix).toBe(
+      `Fix ${P} (see the findings below), then run npx lightweight-setup doctor again.`,
+    );
+  });
+
   it('skips what an old Codex cannot report', () => {
     const checks = codexChecks({ path: '/bin/codex', version: '0.100.0', doctorError: 'not available' }, P);
     expect(byId(checks, 'codex-config')!.status).toBe('skip');
@@ -254,8 +295,8 @@ describe('rendering', () => {
         '  [fail] Gateway check failed (auth): HTTP 401',
         '',
         'To fix',
-        '  [warn] Not in this shell — Open a new terminal.',
         '  [fail] Gateway check failed (auth) — Copy the key again.',
+        '  [warn] Not in this shell — Open a new terminal.',
         '',
         'Problems found: 1 passed, 1 warning, 1 failed.',
         '',

@@ -6,12 +6,13 @@ import {
   foreignKeyLines,
   quotePathForShell,
   removeBlocks,
+  sourcesBashrc,
   renderBlock,
   sourceLine,
   upsertBlock,
 } from '../../src/shell/rc.js';
 import { fishSingleQuote, readKeyFromPosixFile, renderFishKeyFile, renderPosixKeyFile, shSingleQuote } from '../../src/shell/keyfile.js';
-import { detectShell, parseShell, rcFileFor } from '../../src/shell/detect.js';
+import { bashLoginFile, detectShell, parseShell, rcFileFor } from '../../src/shell/detect.js';
 
 const HOME = '/home/ann';
 const KEYFILE = '/home/ann/.config/lightweight/env';
@@ -142,7 +143,8 @@ describe('shells', () => {
 
   it.each([
     ['bash', 'linux', {}, '/home/ann/.bashrc'],
-    ['bash', 'darwin', {}, '/home/ann/.bash_profile'],
+    // Non-login interactive bash everywhere; login shells (macOS Terminal, ssh) get bashLoginFile too.
+    ['bash', 'darwin', {}, '/home/ann/.bashrc'],
     ['zsh', 'linux', {}, '/home/ann/.zshrc'],
     ['zsh', 'darwin', { ZDOTDIR: '/home/ann/.config/zsh' }, '/home/ann/.config/zsh/.zshrc'],
     ['fish', 'linux', {}, '/home/ann/.config/fish/conf.d/lightweight.fish'],
@@ -151,4 +153,26 @@ describe('shells', () => {
   ] as const)('%s on %s (%j) uses %s', (shell, platform, env, file) => {
     expect(rcFileFor(shell, { home: HOME, platform, env })).toBe(file);
   });
+
+  it.each([
+    [['.bash_profile', '.profile'], 'linux', '/home/ann/.bash_profile'],
+    [['.bash_login', '.profile'], 'linux', '/home/ann/.bash_login'],
+    [['.profile'], 'darwin', '/home/ann/.profile'],
+    [[], 'linux', '/home/ann/.profile'],
+    [[], 'darwin', '/home/ann/.bash_profile'],
+  ] as const)('a bash login shell with %j on %s reads %s', (present, platform, file) => {
+    expect(bashLoginFile(HOME, platform, (p) => (present as readonly string[]).some((n) => p === `${HOME}/${n}`))).toBe(file);
+  });
+
+  it.each([
+    ['[ -f ~/.bashrc ] && . ~/.bashrc', true],
+    ['if [ -f "$HOME/.bashrc" ]; then\n    . "$HOME/.bashrc"\nfi', true],
+    ['source ~/.bashrc', true],
+    ['test -r ${HOME}/.bashrc && source ${HOME}/.bashrc # keep', true],
+    ['# . ~/.bashrc', false],
+    ['export BASHRC=~/.bashrc', false],
+    ['. ~/.bashrc_local', false],
+    ['. ~/.profile', false],
+    ['', false],
+  ])('sourcesBashrc(%j) is %s', (text, yes) => expect(sourcesBashrc(text)).toBe(yes));
 });

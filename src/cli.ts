@@ -203,6 +203,9 @@ export async function main(argv: string[], bin: BinName): Promise<void> {
   } catch (err) {
     code = reportError(err, io);
   }
+  // Set now: should nothing be left to keep the process alive while the output drains (a prompt
+  // closed by Ctrl-D leaves nothing), Node exits by itself, and must exit with this code.
+  process.exitCode = code;
   // Exit as soon as the output is out: nothing left behind (a socket, a timer, the pipes of a
   // killed child) may keep the process, or a waiting script, alive.
   await Promise.all([flushed(io.stdout), flushed(io.stderr)]);

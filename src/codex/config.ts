@@ -220,7 +220,16 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
 
   const after = runSteps(before, steps);
   verifyEdit(parsed, after, file, want);
-  notes.push(...refusedSettings(scanToml(after), parseToml(after, file), file).map((r) => `${r.where}: ${r.problem} ${r.fix}`));
+  // A setup that leaves a setting Codex refuses would end with "Run: codex", and Codex would not start.
+  const refused = refusedSettings(scanToml(after), parseToml(after, file), file);
+  if (refused.length) {
+    throw new CliError(
+      `${file} has ${refused.length === 1 ? 'a setting' : `${refused.length} settings`} the current Codex refuses to load: Codex would not start after this setup, so nothing was written.`,
+      2,
+      'Fix this, then run setup again:',
+      refused.map((r) => `  ${r.where}: ${r.problem} ${r.fix}`),
+    );
+  }
   return { before, after, notes, previous };
 }
 
@@ -404,7 +413,15 @@ export function refusedSettings(doc: TomlDoc, parsed: TomlTable, file: string): 
   const at = (path: Path) => `${file}:${firstLineOf(doc, path)}`;
 
   if (parsed.profile !== undefined) {
-    out.push({ where: at(['profile']), key: 'profile', problem: 'top-level `profile` was removed from Codex and now stops it loading the file.', fix: 'Delete that line.' });
+    const name = String(parsed.profile);
+    // Codex's own advice: profiles are files now, chosen with --profile.
+    const profileFile = `${file.replace(/[^/]*$/, '')}${name}.config.toml`;
+    out.push({
+      where: at(['profile']),
+      key: 'profile',
+      problem: `a top-level profile = "${name}" was removed from Codex and now stops it loading the file.`,
+      fix: `Move the settings of [profiles.${name}] into ${profileFile} and start Codex with --profile ${name}, then delete that line.`,
+    });
   }
   const providers = parsed.model_providers;
   if (isTable(providers)) {

@@ -66,15 +66,21 @@ export async function models(flags: ModelsFlags, io: Io): Promise<number> {
   const { key } = keyForGateway(inst);
   let served: string[] | undefined;
   let note: string | undefined;
+  let exit: number = EXIT.ok;
   if (!key) note = `no key found; run ${cmd()}`;
   else {
     const out = makeOutput(io);
     const spin = flags.json ? { stop() {} } : out.spinner(`Asking ${baseUrl}/models`);
     const v = await checkGateway({ baseUrl, key, timeoutSeconds, env: io.env }).finally(() => spin.stop());
     if (v.ok) served = v.models;
-    else note = `the gateway could not be reached: ${v.cause}, ${v.summary.replace(/\.$/, '')}`;
+    else {
+      // Reached and refused (a 401 is an answer) is not the same as unreachable; either way the list is not the gateway's.
+      const reached = v.status !== undefined;
+      note = `${reached ? 'the gateway answered but gave no model list' : 'the gateway could not be reached'}: ${v.cause}, ${v.summary.replace(/\.$/, '')}. ${v.fix}`;
+      exit = EXIT.checkFailed;
+    }
   }
   const report = modelsReport(baseUrl, served, inst.summary.model, note);
   io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderModels(report));
-  return EXIT.ok;
+  return exit;
 }

@@ -7,9 +7,9 @@ import { cmd } from '../invocation.js';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { applyWrites, type PlannedWrite } from '../files/transaction.js';
-import { BackupStore, sha256, type Manifest, type ManifestEntry } from '../files/backup.js';
+import { BACKUPS_KEPT, BackupStore, sha256, type Manifest, type ManifestEntry } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
-import { errnoOf } from '../files/io.js';
+import { errnoOf, removeEmptyDirs } from '../files/io.js';
 import { withLock } from '../files/lock.js';
 import { resolvePaths, tildify } from '../files/paths.js';
 import { confirmOrYes } from '../ui/confirm.js';
@@ -27,6 +27,15 @@ export interface RestoreFlags {
 const UNDOABLE = new Set(['setup', 'use-preview', 'use-production', 'models-sync']);
 
 type Run = Manifest & { dir: string };
+
+/** A run restore can undo: a setup or switch not restored yet, that wrote something (or was killed half-way). */
+function undoable(r: Run): boolean {
+  return !r.restoredAt && UNDOABLE.has(r.command) && (!r.complete || r.entries.some((e) => e.written !== undefined || e.removed === true));
+}
+
+function nothingToRestore(): CliError {
+  return new CliError('Nothing to restore: no setup or switch with backups that has not been restored already.', EXIT.usage, `See what is kept: ${cmd('restore --list')}`);
+}
 
 async function readBytes(path: string): Promise<Buffer | undefined> {
   try {
@@ -100,16 +109,18 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
   if (flags.list) {
     if (!runs.length) out.line('No backups yet.');
     else {
-      out.line(`Backups in ${tildify(paths.backups, paths.home)}, newest first (the last ${runs.length} runs are kept):`);
+      out.line(`Backups in ${tildify(paths.backups, paths.home)}, newest first (the last ${BACKUPS_KEPT} runs are kept):`);
       for (const r of runs) out.line(describeRun(r, paths.home));
     }
     return EXIT.ok;
   }
 
+  // Nothing to restore is said before the lock: it must not create the tool's directory.
+  if (!runs.some((r) => undoable(r))) throw nothingToRestore();
   return withLock(paths.stateDir, async () => {
     // A run killed half-way is undone too: the files it did write are recorded as written.
-    const run = (await store.list()).find((r) => !r.restoredAt && UNDOABLE.has(r.command) && (!r.complete || r.entries.some((e) => e.written !== undefined || e.removed)));
-    if (!run) throw new CliError('Nothing to restore: no setup or switch with backups that has not been restored already.', EXIT.usage, `See what is kept: ${cmd('restore --list')}`);
+    const run = (await store.list()).find(undoable);
+    if (!run) throw nothingToRestore();
     const plan = await planRestore(run);
     if (plan.changedSince.length && !flags.force) {
       throw new CliError(
@@ -126,6 +137,8 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
     await applyWrites(plan.writes, tx);
     await tx.complete();
     await store.markRestored(run);
+    // The directories that run created go too, if nothing else is in them now.
+    await removeEmptyDirs((run.createdDirs ?? []).filter((d) => d !== paths.stateDir && !d.startsWith(`${paths.stateDir}/`) && !paths.stateDir.startsWith(`${d}/`)));
     out.status('pass', `Put back ${plan.writes.length} file${plan.writes.length === 1 ? '' : 's'} as before ${run.command}.`);
     return EXIT.ok;
   });

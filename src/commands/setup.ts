@@ -3,7 +3,7 @@
  * or the wizard), plans every file, shows or writes the plan, then checks the gateway.
  */
 import { cmd } from '../invocation.js';
-import { applyWrites, checkParents, type PlannedWrite } from '../files/transaction.js';
+import { applyWrites, checkParents, readOnlyError, readOnlyWrites, type PlannedWrite } from '../files/transaction.js';
 import { BackupStore } from '../files/backup.js';
 import { CODEX_INSTALL, codexLoginWithApiKey, codexVersion, findExecutable } from '../codex/binary.js';
 import type { Catalog } from '../codex/catalog.js';
@@ -13,7 +13,9 @@ import type { CheckVerdict } from '../gateway/classify.js';
 import { readKeyFromPosixFile } from '../shell/keyfile.js';
 import { BUILT_IN_MODELS, introspectCodex, makeCatalog, type CatalogOutcome } from './catalog.js';
 import { CliError, EXIT } from '../errors.js';
-import { readTextFile } from '../files/io.js';
+import { listTree, missingDirs, pathExists, readTextFile } from '../files/io.js';
+import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
 import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway/constants.js';
 import { maskKey, redact, validateKey } from '../gateway/key.js';
 import { DEFAULT_MODEL } from '../gateway/models.js';
@@ -148,14 +150,24 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     out.status('info', 'Dry run: nothing was written.');
     return EXIT.ok;
   }
-  await checkParents(reviewed.writes);
+  await checkParents(reviewed.writes, (p) => tildify(p, paths.home));
+  const readOnly = readOnlyWrites(reviewed.writes);
+  if (readOnly.length && !prompts) throw readOnlyError(readOnly, paths.home, tildify);
   if (prompts) {
     out.line();
     out.heading('Review');
     printPlan(reviewed, gathered, paths, out);
     if (!(await prompts.confirm('Write these changes?'))) throw new CliError('Nothing was written.', EXIT.cancelled);
+    for (const w of readOnly) {
+      const shown = tildify(w.path, paths.home);
+      if (!(await prompts.confirm(`${shown} is read-only (mode ${w.mode.toString(8).padStart(4, '0')}). Write it anyway, and make it read-only again afterwards?`, false))) {
+        throw readOnlyError([w], paths.home, tildify);
+      }
+    }
   }
 
+  // Directories this run may create (the tool's own, Codex's, a shell's): undo removes them again.
+  const mayCreate = await missingDirs([paths.stateDir, paths.codexHome, ...reviewed.writes.map((w) => dirname(w.target))], paths.home);
   const { plan, actions } = await withLock(paths.stateDir, async () => {
     // Plan again under the lock: another run, or the user, may have changed a file while the
     // review was on screen, and a write must start from what is on disk now.
@@ -165,14 +177,23 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     const actions = await applyWrites(plan.writes, tx);
     if (plan.codexLogin && codexPath) {
       const entry = await tx.backup(paths.authJson, paths.authJson, 0o600, true);
+      const codexBefore = await listTree(paths.codexHome);
       try {
         await codexLoginWithApiKey(codexPath, key, paths.codexHome, io.env);
       } catch (err) {
-        await tx.rollback();
-        throw new CliError(`${(err as Error).message} Every file was put back as it was.`, EXIT.usage);
+        const failed = await tx.rollback();
+        if (!failed.length) await tx.discard();
+        // Codex's own message may not end a sentence: keep the two apart.
+        throw new CliError(`${(err as Error).message.replace(/([^.])$/, '$1.')} ${failed.length ? `Putting back what was written failed for: ${failed.join(', ')}.` : 'Every file was put back as it was.'}`, EXIT.usage);
       }
       await tx.recordWritten(entry, (await readTextFile(paths.authJson)).text);
+      // `codex login` also leaves a log and lock files: they are this run's doing too.
+      const codexAfter = await listTree(paths.codexHome);
+      const leftBehind = [...codexAfter.files].filter((f) => !codexBefore.files.has(f) && f !== paths.authJson);
+      await tx.recordCreatedFiles(await Promise.all(leftBehind.map(async (f) => ({ path: f, bytes: await fs.readFile(f), mode: (await fs.stat(f)).mode & 0o7777 }))));
+      await tx.recordCreatedDirs([...codexAfter.dirs].filter((d) => !codexBefore.dirs.has(d)));
     }
+    await tx.recordCreatedDirs(await existing(mayCreate));
     await tx.complete();
     await store.prune();
     return { plan, actions };
@@ -194,6 +215,11 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   }
   printNextSteps(gathered, paths, out, codexPath !== undefined, version);
   return exit;
+}
+
+async function existing(paths: readonly string[]): Promise<string[]> {
+  const there = await Promise.all(paths.map((p) => pathExists(p)));
+  return paths.filter((_, i) => there[i]);
 }
 
 /**

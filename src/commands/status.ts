@@ -2,7 +2,7 @@
 import { cmd } from '../invocation.js';
 import { codexVersion, findExecutable } from '../codex/binary.js';
 import { catalogSlugs } from '../codex/catalog.js';
-import { EXIT } from '../errors.js';
+import { CliError, EXIT } from '../errors.js';
 import { keyForGateway, readInstalled } from '../setup/installed.js';
 import { maskKey } from '../gateway/key.js';
 import { tildify } from '../files/paths.js';
@@ -53,6 +53,8 @@ export async function status(flags: StatusFlags, io: Io): Promise<number> {
   const codexPath = findExecutable('codex', io.env);
   const [inst, version] = await Promise.all([readInstalled(io.env, io.cwd, flags.codexHome), codexPath ? codexVersion(codexPath, io.env) : undefined]);
   const { summary, paths } = inst;
+  // A config that does not parse has no status to show: say where it breaks, like setup does.
+  if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix that line, then run status again.');
   const show = (p: string) => tildify(p, paths.home);
   const kept = summary.layout === 'openai-base-url' ? (inst.auth.state.apiKey ? inst.auth.path : null) : inst.keyFile.key ? inst.keyFile.path : null;
   const { key } = keyForGateway(inst);

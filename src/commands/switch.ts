@@ -1,6 +1,7 @@
 /** `lightweight use-preview` / `use-production`: point the active layout at another gateway URL, and nothing else. */
 import { cmd } from '../invocation.js';
-import { applyWrites, plannedWrite } from '../files/transaction.js';
+import { applyWrites, plannedWrite, readOnlyError, readOnlyWrites } from '../files/transaction.js';
+import { tildify } from '../files/paths.js';
 import { BackupStore } from '../files/backup.js';
 import { runConnectivityCheck } from './verify.js';
 import { planBaseUrlSwitch } from '../codex/config.js';
@@ -39,9 +40,12 @@ export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, 
     // Read again under the lock: the file written is the file on disk now.
     const file = await readTextFile(inst.paths.config);
     const after = planBaseUrlSwitch(file.text, shown, url);
+    const writes = [plannedWrite(file, after, { mode: file.mode ?? 0o600 })];
+    const readOnly = readOnlyWrites(writes);
+    if (readOnly.length) throw readOnlyError(readOnly, inst.paths.home, tildify);
     const store = new BackupStore(inst.paths.backups);
     const tx = await store.begin(`use-${target}`);
-    await applyWrites([plannedWrite(file, after, { mode: file.mode ?? 0o600 })], tx);
+    await applyWrites(writes, tx);
     await tx.complete();
     await store.prune();
   });

@@ -11,7 +11,7 @@ import { BackupStore } from '../files/backup.js';
 import { readTextFile, type TextFile } from '../files/io.js';
 import { withLock } from '../files/lock.js';
 import { CATALOG_FILE, tildify } from '../files/paths.js';
-import { applyWrites, plannedWrite, type PlannedWrite } from '../files/transaction.js';
+import { applyWrites, plannedWrite, readOnlyError, readOnlyWrites, type PlannedWrite } from '../files/transaction.js';
 import { keyForGateway, readInstalled, usableBaseUrl } from '../setup/installed.js';
 import { catalogSummary } from '../setup/plan.js';
 import { parseState, renderState } from '../setup/state.js';
@@ -51,6 +51,8 @@ export async function syncCatalog(flags: ModelsFlags, io: Io): Promise<number> {
     const state = parseState(stateFile.exists ? stateFile.text : undefined);
     const writes = [write(catalogFile, catalog.text, { summary: catalogSummary(catalog), dirMode: 0o700 }), write(config, planCatalogKey(config.text, inst.config.path))];
     if (state) writes.push(write(stateFile, renderState({ ...state, catalogSupport: { ...(codexVer ? { codexVersion: codexVer } : {}), supported: true } }), { internal: true }));
+    const readOnly = readOnlyWrites(writes);
+    if (readOnly.length) throw readOnlyError(readOnly, paths.home, tildify);
     const store = new BackupStore(paths.backups);
     const tx = await store.begin('models-sync');
     const done = await applyWrites(writes, tx);

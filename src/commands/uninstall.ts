@@ -5,10 +5,10 @@
 import { cmd } from '../invocation.js';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { actionOf, applyWrites, type PlannedWrite } from '../files/transaction.js';
-import { BackupStore } from '../files/backup.js';
+import { actionOf, applyWrites, plannedWrite, type PlannedWrite } from '../files/transaction.js';
+import { BackupStore, sha256 } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
-import { pathExists, readTextFile } from '../files/io.js';
+import { BOM, pathExists, readTextFile, removeEmptyDirs } from '../files/io.js';
 import { readInstalled } from '../setup/installed.js';
 import { withLock } from '../files/lock.js';
 import { tildify, type Paths } from '../files/paths.js';
@@ -23,7 +23,7 @@ export interface UninstallFlags {
   codexHome?: string;
 }
 
-async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Paths; writes: PlannedWrite[] }> {
+async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Paths; writes: PlannedWrite[]; createdDirs: string[] }> {
   const inst = await readInstalled(io.env, io.cwd, codexHome);
   const { paths } = inst;
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
@@ -36,9 +36,14 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
   const runs = (await new BackupStore(paths.backups).list()).reverse();
   const createdByTool = new Set<string>();
   const firstSeen = new Set<string>();
+  const createdDirs = new Set<string>();
+  /** What the tool (or a `codex login` it ran) left in files that did not exist before: path -> hash. */
+  const leftBy = new Map<string, string>();
   let authBefore: { text: string | null; mode: number } | undefined;
   for (const run of runs) {
+    for (const d of run.createdDirs ?? []) createdDirs.add(d);
     for (const e of run.entries) {
+      if (e.written !== undefined) leftBy.set(e.target, e.written);
       if (firstSeen.has(e.target)) continue;
       firstSeen.add(e.target);
       if (!e.existed) createdByTool.add(e.target);
@@ -65,7 +70,15 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
     createdByTool,
     ...(authBefore ? { authBefore } : {}),
   });
-  return { paths, writes };
+  // Other files that came with the tool (the log and locks of the `codex login` it ran): removed
+  // while they are exactly as they were left, never once Codex or the user changed them.
+  const handled = new Set([paths.config, paths.authJson, ...rcFiles.map((f) => f.target), ...ownFiles.map((f) => f.target)]);
+  for (const target of createdByTool) {
+    if (handled.has(target) || target.startsWith(`${paths.stateDir}/`)) continue;
+    const file = await readTextFile(target).catch(() => undefined);
+    if (file?.exists && leftBy.get(target) === sha256((file.bom ? BOM : '') + file.text)) writes.push(plannedWrite(file, null, { mode: file.mode ?? 0o600 }));
+  }
+  return { paths, writes, createdDirs: [...createdDirs] };
 }
 
 export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> {
@@ -91,8 +104,10 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
     await applyWrites(writes, tx);
     await tx.complete();
   });
-  // Last, the tool's own directory, backups included: they hold copies of the key.
+  // Last, the tool's own directory, backups included: they hold copies of the key; then the
+  // directories setup created, if nothing else has moved in since.
   await fs.rm(paths.stateDir, { recursive: true, force: true });
+  await removeEmptyDirs(preview.createdDirs);
   out.status('pass', `Lightweight setup removed. \`${cmd('doctor')}\` now finds no Lightweight setup; \`${cmd()}\` sets it up again.`);
   return EXIT.ok;
 }

@@ -39,6 +39,8 @@ export interface Manifest {
   complete: boolean;
   /** Set when `lightweight restore` has put this run's files back. */
   restoredAt?: string;
+  /** Directories this run created (they did not exist before it): undo removes them again when empty. */
+  createdDirs?: string[];
 }
 
 /** A run directory's name: its start time (to the millisecond) and a random suffix. */
@@ -153,15 +155,41 @@ export class Transaction {
     await this.save();
   }
 
+  /** Records directories this run created, so that undo can remove them when they are empty again. */
+  async recordCreatedDirs(dirs: readonly string[]): Promise<void> {
+    if (!dirs.length) return;
+    this.manifest.createdDirs = [...new Set([...(this.manifest.createdDirs ?? []), ...dirs])];
+    await this.save();
+  }
+
+  /**
+   * Records files that came into being during this run without the tool writing them (the log
+   * and lock files of `codex login`): like the tool's own new files, undo removes them while they
+   * are as they were left.
+   */
+  async recordCreatedFiles(files: ReadonlyArray<{ path: string; bytes: Buffer; mode: number }>): Promise<void> {
+    for (const f of files) this.manifest.entries.push({ path: f.path, target: f.path, existed: false, mode: f.mode, written: sha256(f.bytes) });
+    if (files.length) await this.save();
+  }
+
   async complete(): Promise<void> {
     this.manifest.complete = true;
     await this.save();
   }
 
-  /** Puts back every file this run touched, newest first: used when a later write fails. */
+  /** Drops this run's backups and record: for a run that failed and was undone completely. */
+  async discard(): Promise<void> {
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Puts back every file this run wrote, newest first: used when a later write fails. An entry
+   * backed up but never written (the write that failed) has nothing to put back.
+   */
   async rollback(): Promise<string[]> {
     const failed: string[] = [];
     for (const entry of [...this.manifest.entries].reverse()) {
+      if (entry.written === undefined && !entry.removed) continue;
       try {
         if (entry.backup) await writeAtomic(entry.target, await fs.readFile(join(this.dir, entry.backup)), entry.mode);
         else await fs.rm(entry.target, { force: true });

@@ -41,7 +41,7 @@ export async function resolveTarget(path: string): Promise<string> {
     } catch (err) {
       const code = errnoOf(err);
       if (code === 'EINVAL' || code === 'ENOENT' || code === 'ENOTDIR') return current;
-      throw fileError(path, err);
+      throw fileError(path, err, 'read');
     }
     current = isAbsolute(link) ? link : resolve(dirname(current), link);
   }
@@ -55,7 +55,7 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_BYTES): Pro
     stat = await fs.stat(target);
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return { path, target, exists: false, text: '' };
-    throw fileError(path, err);
+    throw fileError(path, err, 'read');
   }
   if (stat.isDirectory()) throw new CliError(`${path} is a directory, not a file.`, 2, 'Move it aside and run again; nothing was written.');
   // Opening a FIFO or device would block or read forever; only regular files are ours to edit.
@@ -67,7 +67,7 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_BYTES): Pro
   try {
     bytes = await fs.readFile(target);
   } catch (err) {
-    throw fileError(path, err);
+    throw fileError(path, err, 'read');
   }
   let text: string;
   try {
@@ -80,7 +80,7 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_BYTES): Pro
   return { path, target, exists: true, text: bom ? text.slice(1) : text, ...(bom ? { bom } : {}), mode: stat.mode & 0o7777 };
 }
 
-export function fileError(path: string, err: unknown): CliError {
+export function fileError(path: string, err: unknown, verb: 'read' | 'write' = 'write'): CliError {
   const code = errnoOf(err);
   const reason: Record<string, string> = {
     EACCES: 'permission denied',
@@ -94,7 +94,7 @@ export function fileError(path: string, err: unknown): CliError {
     ENOENT: 'the directory does not exist',
   };
   const why = (code && reason[code]) ?? (err instanceof Error ? err.message : String(err));
-  return new CliError(`Could not write ${path}: ${why}${code ? ` (${code})` : ''}.`, 2);
+  return new CliError(`Could not ${verb} ${path}: ${why}${code ? ` (${code})` : ''}.`, 2, verb === 'read' ? 'Fix that (or move the file aside) and run again; nothing was changed.' : undefined);
 }
 
 export async function ensureDir(dir: string, mode = 0o700): Promise<void> {
@@ -170,6 +170,46 @@ export function processAlive(pid: number): boolean {
   } catch (err) {
     return errnoOf(err) === 'EPERM';
   }
+}
+
+/** The directories at or above each path, up to (not including) `stop`, that do not exist yet, deepest first. */
+export async function missingDirs(dirs: readonly string[], stop: string): Promise<string[]> {
+  const out = new Set<string>();
+  for (const start of dirs) {
+    for (let d = resolve(start); d !== stop && d !== dirname(d) && d.startsWith(`${stop}/`); d = dirname(d)) {
+      if (await pathExists(d)) break;
+      out.add(d);
+    }
+  }
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** The regular files and directories under `dir`, `depth` levels down (a Codex home can hold thousands of session files below that). */
+export async function listTree(dir: string, depth = 2): Promise<{ files: Set<string>; dirs: Set<string> }> {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  const walk = async (d: string, left: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        dirs.add(p);
+        if (left > 1) await walk(p, left - 1);
+      } else if (e.isFile()) files.add(p);
+    }
+  };
+  await walk(dir, depth);
+  return { files, dirs };
+}
+
+/** Removes the directories (deepest first) that are empty; a directory with anything in it stays. */
+export async function removeEmptyDirs(dirs: readonly string[]): Promise<void> {
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) await fs.rmdir(d).catch(() => {});
 }
 
 export async function pathExists(path: string): Promise<boolean> {

@@ -5,7 +5,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
-import { ensureDir, errnoOf, processAlive } from './io.js';
+import { ensureDir, errnoOf, pathExists, processAlive } from './io.js';
 
 const WAIT_MS = 30_000;
 const POLL_MS = 50;
@@ -45,6 +45,7 @@ async function breakIfStale(file: string): Promise<void> {
 }
 
 export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const existed = await pathExists(dir);
   await ensureDir(dir, 0o700);
   const file = join(dir, 'lock');
   const deadline = Date.now() + WAIT_MS;
@@ -55,9 +56,33 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T>
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+  let failed = false;
   try {
     return await fn();
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
     await fs.rm(file, { force: true });
+    // A failed run that created the tool's directory leaves no empty directory behind.
+    if (failed && !existed) await removeEmptyTree(dir);
   }
+}
+
+/** Removes `dir` and its subdirectories if they hold no file at all; anything else stays. */
+async function removeEmptyTree(dir: string): Promise<boolean> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return false;
+  }
+  let empty = true;
+  for (const name of names) {
+    const p = join(dir, name);
+    const st = await fs.lstat(p).catch(() => undefined);
+    if (!st?.isDirectory() || !(await removeEmptyTree(p))) empty = false;
+  }
+  if (empty) await fs.rmdir(dir).catch(() => {});
+  return empty;
 }

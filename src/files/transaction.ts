@@ -2,7 +2,7 @@
  * Carries out planned writes as one transaction: each file is backed up, then replaced
  * atomically; if any write fails, the ones already made are rolled back from the backups.
  */
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transaction } from './backup.js';
 import { CliError } from '../errors.js';
@@ -65,13 +65,62 @@ export function actionOf(w: PlannedWrite): WriteAction {
   return w.before === w.after ? 'unchanged' : 'updated';
 }
 
-/** Fails early, before any write, on a parent directory that is missing and not ours to create. */
-export async function checkParents(writes: readonly PlannedWrite[]): Promise<void> {
+/**
+ * Files the user made read-only (no owner write bit) that a write would change. The atomic
+ * rename would replace them regardless, so commands ask first or refuse: some users chmod 444
+ * their config precisely so that nothing rewrites it behind their back.
+ */
+export function readOnlyWrites(writes: readonly PlannedWrite[]): PlannedWrite[] {
+  return writes.filter((w) => w.existed && (w.mode & 0o200) === 0 && actionOf(w) !== 'unchanged');
+}
+
+export function readOnlyError(files: readonly PlannedWrite[], home: string, tildify: (p: string, home: string) => string): CliError {
+  const shown = files.map((w) => tildify(w.path, home));
+  const list = shown.join(' ');
+  return new CliError(
+    `${shown.join(', ')} ${files.length === 1 ? 'is' : 'are'} read-only (mode ${files[0]!.mode.toString(8).padStart(4, '0')}), perhaps so that no tool rewrites ${files.length === 1 ? 'it' : 'them'}; nothing was written.`,
+    2,
+    `To let this change go through: chmod u+w ${list}, run it again, then chmod a-w ${list} to protect ${files.length === 1 ? 'it' : 'them'} again.`,
+  );
+}
+
+/**
+ * Fails early, before any write (and before any backup), on a parent directory that is missing
+ * and not ours to create, or that the user cannot write: the message names the directory and
+ * the fix, and nothing is left behind.
+ */
+export async function checkParents(writes: readonly PlannedWrite[], show: (p: string) => string = (p) => p): Promise<void> {
   for (const w of writes) {
-    if (w.dirMode === undefined && actionOf(w) !== 'unchanged' && !(await pathExists(dirname(w.target)))) {
-      throw new CliError(`Cannot write ${w.path}: the directory ${dirname(w.target)} does not exist.`, 2, 'Create it, or choose another file with --rc-file; nothing was written.');
+    if (actionOf(w) === 'unchanged') continue;
+    const dir = dirname(w.target);
+    if (w.dirMode === undefined && !(await pathExists(dir))) {
+      throw new CliError(`Cannot write ${show(w.path)}: the directory ${show(dir)} does not exist.`, 2, 'Create it, or choose another file with --rc-file; nothing was written.');
     }
+    const problem = await unwritableDir(dir);
+    if (problem) throw new CliError(`Cannot write ${show(w.path)}: ${show(problem.dir)} ${problem.why}; nothing was changed.`, 2, problem.fix(show(problem.dir)));
   }
+}
+
+/** Why the nearest existing directory at or above `dir` cannot take a new file, if it cannot. */
+async function unwritableDir(dir: string): Promise<{ dir: string; why: string; fix: (shown: string) => string } | undefined> {
+  let at = dir;
+  while (!(await pathExists(at))) {
+    const up = dirname(at);
+    if (up === at) return undefined;
+    at = up;
+  }
+  try {
+    await fs.access(at, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch {
+    // Fall through to say why.
+  }
+  const st = await fs.stat(at).catch(() => undefined);
+  const uid = process.getuid?.();
+  if (st && uid !== undefined && st.uid !== uid) {
+    return { dir: at, why: `is not writable by you (it belongs to uid ${st.uid})`, fix: (d) => `Give it back to your user (sudo chown -R "$(id -un)" ${d}), then run again.` };
+  }
+  return { dir: at, why: `is not writable (mode ${st ? (st.mode & 0o7777).toString(8).padStart(4, '0') : 'unknown'})`, fix: (d) => `Make it writable (chmod u+w ${d}), then run again.` };
 }
 
 export async function applyWrites(writes: readonly PlannedWrite[], tx: Transaction): Promise<Map<PlannedWrite, WriteAction>> {
@@ -100,12 +149,16 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
     }
   } catch (err) {
     const failed = await tx.rollback();
-    const message = err instanceof Error ? err.message : String(err);
+    // A run that failed and was undone leaves no trace: its backups are not a run to restore.
+    if (!failed.length) await tx.discard();
+    const message = (err instanceof Error ? err.message : String(err)).replace(/([^.])$/, '$1.');
+    const hint = err instanceof CliError ? err.hint : undefined;
     throw new CliError(
       failed.length
-        ? `${message} Rolling back also failed for: ${failed.join(', ')}; the backups are in ${tx.dir}.`
-        : `${message} Every file already written was put back as it was.`,
+        ? `${message} Putting back what was already written failed for: ${failed.join(', ')}; the backups are in ${tx.dir}.`
+        : `${message} ${done.size ? 'Every file already written was put back as it was.' : 'Nothing was changed.'}`,
       2,
+      hint,
     );
   }
   return done;

@@ -43,7 +43,7 @@ export function parseTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 600) {
-    throw new CliError(`--timeout must be a number of seconds between 0 and 600 (got "${value}").`, 2);
+    throw new CliError(`--timeout must be a number of seconds, more than 0 and at most 600 (got "${value}").`, 2);
   }
   return n;
 }

@@ -93,7 +93,7 @@ export function makePrompts(io: Io) {
           ctx,
         ),
       ),
-    confirm: (message: string) => ask(confirm({ message, default: true }, ctx)),
+    confirm: (message: string, def = true) => ask(confirm({ message, default: def }, ctx)),
   };
 }
 

@@ -36,7 +36,8 @@ export function printWrites(writes: readonly PlannedWrite[], out: Output, home: 
     }
     const show = (t: string) => (w.secret ? redactKey(maskSecrets(t)) : t);
     const label = w.path === w.target ? shown : `${shown} -> ${tildify(w.target, home)}`;
-    out.line(`${label}: ${action === 'created' ? `new file (mode ${w.mode.toString(8).padStart(4, '0')})` : 'changed'}`);
+    const readOnly = w.existed && (w.mode & 0o200) === 0 ? ` (read-only, mode ${w.mode.toString(8).padStart(4, '0')}: written, and read-only again afterwards)` : '';
+    out.line(`${label}: ${action === 'created' ? `new file (mode ${w.mode.toString(8).padStart(4, '0')})` : 'changed'}${readOnly}`);
     out.line(colorDiff(unifiedDiff(show(w.before), show(w.after ?? ''), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`), out).trimEnd());
   }
 }

@@ -260,15 +260,32 @@ describe('lightweight models', () => {
     expect(j.models.map((m: { id: string }) => m.id)).toEqual(['gpt-5.4', 'gpt-5.3-codex', 'brand-new-model']);
   });
 
-  it('falls back to the built-in table with a clear note when the gateway cannot be reached', async () => {
+  it('falls back to the built-in table with a clear note, and exit 1, when the gateway gives no list', async () => {
     await healthy();
     gw.behave({ kind: 'status', status: 503 });
     const r = await sb.run(['models']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/built-in table; the gateway could not be reached: server/);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/built-in table; the gateway answered but gave no model list: server/);
     expect(r.stdout).toMatch(/^\* gpt-5\.4 /m);
     const j = JSON.parse((await sb.run(['models', '--json'])).stdout);
     expect(j.source).toBe('built-in');
     expect(j.models).toHaveLength(7);
+  });
+
+  it('a rejected key is said as such (the gateway was reached), with the fix, and exit 1', async () => {
+    await healthy();
+    gw.behave({ kind: 'status', status: 401 });
+    const r = await sb.run(['models']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('the gateway answered but gave no model list: auth, The gateway rejected the key (HTTP 401).');
+    expect(r.stdout).not.toContain('could not be reached');
+  });
+
+  it('a closed port is "could not be reached", exit 1', async () => {
+    sb.fakeCodex();
+    expect((await sb.setup(KEY, ['--base-url', 'http://127.0.0.1:9/v1', '--no-verify'])).code).toBe(0);
+    const r = await sb.run(['models']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('the gateway could not be reached: refused');
   });
 });

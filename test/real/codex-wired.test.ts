@@ -255,6 +255,18 @@ describe('undo', () => {
   });
 });
 
+describe('a fresh home', () => {
+  it.each([['model-providers'], ['openai-base-url']])('%s: setup then uninstall with the real Codex leaves the home as it found it (codex login\'s log and locks too)', async (layout) => {
+    const before = sb.tree();
+    const s = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify', '--layout', layout]);
+    expect(s.code, s.all).toBe(0);
+    if (layout === 'openai-base-url') expect(existsSync(sb.path('.codex/log/codex-login.log'))).toBe(true);
+    const u = await sb.run(['uninstall', '--yes']);
+    expect(u.code, u.all).toBe(0);
+    expect(sb.tree()).toEqual(before);
+  });
+});
+
 describe("Codex's background server", () => {
   it('a switch reaches the next session of an already running background server, with no restart', async () => {
     const other = await startGateway();

@@ -92,6 +92,18 @@ describe('the setup wizard in a terminal', () => {
     expect(sb.read('.codex/config.toml')).not.toContain('.auth]');
   });
 
+  it.each([
+    ['the first question', [], /Config layout/],
+    ['the key prompt', ['--layout', 'model-providers', '--key-source', 'file', '--model', 'o3'], /Lightweight API key/],
+  ])('Ctrl-D at %s is a cancel: exit 130, so `&& codex` does not go on, and nothing is written', async (_name, args, at) => {
+    const t = start(args);
+    await t.waitFor(at);
+    t.keys('C-d');
+    expect(await t.exitCode()).toBe(130);
+    expect(t.screen()).toContain('Cancelled; nothing was written.');
+    expect(sb.tree()).toEqual({});
+  });
+
   it('answering No at the review writes nothing', async () => {
     const t = start(['--model', 'o3', '--layout', 'openai-base-url']);
     await t.waitFor(/Lightweight API key/);

@@ -15,12 +15,15 @@ export interface ProcessOptions {
   /** Leave stdin open and never write to it (a pipe that nothing closes). */
   stdinOpen?: boolean;
   timeoutMs?: number;
+  /** Run as this user and group (the tests run as root in CI; some cases need an ordinary user). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Runs a program (no shell) and collects its output; a run past the timeout is killed and fails the test. */
 export function runProcess(file: string, args: string[], opts: ProcessOptions): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

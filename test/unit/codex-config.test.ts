@@ -235,6 +235,27 @@ describe('round trips and safety', () => {
 });
 
 describe('settings Codex refuses to load', () => {
+  it('setup refuses a config that would still hold one, naming file:line and the fix, rather than end with "Run: codex"', () => {
+    const err = (() => {
+      try {
+        plan('profile = "fox"\n\n[profiles.fox]\nmodel = "o3"\n');
+      } catch (e) {
+        return e as CliError;
+      }
+      throw new Error('no error');
+    })();
+    expect(err).toBeInstanceOf(CliError);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe('config.toml has a setting the current Codex refuses to load: Codex would not start after this setup, so nothing was written.');
+    expect(err.details).toEqual([
+      '  config.toml:1: a top-level profile = "fox" was removed from Codex and now stops it loading the file. Move the settings of [profiles.fox] into fox.config.toml and start Codex with --profile fox, then delete that line.',
+    ]);
+  });
+
+  it('what setup itself mends is not refused: wire_api = "chat" and an auth command on its own provider', () => {
+    expect(plan('[model_providers.lightweight]\nname = "L"\nwire_api = "chat"\n').after).toContain('wire_api = "responses"');
+  });
+
   const refused = (text: string) => refusedSettings(scanToml(text), parse(text) as Record<string, unknown>, 'c.toml');
   it.each([
     ['profile = "work"\n', 'profile', 'c.toml:1'],

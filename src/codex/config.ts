@@ -205,6 +205,9 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
       }
     }
     if (typeof parsed.openai_base_url === 'string') notes.push('Removed openai_base_url: the provider table layout replaces it.');
+    if (typeof parsed.model_provider === 'string' && parsed.model_provider !== PROVIDER_ID) {
+      notes.push(`Replaced your model_provider = "${parsed.model_provider}" with "${PROVIDER_ID}": Codex then uses the gateway instead. \`${cmd('uninstall')}\` puts "${parsed.model_provider}" back.`);
+    }
   } else {
     const keep = keepModelProviderLine(parsed, want);
     steps.push(

@@ -17,8 +17,8 @@ import { listTree, missingDirs, pathExists, readTextFile } from '../files/io.js'
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway/constants.js';
-import { maskKey, redact, validateKey } from '../gateway/key.js';
-import { DEFAULT_MODEL } from '../gateway/models.js';
+import { maskKey, normalizeKey, redact } from '../gateway/key.js';
+import { canonicalModel, DEFAULT_MODEL } from '../gateway/models.js';
 import { expandPath, resolvePaths, tildify, type Paths } from '../files/paths.js';
 import { sourceLine } from '../shell/rc.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../shell/detect.js';
@@ -29,7 +29,9 @@ import { environmentOf } from '../gateway/urls.js';
 import { checkWithSpinner, reportVerdict } from './verify.js';
 import { decideKeySource, resolveFlags, type SetupFlags } from '../setup/flags.js';
 import { planSetup, type SetupChoices, type SetupPlan } from '../setup/plan.js';
-import { parseState, type CatalogSupportRecord } from '../setup/state.js';
+import type { CatalogSupportRecord, SetupState } from '../setup/state.js';
+import { readInstalled } from '../setup/installed.js';
+import type { ConfigSummary } from '../codex/config.js';
 import { printWrites } from '../ui/review.js';
 import { withLock } from '../files/lock.js';
 
@@ -49,6 +51,9 @@ export async function readKeyFromStdin(stdin: NodeJS.ReadableStream): Promise<st
 
 interface Gathered {
   choices: SetupChoices;
+  /** What was configured before, to say what changes. */
+  current?: ConfigSummary;
+  previousKey?: string;
   envName: GatewayEnv | 'custom';
   key: string;
   /** Where the key came from in this run (the prompt, standard input, LIGHTWEIGHT_API_KEY). */
@@ -74,41 +79,55 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     throw new CliError('--api-key-stdin expects the key piped in, but standard input is a terminal.', EXIT.usage, 'Pipe it in (for example from a secret manager), or leave the flag out to be asked for it without echo.');
   }
   const paths = resolvePaths(io.env, io.cwd, flags.codexHome);
+  // Problems before questions: a missing home, a config.toml that does not parse, a shell that
+  // cannot be told, all come out before the first question (and before the key is typed).
+  const before = await whatIsThere(io, paths, flags.codexHome);
   const prompts: Prompts | undefined = interactive ? (await import('../ui/prompts.js')).makePrompts(io) : undefined;
+  for (const n of resolved.notes) out.status('info', n);
   for (const w of resolved.warnings) out.status('warn', w);
+  let rcChoice = resolveRc(flags, resolved.shell, io, paths, !prompts);
 
   const codexPath = findExecutable('codex', io.env);
   const codexVersionPromise = codexPath ? codexVersion(codexPath, io.env) : Promise.resolve(undefined);
   if (prompts) {
     out.heading('Lightweight setup for the Codex CLI');
+    if (before.current) out.line(`Configured now: ${describeCurrent(before.current, before.storedKey)}. Press Enter to keep each.`);
     out.line();
     out.heading('Step 1 of 4 · Install Codex');
     const v = await codexVersionPromise;
     if (codexPath) out.status('pass', `Codex${v ? ` ${v}` : ''} is installed (${tildify(codexPath, paths.home)}).`);
     else out.status('warn', `Codex is not on your PATH. Setup continues; install it afterwards with: ${CODEX_INSTALL}`);
+    if (rcChoice === 'ask') rcChoice = resolveRc({ ...flags }, await prompts.shell(), io, paths, true);
     out.line();
     out.heading('Step 2 of 4 · Configure Codex (~/.codex/config.toml)');
   }
+  const rc = rcChoice === 'ask' ? undefined : rcChoice;
 
-  const earlierState = parseState((await readTextFile(paths.stateFile).catch(() => undefined))?.text);
-  const layout = resolved.layout ?? (prompts ? await prompts.layout('model-providers') : 'model-providers');
+  // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
+  const current = before.current;
+  const earlierState = before.state;
+  const layout = resolved.layout ?? (prompts ? await prompts.layout(current?.layout ?? 'model-providers') : (current?.layout ?? 'model-providers'));
   const version = await codexVersionPromise;
   let decision = decideKeySource(resolved.keySource, earlierState ? { ...(earlierState.keySource ? { source: earlierState.keySource } : {}), chosen: Boolean(earlierState.keySourceChosen) } : undefined, version);
   if (prompts && layout === 'model-providers' && !resolved.keySource && !decision.note) {
     const picked = await prompts.keySource(decision.source, tildify(paths.keys.posix, paths.home));
     decision = picked === decision.source ? decision : decideKeySource(picked, undefined, version);
   }
-  const model = resolved.model ?? (prompts ? await prompts.model(DEFAULT_MODEL) : DEFAULT_MODEL);
-  let baseUrl: string;
-  if (resolved.baseUrl) baseUrl = resolved.baseUrl;
-  else baseUrl = GATEWAY_URLS[resolved.env ?? (prompts ? await prompts.environment('production') : 'production')];
+  const currentModel = current?.model !== undefined ? (canonicalModel(current.model) ?? current.model) : undefined;
+  const model = resolved.model ?? (prompts ? await prompts.model(currentModel ?? DEFAULT_MODEL) : (currentModel ?? DEFAULT_MODEL));
+  const currentUrl = current?.baseUrl;
+  const baseUrl =
+    resolved.baseUrl ??
+    (resolved.env ? GATEWAY_URLS[resolved.env] : prompts ? await prompts.environment(currentUrl ?? GATEWAY_URLS.production) : (currentUrl ?? GATEWAY_URLS.production));
 
   if (prompts) {
     out.line();
     out.heading(`Step 3 of 4 · Set ${KEY_VAR}`);
   }
-  const { key, keySource: keyOrigin } = await obtainKey(flags, io, prompts);
-  const rc = resolveRc(flags, resolved.shell, io, paths);
+  const obtained = await obtainKey(flags, io, prompts, before.storedKey);
+  const { key, keySource: keyOrigin } = obtained;
+  if (obtained.removed.length) out.status('info', `Took the key as ${maskKey(key)}: removed ${joinWords(obtained.removed)}.`);
+  if (obtained.replacing) out.status('info', obtained.replacing);
 
   // Every input file is read and checked before anyone is asked anything on the network.
   await makePlan({ choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen }, envName: environmentOf(baseUrl), key, keyOrigin, ...(rc ? { rc } : {}) }, paths, Boolean(codexPath));
@@ -124,6 +143,8 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
 
   const gathered: Gathered = {
     choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen },
+    ...(current ? { current } : {}),
+    ...(before.storedKey ? { previousKey: before.storedKey } : {}),
     envName: environmentOf(baseUrl),
     key,
     keyOrigin,
@@ -240,21 +261,65 @@ async function offerDaemonRestart(codexPath: string, key: string, paths: Paths, 
   out.status('warn', `${why} From a new terminal (which has the new key), run: codex app-server daemon restart`);
 }
 
-async function obtainKey(flags: SetupFlags, io: Io, prompts: Prompts | undefined): Promise<{ key: string; keySource: string }> {
-  if (flags.apiKeyStdin) return { key: validateKey(await readKeyFromStdin(io.stdin), 'standard input'), keySource: 'standard input' };
-  const fromEnv = io.env[KEY_VAR];
-  if (prompts) {
-    if (fromEnv && fromEnv.trim() !== '' && (await prompts.useKeyFromEnv(fromEnv.trim()))) return { key: validateKey(fromEnv, KEY_VAR), keySource: KEY_VAR };
-    return { key: validateKey(await prompts.key(), 'the prompt'), keySource: 'the prompt' };
-  }
-  if (fromEnv === undefined || fromEnv.trim() === '') {
-    throw new CliError('No API key given.', EXIT.usage, `Pipe it in with --api-key-stdin (for example: printf %s "$KEY" | ${cmd()} --yes --api-key-stdin), or set ${KEY_VAR}.`);
-  }
-  return { key: validateKey(fromEnv, KEY_VAR), keySource: KEY_VAR };
+interface ObtainedKey {
+  key: string;
+  keySource: string;
+  /** The wrapping taken off a pasted key ("Bearer ", quotes, `LIGHTWEIGHT_API_KEY=`). */
+  removed: string[];
+  /** Said when a key from the environment replaces a different stored one. */
+  replacing?: string;
 }
 
-/** Which rc file gets the block, in which shell's syntax, and for bash the file its login shells read. */
-function resolveRc(flags: SetupFlags, shellFlag: Shell | undefined, io: Io, paths: Paths): { shell: Shell; file: string; login?: string } | undefined {
+/**
+ * The key, from standard input, the prompt, LIGHTWEIGHT_API_KEY or (on a rerun) the key file,
+ * cleaned of what people paste around it the same way whatever its source.
+ */
+async function obtainKey(flags: SetupFlags, io: Io, prompts: Prompts | undefined, stored: string | undefined): Promise<ObtainedKey> {
+  const from = (raw: string, keySource: string): ObtainedKey => ({ ...normalizeKey(raw, keySource), keySource });
+  if (flags.apiKeyStdin) return from(await readKeyFromStdin(io.stdin), 'standard input');
+  const fromEnv = io.env[KEY_VAR]?.trim() ? io.env[KEY_VAR]! : undefined;
+  if (prompts) {
+    if (stored && (await prompts.keepKey(maskKey(stored)))) return { key: stored, keySource: 'the key file (kept)', removed: [] };
+    if (fromEnv && normalizeKey(fromEnv, KEY_VAR).key !== stored && (await prompts.useKeyFromEnv(fromEnv.trim()))) return from(fromEnv, KEY_VAR);
+    return from(await prompts.key(), 'the prompt');
+  }
+  if (fromEnv !== undefined) {
+    const got = from(fromEnv, KEY_VAR);
+    return stored && got.key !== stored ? { ...got, replacing: `Took the key from ${KEY_VAR} (${maskKey(got.key)}); it replaces the stored ${maskKey(stored)}.` } : got;
+  }
+  // An unattended rerun that changes something else keeps the key it has.
+  if (stored) return { key: stored, keySource: 'the key file (kept)', removed: [] };
+  throw new CliError('No API key given.', EXIT.usage, `Pipe it in with --api-key-stdin (for example: printf %s "$KEY" | ${cmd()} --yes --api-key-stdin), or set ${KEY_VAR}.`);
+}
+
+function joinWords(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** What is on the machine before setup asks anything; a problem here stops setup before the first question. */
+async function whatIsThere(io: Io, paths: Paths, codexHome: string | undefined): Promise<{ current?: ConfigSummary; storedKey?: string; state?: SetupState }> {
+  if (!(await pathExists(paths.home))) {
+    throw new CliError(`Your home directory ${paths.home} does not exist (HOME=${io.env.HOME ?? ''}).`, EXIT.usage, 'Set HOME to your home directory and run again; nothing was written.');
+  }
+  const inst = await readInstalled(io.env, io.cwd, codexHome);
+  if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix that line (or move the file aside) and run again; nothing was written.');
+  return {
+    ...(inst.summary.layout ? { current: inst.summary } : {}),
+    ...(inst.keyFile.key ? { storedKey: inst.keyFile.key } : {}),
+    ...(inst.state ? { state: inst.state } : {}),
+  };
+}
+
+function describeCurrent(c: ConfigSummary, storedKey: string | undefined): string {
+  const env = c.baseUrl ? environmentOf(c.baseUrl) : undefined;
+  return [LAYOUT_NAMES[c.layout!], c.model ? `model ${c.model}` : undefined, env === 'custom' ? c.baseUrl : env, storedKey ? `key ${maskKey(storedKey)}` : undefined].filter(Boolean).join(', ');
+}
+
+/**
+ * Which rc file gets the block, in which shell's syntax, and for bash the file its login shells
+ * read. When the shell cannot be told, the wizard asks ('ask'); unattended, the error names --shell.
+ */
+function resolveRc(flags: SetupFlags, shellFlag: Shell | undefined, io: Io, paths: Paths, unattended: boolean): { shell: Shell; file: string; login?: string } | undefined | 'ask' {
   if (flags.rc === false) return undefined;
   const detected = detectShell(io.env);
   if (flags.rcFile !== undefined) {
@@ -264,6 +329,7 @@ function resolveRc(flags: SetupFlags, shellFlag: Shell | undefined, io: Io, path
   }
   const shell = shellFlag ?? detected;
   if (!shell) {
+    if (!unattended) return 'ask';
     const name = io.env.SHELL ? io.env.SHELL.split('/').pop() : undefined;
     throw unknownShellError(name, sourceLine(name === 'fish' ? 'fish' : 'sh', paths.keys.posix, paths.home));
   }
@@ -308,8 +374,26 @@ function describeChoices(g: Gathered): string {
   return `${LAYOUT_NAMES[g.choices.layout]}${source}, model ${g.choices.model}, ${where}`;
 }
 
+/** On a rerun, what changes from what is configured now, in words (the diffs show the lines). */
+export function describeChanges(g: Gathered): string[] {
+  const c = g.current;
+  if (!c) return [];
+  const out: string[] = [];
+  const change = (what: string, from: string | undefined, to: string) => {
+    if (from !== to) out.push(`${what}: ${from ?? '-'} -> ${to}`);
+  };
+  change('layout', c.layout ? LAYOUT_NAMES[c.layout] : undefined, LAYOUT_NAMES[g.choices.layout]);
+  if (g.choices.layout === 'model-providers' && c.layout === 'model-providers') change('key source', c.keySource ? KEY_SOURCE_NAMES[c.keySource] : undefined, KEY_SOURCE_NAMES[g.choices.keySource]);
+  change('model', c.model, g.choices.model);
+  change('gateway', c.baseUrl, g.choices.baseUrl);
+  if (g.previousKey !== undefined) change('key', maskKey(g.previousKey), maskKey(g.key));
+  return out;
+}
+
 function printPlan(plan: SetupPlan, g: Gathered, paths: Paths, out: Output): void {
   out.line(`Planned: ${describeChoices(g)}; key ${maskKey(g.key)} from ${g.keyOrigin}.`);
+  const changes = describeChanges(g);
+  if (g.current) out.line(changes.length ? `Changes: ${changes.join('; ')}.` : 'Changes: none to the choices (the files are brought up to date).');
   printWrites(plan.writes, out, paths.home, (t) => redact(t, g.key));
   if (plan.codexLogin) {
     out.line();

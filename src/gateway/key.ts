@@ -26,6 +26,52 @@ export function validateKey(input: string, source: string): string {
   return key;
 }
 
+export interface NormalizedKey {
+  key: string;
+  /** What was taken off around the key, to tell the user (empty when it was pasted clean). */
+  removed: string[];
+}
+
+/**
+ * The key out of what people paste: the dashboard's key, but also `Bearer <key>`, `"<key>"`,
+ * `LIGHTWEIGHT_API_KEY=<key>` or the page's `export LIGHTWEIGHT_API_KEY=<key>` line. The wrapping
+ * is taken off (and reported); what is left must be one word of printable ASCII, or it is
+ * refused: a key with a space inside would be sent as typed and rejected.
+ */
+export function normalizeKey(input: string, source: string): NormalizedKey {
+  const removed: string[] = [];
+  let key = input.trim();
+  for (let changed = true; changed; ) {
+    changed = false;
+    const strip = (re: RegExp, what: string) => {
+      const m = re.exec(key);
+      if (!m) return;
+      key = key.slice(m[0].length).trim();
+      if (!removed.includes(what)) removed.push(what);
+      changed = true;
+    };
+    strip(/^export\s+/, 'the `export` in front');
+    strip(/^LIGHTWEIGHT_API_KEY\s*=\s*/, 'the `LIGHTWEIGHT_API_KEY=` in front');
+    strip(/^(authorization:\s*)?bearer\s+/i, 'the "Bearer " in front');
+    const quoted = /^(["'])(.*)\1$/s.exec(key);
+    if (quoted) {
+      key = quoted[2]!.trim();
+      if (!removed.includes('the quotes around it')) removed.push('the quotes around it');
+      changed = true;
+    }
+  }
+  if (/^bearer$/i.test(key)) throw new CliError(`The API key from ${source} is only the word "Bearer".`, 2, 'Paste the key itself, as the Lightweight dashboard shows it; nothing was written.');
+  const space = key.search(/\s/);
+  if (space >= 0) {
+    throw new CliError(
+      `The API key from ${source} has a space in it (at position ${space + 1}), so it is not one key.`,
+      2,
+      'Paste the key alone, as the Lightweight dashboard shows it; nothing was written.',
+    );
+  }
+  return { key: validateKey(key, source), removed };
+}
+
 /** What the user sees instead of a key: the last four characters, and only when that gives little away. */
 export function maskKey(key: string): string {
   return key.length >= 12 ? `****${key.slice(-4)}` : '****';

@@ -5,6 +5,16 @@ export interface BaseUrlCheck {
   url: string;
   /** Advice that does not stop setup (for example a path without /v1). */
   warnings: string[];
+  /** What was corrected in what was typed (a pasted endpoint path, a missing /v1 on the gateway's own hosts). */
+  notes: string[];
+}
+
+/** Endpoint paths people paste with the base URL: the base is what comes before them. */
+const ENDPOINTS = ['/models', '/responses', '/chat/completions', '/completions'];
+
+/** The Lightweight gateway's own hosts, whose base URL is always <host>/v1. */
+export function isLightweightHost(hostname: string): boolean {
+  return Object.values(GATEWAY_URLS).some((u) => new URL(u).hostname === hostname.toLowerCase());
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
@@ -20,7 +30,7 @@ export function isLoopbackHost(hostname: string): boolean {
  * (credentials in the URL, plain http to another machine) or that Codex cannot use is
  * refused with the reason.
  */
-export function normalizeBaseUrl(input: string): BaseUrlCheck {
+export function normalizeBaseUrl(input: string, opts: { correct?: boolean } = {}): BaseUrlCheck {
   const raw = input.trim();
   if (raw === '') throw new CliError('The base URL is empty.', 2, `Use for example ${GATEWAY_URLS.production}.`);
   if (/[\s\u0000-\u001f\u007f]/.test(raw)) {
@@ -55,13 +65,25 @@ export function normalizeBaseUrl(input: string): BaseUrlCheck {
   if (u.search || u.hash) {
     throw new CliError('The base URL must not have a query string or fragment.', 2, `Use for example ${GATEWAY_URLS.production}.`);
   }
-  const path = u.pathname.replace(/\/+$/, '');
-  const url = `${u.protocol}//${u.host}${path}`;
+  let path = u.pathname.replace(/\/+$/, '');
   const warnings: string[] = [];
-  if (!/\/v1$/.test(path)) {
-    warnings.push(`The base URL ${url} does not end in /v1; OpenAI-compatible gateways usually answer 404 without it.`);
+  const notes: string[] = [];
+  // Typed by the user (setup's --base-url), a pasted endpoint or a missing /v1 on the gateway's
+  // own hosts is corrected; read from config.toml, the value is what Codex uses, so it is judged as it is.
+  const endpoint = opts.correct ? ENDPOINTS.find((e) => path.endsWith(e)) : undefined;
+  if (endpoint && path.length > endpoint.length) {
+    path = path.slice(0, -endpoint.length);
+    notes.push(`Took the base URL ${u.protocol}//${u.host}${path}: ${endpoint} is an endpoint under it, which Codex adds itself.`);
   }
-  return { url, warnings };
+  if (opts.correct && isLightweightHost(u.hostname) && !/\/v1$/.test(path) && (path === '' || path === '/')) {
+    path = '/v1';
+    notes.push(`Took the base URL ${u.protocol}//${u.host}/v1: the gateway's API is under /v1.`);
+  }
+  const url = `${u.protocol}//${u.host}${path}`;
+  if (!/\/v1$/.test(path)) {
+    warnings.push(`The base URL ${url} does not end in /v1, and OpenAI-compatible gateways usually answer 404 without it: did you mean ${url}/v1?`);
+  }
+  return { url, warnings, notes };
 }
 
 /** Which gateway a base URL points at, so switches and reports can name it. */

@@ -34,6 +34,8 @@ export interface ResolvedFlags {
   shell?: Shell;
   keySource?: KeySource;
   warnings: string[];
+  /** What was corrected in the flags as typed (a pasted endpoint path on --base-url). */
+  notes: string[];
   timeoutSeconds: number;
 }
 
@@ -50,7 +52,7 @@ export function parseTimeout(value: string | undefined): number {
 
 export function resolveFlags(f: SetupFlags): ResolvedFlags {
   const warnings: string[] = [];
-  const out: ResolvedFlags = { warnings, timeoutSeconds: parseTimeout(f.timeout) };
+  const out: ResolvedFlags = { warnings, notes: [], timeoutSeconds: parseTimeout(f.timeout) };
   if (f.layout !== undefined) {
     if (!(LAYOUTS as readonly string[]).includes(f.layout)) {
       throw new CliError(`--layout must be one of ${LAYOUTS.join(', ')} (got "${f.layout}").`, 2);
@@ -63,9 +65,10 @@ export function resolveFlags(f: SetupFlags): ResolvedFlags {
     out.env = f.env as GatewayEnv;
   }
   if (f.baseUrl !== undefined) {
-    const checked = normalizeBaseUrl(f.baseUrl);
+    const checked = normalizeBaseUrl(f.baseUrl, { correct: true });
     out.baseUrl = checked.url;
     warnings.push(...checked.warnings);
+    out.notes.push(...checked.notes);
     if (f.env !== undefined) warnings.push(`--base-url overrides --env ${f.env} (${GATEWAY_URLS[out.env!]}).`);
   }
   if (f.shell !== undefined) {

@@ -10,7 +10,8 @@ import password from '@inquirer/password';
 import select from '@inquirer/select';
 import { CancelledError } from '../errors.js';
 import type { KeySource } from '../codex/config.js';
-import { GATEWAY_URLS, type GatewayEnv, type Layout } from '../gateway/constants.js';
+import { GATEWAY_URLS, type Layout } from '../gateway/constants.js';
+import { SHELLS, type Shell } from '../shell/detect.js';
 import { maskKey } from '../gateway/key.js';
 import { MODELS } from '../gateway/models.js';
 import type { Io } from './output.js';
@@ -41,32 +42,49 @@ export function makePrompts(io: Io) {
           ctx,
         ),
       ),
+    /** The model, the current one pre-selected (listed first when it is not in the page's table). */
     model: (def: string) =>
       ask(
         select<string>(
           {
             message: 'Default model (context, best for)',
             default: def,
-            pageSize: MODELS.length,
-            choices: MODELS.map((m) => ({ name: `${m.id.padEnd(18)} ${m.context.padStart(4)}  ${m.bestFor}`, short: m.id, value: m.id, description: m.what })),
-          },
-          ctx,
-        ),
-      ),
-    environment: (def: GatewayEnv) =>
-      ask(
-        select<GatewayEnv>(
-          {
-            message: 'Gateway',
-            default: def,
+            pageSize: MODELS.length + 1,
             choices: [
-              { name: `Production  ${GATEWAY_URLS.production}`, short: 'production', value: 'production' },
-              { name: `Preview     ${GATEWAY_URLS.preview}`, short: 'preview', value: 'preview' },
+              ...(MODELS.some((m) => m.id === def) ? [] : [{ name: `${def.padEnd(18)}    -  the model configured now`, short: def, value: def }]),
+              ...MODELS.map((m) => ({ name: `${m.id.padEnd(18)} ${m.context.padStart(4)}  ${m.bestFor}`, short: m.id, value: m.id, description: m.what })),
             ],
           },
           ctx,
         ),
       ),
+    /** The gateway's base URL; a custom one configured now is offered to keep. */
+    environment: (def: string) =>
+      ask(
+        select<string>(
+          {
+            message: 'Gateway',
+            default: def,
+            choices: [
+              { name: `Production  ${GATEWAY_URLS.production}`, short: 'production', value: GATEWAY_URLS.production },
+              { name: `Preview     ${GATEWAY_URLS.preview}`, short: 'preview', value: GATEWAY_URLS.preview },
+              ...(Object.values(GATEWAY_URLS).includes(def as never) ? [] : [{ name: `Keep        ${def}`, short: def, value: def }]),
+            ],
+          },
+          ctx,
+        ),
+      ),
+    shell: () =>
+      ask(
+        select<Shell>(
+          {
+            message: 'Which shell do you use? ($SHELL does not say)',
+            choices: SHELLS.map((sh) => ({ name: sh, value: sh })),
+          },
+          ctx,
+        ),
+      ),
+    keepKey: (masked: string) => ask(confirm({ message: `Keep the key already stored (${masked})?`, default: true }, ctx)),
     keySource: (def: KeySource, keyFile: string) =>
       ask(
         select<KeySource>(

@@ -31,11 +31,19 @@ describe('keys', () => {
     if (key.length < 100) expect(r.all).not.toContain(key);
   });
 
-  it('a key with quotes, $(), backticks, ;, backslashes and spaces is stored, quoted, and inert (see the real-shell tests)', async () => {
-    const key = `sk-'"$(touch p1)\`touch p2\`;touch p3 \\x`;
+  it('a key with quotes, $(), backticks, ; and backslashes is stored, quoted, and inert (see the real-shell tests)', async () => {
+    const key = `sk-'"$(touch\tp1)\`touch\tp2\`;touch\tp3\\x`.replace(/\t/g, '');
     const r = await sb.setup(key, ['--no-verify']);
     expect(r.code, r.all).toBe(0);
-    expect(sb.read('.config/lightweight/env')).toContain(`export LIGHTWEIGHT_API_KEY='sk-'\\''"$(touch p1)\`touch p2\`;touch p3 \\x'`);
+    expect(sb.read('.config/lightweight/env')).toContain(`export LIGHTWEIGHT_API_KEY='sk-'\\''"$(touchp1)\`touchp2\`;touchp3\\x'`);
+  });
+
+  it('a key with a space inside is refused with what was wrong, exit 2, nothing written', async () => {
+    const before = sb.tree();
+    const r = await sb.setup('sk-lw-one two', ['--no-verify']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('The API key from standard input has a space in it (at position 10), so it is not one key.');
+    expect(sb.tree()).toEqual(before);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalModel, closestNames, normalizeModel } from '../../src/gateway/models.js';
 import { environmentOf, isLoopbackHost, normalizeBaseUrl } from '../../src/gateway/urls.js';
-import { maskKey, redact, validateKey } from '../../src/gateway/key.js';
+import { maskKey, normalizeKey, redact, validateKey } from '../../src/gateway/key.js';
 
 describe('models', () => {
   it.each([
@@ -55,6 +55,30 @@ describe('base URLs', () => {
   });
 
   it.each([
+    ['https://api.lightweight.one/v1/models', 'https://api.lightweight.one/v1', 'Took the base URL https://api.lightweight.one/v1: /models is an endpoint under it, which Codex adds itself.'],
+    ['https://gw.example.com/v1/responses/', 'https://gw.example.com/v1', 'Took the base URL https://gw.example.com/v1: /responses is an endpoint under it, which Codex adds itself.'],
+    ['https://gw.example.com/openai/v1/chat/completions', 'https://gw.example.com/openai/v1', 'Took the base URL https://gw.example.com/openai/v1: /chat/completions is an endpoint under it, which Codex adds itself.'],
+    ['https://api.lightweight.one', 'https://api.lightweight.one/v1', "Took the base URL https://api.lightweight.one/v1: the gateway's API is under /v1."],
+    ['https://preview.api.lightweight.one/', 'https://preview.api.lightweight.one/v1', "Took the base URL https://preview.api.lightweight.one/v1: the gateway's API is under /v1."],
+  ])('typed by the user, %s is taken as %s, saying so', (input, url, note) => {
+    const r = normalizeBaseUrl(input, { correct: true });
+    expect(r).toEqual({ url, notes: [note], warnings: [] });
+  });
+
+  it('another gateway without /v1 gets a "did you mean" warning, not a correction', () => {
+    expect(normalizeBaseUrl('https://gw.example.com/api', { correct: true })).toEqual({
+      url: 'https://gw.example.com/api',
+      notes: [],
+      warnings: ['The base URL https://gw.example.com/api does not end in /v1, and OpenAI-compatible gateways usually answer 404 without it: did you mean https://gw.example.com/api/v1?'],
+    });
+  });
+
+  it('read from config.toml, a value is judged as Codex uses it: nothing is corrected', () => {
+    expect(normalizeBaseUrl('https://api.lightweight.one/v1/models')).toMatchObject({ url: 'https://api.lightweight.one/v1/models', notes: [] });
+    expect(normalizeBaseUrl('https://api.lightweight.one')).toMatchObject({ url: 'https://api.lightweight.one', notes: [], warnings: [expect.stringContaining('does not end in /v1')] });
+  });
+
+  it.each([
     ['', /empty/],
     ['api.lightweight.one/v1', /no scheme.*|Did you mean/],
     ['http://api.lightweight.one/v1', /only allowed for this machine/],
@@ -90,8 +114,34 @@ describe('base URLs', () => {
 describe('keys', () => {
   it.each([
     ['  sk-abc  \n', 'sk-abc'],
-    ["a'b\"c$(x)`y`;z\\ w", "a'b\"c$(x)`y`;z\\ w"],
+    ["a'b\"c$(x)`y`;z\\w", "a'b\"c$(x)`y`;z\\w"],
   ])('%j is kept as %j', (input, key) => expect(validateKey(input, 'test')).toBe(key));
+
+  it.each([
+    ['sk-lw-abc123', 'sk-lw-abc123', []],
+    ['  sk-lw-abc123\r\n', 'sk-lw-abc123', []],
+    ['Bearer sk-lw-abc123', 'sk-lw-abc123', ['the "Bearer " in front']],
+    ['bearer   sk-lw-abc123', 'sk-lw-abc123', ['the "Bearer " in front']],
+    ['Authorization: Bearer sk-lw-abc123', 'sk-lw-abc123', ['the "Bearer " in front']],
+    ['"sk-lw-abc123"', 'sk-lw-abc123', ['the quotes around it']],
+    ["'sk-lw-abc123'", 'sk-lw-abc123', ['the quotes around it']],
+    ['LIGHTWEIGHT_API_KEY=sk-lw-abc123', 'sk-lw-abc123', ['the `LIGHTWEIGHT_API_KEY=` in front']],
+    ['export LIGHTWEIGHT_API_KEY="sk-lw-abc123"', 'sk-lw-abc123', ['the `export` in front', 'the `LIGHTWEIGHT_API_KEY=` in front', 'the quotes around it']],
+    ["\"Bearer 'sk-lw-abc123'\"", 'sk-lw-abc123', ['the quotes around it', 'the "Bearer " in front']],
+    ['sk-"inner"-quotes', 'sk-"inner"-quotes', []],
+  ])('normalizeKey(%j) is %j, having removed %j', (input, key, removed) => {
+    expect(normalizeKey(input, 'test')).toEqual({ key, removed });
+  });
+
+  it.each([
+    ['sk-lw abc123', 'The API key from test has a space in it (at position 6), so it is not one key.'],
+    ['Bearer sk lw', 'The API key from test has a space in it (at position 3), so it is not one key.'],
+    ['"sk-lw\tabc"', 'The API key from test has a space in it (at position 6), so it is not one key.'],
+    ['""', 'The API key from test is empty.'],
+    ['Bearer ', 'The API key from test is only the word "Bearer".'],
+  ])('normalizeKey(%j) is refused: %s', (input, message) => {
+    expect(() => normalizeKey(input, 'test')).toThrowError(message);
+  });
 
   it.each([
     ['', /empty/],

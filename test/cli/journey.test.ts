@@ -1,0 +1,120 @@
+/** From npx to a working Codex without a stumble: reruns, problems first, paste and URL mistakes, next steps. */
+import { parse } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import type { StandIn } from '../support/gateway.js';
+import { Sandbox } from '../support/sandbox.js';
+import { useStandInAndSandbox } from '../support/standin.js';
+
+const KEY = 'sk-lw-journey-0123456789ab';
+const KEY2 = 'sk-lw-journey-second-98765';
+let gw: StandIn;
+let sb: Sandbox;
+useStandInAndSandbox((g, s) => {
+  gw = g;
+  sb = s;
+});
+const config = () => parse(sb.read('.codex/config.toml')) as Record<string, any>;
+
+describe('a rerun knows what is there', () => {
+  it('an unattended rerun to change the key changes only the key: the model and the gateway stay', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--model', 'o3', '--no-verify'])).code).toBe(0);
+    const before = sb.read('.codex/config.toml');
+    const r = await sb.setup(KEY2, ['--no-verify']);
+    expect(r.code, r.all).toBe(0);
+    expect(sb.read('.codex/config.toml')).toBe(before);
+    expect(config().model).toBe('o3');
+    expect(config().model_providers.lightweight.base_url).toBe(gw.base);
+    expect(sb.read('.config/lightweight/env')).toContain(KEY2);
+  });
+
+  it('an unattended rerun without a key keeps the stored one, and a flag changes just its own setting', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--model', 'o3', '--no-verify'])).code).toBe(0);
+    const r = await sb.run(['setup', '--yes', '--no-verify', '--model', 'claude-opus-4.6']);
+    expect(r.code, r.all).toBe(0);
+    expect(config().model).toBe('claude-opus-4.6');
+    expect(config().model_providers.lightweight.base_url).toBe(gw.base);
+    expect(sb.read('.config/lightweight/env')).toContain(KEY);
+  });
+
+  it('a key in LIGHTWEIGHT_API_KEY that differs from the stored one is said to replace it', async () => {
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    const r = await sb.run(['setup', '--yes', '--no-verify'], { env: { LIGHTWEIGHT_API_KEY: KEY2 } });
+    expect(r.stdout).toContain('Took the key from LIGHTWEIGHT_API_KEY (****8765); it replaces the stored ****89ab.');
+  });
+
+  it('the review says what changes, including replacing the user\'s own model_provider', async () => {
+    sb.write('.codex/config.toml', 'model_provider = "acme"\nmodel = "acme-large"\n\n[model_providers.acme]\nname = "Acme"\nbase_url = "https://acme.example/v1"\n');
+    const first = await sb.setup(KEY, ['--dry-run']);
+    expect(first.stdout).toContain('Replaced your model_provider = "acme" with "lightweight": Codex then uses the gateway instead. `lightweight uninstall` puts "acme" back.');
+    expect((await sb.setup(KEY, ['--no-verify', '--model', 'o3'])).code).toBe(0);
+    const again = await sb.setup(KEY2, ['--dry-run', '--env', 'preview']);
+    expect(again.stdout).toContain('Changes: gateway: https://api.lightweight.one/v1 -> https://preview.api.lightweight.one/v1; key: ****89ab -> ****8765.');
+  });
+});
+
+describe('problems before questions', () => {
+  it('an invalid config.toml is named before the key is asked for or read', async () => {
+    sb.write('.codex/config.toml', 'model = "o3"\n[tui\n');
+    const r = await sb.run(['setup', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/~\/\.codex\/config\.toml:2:\d+: invalid TOML/);
+    expect(r.stderr).not.toContain('No API key');
+  });
+
+  it('an unset $SHELL, unattended, names --shell before anything else', async () => {
+    const r = await sb.run(['setup', '--yes'], { env: { SHELL: undefined } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Could not tell which shell you use ($SHELL is not set).');
+    expect(r.stderr).toContain('Pass --shell <bash|zsh|fish|sh>');
+    expect(r.stderr).not.toContain('No API key');
+  });
+
+  it('a home directory that does not exist is named', async () => {
+    const r = await sb.setup(KEY, ['--no-verify'], { env: { HOME: sb.path('gone') } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Your home directory ${sb.path('gone')} does not exist`);
+  });
+});
+
+describe('paste mistakes', () => {
+  it.each([
+    ['Bearer sk-lw-journey-0123456789ab', 'the "Bearer " in front'],
+    ['"sk-lw-journey-0123456789ab"', 'the quotes around it'],
+    ["'sk-lw-journey-0123456789ab'", 'the quotes around it'],
+    ['LIGHTWEIGHT_API_KEY=sk-lw-journey-0123456789ab', 'the `LIGHTWEIGHT_API_KEY=` in front'],
+    ['export LIGHTWEIGHT_API_KEY=sk-lw-journey-0123456789ab', 'the `export` in front and the `LIGHTWEIGHT_API_KEY=` in front'],
+  ])('%j is stored as the key alone, and the gateway gets "Bearer <key>" once', async (pasted, removed) => {
+    const r = await sb.setup(pasted, ['--base-url', gw.base]);
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain(`Took the key as ****89ab: removed ${removed}.`);
+    expect(sb.read('.config/lightweight/env')).toContain(`export LIGHTWEIGHT_API_KEY='${KEY}'`);
+    expect(gw.requests.map((q) => q.authorization)).toEqual([`Bearer ${KEY}`]);
+  });
+
+  it('the same cleaning applies to LIGHTWEIGHT_API_KEY', async () => {
+    const r = await sb.run(['setup', '--yes', '--no-verify'], { env: { LIGHTWEIGHT_API_KEY: `  Bearer ${KEY}  ` } });
+    expect(r.code, r.all).toBe(0);
+    expect(sb.read('.config/lightweight/env')).toContain(`export LIGHTWEIGHT_API_KEY='${KEY}'`);
+  });
+});
+
+describe('URL mistakes', () => {
+  it.each([
+    ['/v1/models', '/models'],
+    ['/v1/responses', '/responses'],
+    ['/v1/chat/completions', '/chat/completions'],
+  ])('a pasted …%s becomes …/v1, with a note', async (suffix, endpoint) => {
+    const r = await sb.setup(KEY, ['--base-url', `${gw.url}${suffix}`]);
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain(`Took the base URL ${gw.base}: ${endpoint} is an endpoint under it, which Codex adds itself.`);
+    expect(config().model_providers.lightweight.base_url).toBe(gw.base);
+  });
+
+  it('the Lightweight host without /v1 gets it added; another gateway gets a "did you mean"', async () => {
+    const lw = await sb.setup(KEY, ['--base-url', 'https://api.lightweight.one', '--no-verify']);
+    expect(lw.stdout).toContain("Took the base URL https://api.lightweight.one/v1: the gateway's API is under /v1.");
+    expect(config().model_providers.lightweight.base_url).toBe('https://api.lightweight.one/v1');
+    const other = await sb.setup(KEY, ['--base-url', gw.url, '--no-verify']);
+    expect(other.stdout).toContain(`did you mean ${gw.url}/v1?`);
+  });
+});

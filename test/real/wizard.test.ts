@@ -104,6 +104,47 @@ describe('the setup wizard in a terminal', () => {
     expect(sb.tree()).toEqual({});
   });
 
+  it('a rerun pre-selects what is configured: Enter through it keeps o3, preview and the key', async () => {
+    const first = await runProcess(process.execPath, [BIN.lightweight, 'setup', '--yes', '--api-key-stdin', '--model', 'o3', '--env', 'preview', '--no-verify'], {
+      env: sb.env,
+      cwd: sb.home,
+      input: `${KEY}\n`,
+    });
+    expect(first.code, first.all).toBe(0);
+    const before = sb.read('.codex/config.toml');
+    term = new Terminal(sb.root, [process.execPath, BIN.setup, '--no-verify'], { ...sb.env, TERM: 'xterm-256color' });
+    const t = term;
+    await t.waitFor(/Configured now: provider table, model o3, preview, key \*\*\*\*6789\. Press Enter to keep each\./);
+    for (const q of [/Config layout/, /Where Codex gets the key/, /Default model/, /Gateway/]) {
+      await t.waitFor(q);
+      t.keys('Enter');
+    }
+    await t.waitFor(/Keep the key already stored \(\*\*\*\*6789\)\?/);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    expect(t.screen()).toContain('Changes: none to the choices');
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(sb.read('.codex/config.toml')).toBe(before);
+    expect(sb.read('.config/lightweight/env')).toContain(KEY);
+  });
+
+  it('without $SHELL (a container), the wizard asks for the shell', async () => {
+    const env: NodeJS.ProcessEnv = { ...sb.env, TERM: 'xterm-256color' };
+    delete env.SHELL;
+    term = new Terminal(sb.root, [process.execPath, BIN.setup, '--base-url', gw.base, '--layout', 'model-providers', '--key-source', 'file', '--model', 'o3'], env);
+    const t = term;
+    await t.waitFor(/Which shell do you use\? \(\$SHELL does not say\)/);
+    t.keys('Down', 'Enter'); // zsh
+    await t.waitFor(/Lightweight API key/);
+    t.type(KEY);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(sb.read('.zshrc')).toContain('# >>> lightweight-setup >>>');
+  });
+
   it('answering No at the review writes nothing', async () => {
     const t = start(['--model', 'o3', '--layout', 'openai-base-url']);
     await t.waitFor(/Lightweight API key/);

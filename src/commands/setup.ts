@@ -135,7 +135,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   // Codex's model catalog needs the gateway's model list and what the installed Codex expects
   // of a catalog: both are asked side by side, before anything is planned. The check's verdict
   // is reported after the writes, as before; a dry run asks no one on the network.
-  const checkReq = { baseUrl, key, model, timeoutSeconds: resolved.timeoutSeconds, env: io.env };
+  const checkReq = { baseUrl, key, model, timeoutSeconds: resolved.timeoutSeconds, env: io.env, keyOrigin: KEY_ORIGIN_WORDS[keyOrigin] ?? `the key from ${keyOrigin}` };
   const support = codexPath ? introspectCodex(codexPath, io.env) : undefined;
   const verdict: CheckVerdict | undefined = flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out);
   const served = verdict?.ok ? verdict.models : BUILT_IN_MODELS;
@@ -234,7 +234,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   if (codexPath && layout === 'model-providers' && decision.source === 'env' && previousKey !== undefined && previousKey !== key) {
     await offerDaemonRestart(codexPath, key, paths, io, out, prompts);
   }
-  printNextSteps(gathered, paths, out, codexPath !== undefined, version);
+  printNextSteps(gathered, paths, out, codexPath !== undefined, version, verdict && !verdict.ok ? verdict : undefined);
   return exit;
 }
 
@@ -260,6 +260,14 @@ async function offerDaemonRestart(codexPath: string, key: string, paths: Paths, 
   }
   out.status('warn', `${why} From a new terminal (which has the new key), run: codex app-server daemon restart`);
 }
+
+/** A rejected key's fix names where it came from. */
+const KEY_ORIGIN_WORDS: Record<string, string> = {
+  'standard input': 'the key given on standard input',
+  'the prompt': 'the key you typed',
+  [KEY_VAR]: `the key in ${KEY_VAR}`,
+  'the key file (kept)': 'the stored key',
+};
 
 interface ObtainedKey {
   key: string;
@@ -419,10 +427,17 @@ function reportWrites(plan: SetupPlan, actions: Map<PlannedWrite, string>, g: Ga
   for (const n of plan.notes) out.status('warn', n);
 }
 
-function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: boolean, version: string | undefined): void {
+function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: boolean, version: string | undefined, failed?: Extract<CheckVerdict, { ok: false }>): void {
   out.line();
   out.heading('Next steps');
   let n = 1;
+  if (failed) {
+    // Codex would fail the same way: the fix comes first, then the check again, and Codex last.
+    out.line(`  ${n++}. ${failed.fix}`);
+    out.line(`  ${n++}. Check again: ${cmd('doctor')}`);
+    out.line(`  ${n++}. Then run: codex`);
+    return;
+  }
   // With the key file as Codex's key source, Codex needs no new terminal; the shell variable is for other tools.
   const codexReadsFile = g.choices.layout === 'model-providers' && g.choices.keySource === 'file';
   if (g.rc) {

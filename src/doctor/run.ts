@@ -87,7 +87,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
       ? Promise.resolve({ skipped: 'No usable base URL in config.toml.' })
       : !key
         ? Promise.resolve({ skipped: 'No key to send (see api-key).' })
-        : checkGateway({ baseUrl: usableUrl, key, ...(summary.model ? { model: summary.model } : {}), timeoutSeconds: o.timeoutSeconds, env: o.env });
+        : checkGateway({ baseUrl: usableUrl, key, ...(summary.model ? { model: summary.model } : {}), timeoutSeconds: o.timeoutSeconds, env: o.env, ...(source ? { keyOrigin: `the key in ${source}` } : {}) });
 
   const codexPath = findExecutable('codex', o.env);
   const authRun = summary.keySource === 'file' ? runAuthCommand(summary.authCommand, o.env) : Promise.resolve(undefined);

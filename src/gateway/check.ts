@@ -7,6 +7,8 @@ export interface CheckRequest {
   model?: string;
   timeoutSeconds: number;
   env: NodeJS.ProcessEnv;
+  /** Where the key came from, said in a rejected key's fix. */
+  keyOrigin?: string;
 }
 
 export async function checkGateway(req: CheckRequest): Promise<CheckVerdict> {
@@ -18,5 +20,6 @@ export async function checkGateway(req: CheckRequest): Promise<CheckVerdict> {
     timeoutSeconds: req.timeoutSeconds,
     ...(req.model ? { model: req.model } : {}),
     ...(outcome.proxy ? { proxy: outcome.proxy } : {}),
+    ...(req.keyOrigin ? { keyOrigin: req.keyOrigin } : {}),
   });
 }

@@ -5,6 +5,7 @@
  */
 import { cmd } from '../invocation.js';
 import { KEY_VAR } from './constants.js';
+import { isLightweightHost } from './urls.js';
 
 export type Cause = 'dns' | 'refused' | 'timeout' | 'tls' | 'auth' | 'not-found' | 'rate-limit' | 'server' | 'bad-response';
 
@@ -21,6 +22,25 @@ export interface CheckContext {
   proxy?: string;
   /** Now, for Retry-After given as a date. */
   now?: number;
+  /** Where the key came from, as a person says it ("the key given on standard input"), for the fix of a rejected key. */
+  keyOrigin?: string;
+  /** The command that runs the check again, for the fix of a timeout (`lightweight doctor`). */
+  retry?: string;
+}
+
+/** The gateway's own words from an error body (`{"error":{"message"}}`, `{"message"}`, or short text). */
+export function gatewayMessage(body: string): string | undefined {
+  let text: unknown;
+  try {
+    const j = JSON.parse(body) as { error?: unknown; message?: unknown; detail?: unknown };
+    text = (typeof j.error === 'object' && j.error !== null ? (j.error as { message?: unknown }).message : j.error) ?? j.message ?? j.detail;
+  } catch {
+    text = /^\s*</.test(body) ? undefined : body;
+  }
+  if (typeof text !== 'string') return undefined;
+  // One line, printable, short: it comes from the network.
+  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return line && line.length <= 200 ? line : undefined;
 }
 
 export type CheckVerdict =
@@ -84,14 +104,28 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
     ...extra,
   });
   const viaProxy = ctx.proxy ? ` (through the proxy ${ctx.proxy})` : '';
+  // The gateway's own host is spelled right; for another URL a typo is a likely cause.
+  const ownHost = isLightweightHost(h.replace(/:\d+$/, ''));
+  const said = outcome.kind === 'response' ? gatewayMessage(outcome.body) : undefined;
+  const saying = said ? `: ${said}` : '';
 
   if (outcome.kind === 'error') {
     const code = outcome.code ?? '';
     if (outcome.timedOut || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
-      return fail('timeout', `${h} did not answer within ${ctx.timeoutSeconds} s${viaProxy}.`, 'Check your network, VPN or proxy (HTTPS_PROXY), or retry with a longer --timeout.');
+      return fail(
+        'timeout',
+        `${h} did not answer within ${ctx.timeoutSeconds} s${viaProxy}.`,
+        `Check your network, VPN or proxy (HTTPS_PROXY), or give it longer: ${ctx.retry ?? cmd('doctor')} --timeout ${Math.min(600, Math.max(30, ctx.timeoutSeconds * 3))}.`,
+      );
     }
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
-      return fail('dns', `The host name ${h} could not be resolved${viaProxy}.`, 'Check the base URL for typos and that this machine has DNS (or set HTTPS_PROXY if you must use a proxy).');
+      return fail(
+        'dns',
+        `The host name ${h} could not be resolved${viaProxy}.`,
+        ownHost
+          ? 'This machine cannot look up the gateway: check its network connection, DNS or VPN (or set HTTPS_PROXY if you must use a proxy).'
+          : 'Check the base URL for typos, and that this machine has DNS (or set HTTPS_PROXY if you must use a proxy).',
+      );
     }
     if (code === 'ECONNREFUSED') {
       return fail('refused', `${h} refused the connection${viaProxy}.`, 'The base URL must be exactly https://api.lightweight.one/v1 (or your gateway\'s URL ending in /v1); check the port and any proxy.');
@@ -111,7 +145,15 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
 
   const { status } = outcome;
   if (status === 401 || status === 403) {
-    return fail('auth', `The gateway rejected the key (HTTP ${status}).`, `The key in ${KEY_VAR} is unset, mistyped or revoked: copy it again from the Lightweight dashboard and rerun ${cmd()}.`, { status });
+    const which = ctx.keyOrigin ?? `the key in ${KEY_VAR}`;
+    return fail(
+      'auth',
+      `The gateway rejected the key (HTTP ${status}${saying}).`,
+      status === 403 && ctx.model
+        ? `The gateway refused ${which}${said ? '' : ' for this request'}: check that it may use the gateway (and ${ctx.model}); copy it again from the Lightweight dashboard if it was revoked, and run ${cmd()} again.`
+        : `${which[0]!.toUpperCase()}${which.slice(1)} is mistyped or revoked: copy it again from the Lightweight dashboard and run ${cmd()} again.`,
+      { status },
+    );
   }
   if (status === 404) {
     const noV1 = !/\/v1$/.test(new URL(ctx.baseUrl).pathname);
@@ -126,13 +168,13 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
     const wait = retryAfterSeconds(outcome.headers['retry-after'], ctx.now);
     return fail(
       'rate-limit',
-      `The gateway is rate-limiting this key (HTTP 429)${wait !== undefined ? `; retry after ${wait} s` : ''}.`,
+      `The gateway is rate-limiting this key (HTTP 429${saying})${wait !== undefined ? `; retry after ${wait} s` : ''}.`,
       `Wait${wait !== undefined ? ` ${wait} s` : ' a minute'} and run the check again (${cmd('doctor')}); if it persists, ask your administrator about the per-user limit.`,
       { status, ...(wait !== undefined ? { retryAfterSeconds: wait } : {}) },
     );
   }
   if (status >= 500) {
-    return fail('server', `The gateway had a server error (HTTP ${status}).`, 'This is on the gateway\'s side: retry in a few minutes.', { status });
+    return fail('server', `The gateway had a server error (HTTP ${status}${saying}).`, `This is on the gateway's side: retry in a few minutes (${ctx.retry ?? cmd('doctor')}).`, { status });
   }
   if (status >= 300 && status < 400) {
     const loc = outcome.headers.location;
@@ -144,7 +186,7 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
     );
   }
   if (status !== 200) {
-    return fail('bad-response', `The gateway answered HTTP ${status} instead of a model list.`, 'Check that the base URL points at an OpenAI-compatible gateway and ends in /v1.', { status });
+    return fail('bad-response', `The gateway answered HTTP ${status}${saying} instead of a model list.`, 'Check that the base URL points at an OpenAI-compatible gateway and ends in /v1.', { status });
   }
   const models = parseModelList(outcome.body);
   if (!models) {

@@ -277,7 +277,7 @@ describe('lightweight models', () => {
     gw.behave({ kind: 'status', status: 401 });
     const r = await sb.run(['models']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('the gateway answered but gave no model list: auth, The gateway rejected the key (HTTP 401).');
+    expect(r.stdout).toContain('the gateway answered but gave no model list: auth, The gateway rejected the key (HTTP 401: stand-in status 401).');
     expect(r.stdout).not.toContain('could not be reached');
   });
 

@@ -118,3 +118,24 @@ describe('URL mistakes', () => {
     expect(other.stdout).toContain(`did you mean ${gw.url}/v1?`);
   });
 });
+
+describe('after a failure, the right next step', () => {
+  it('a rejected key: the gateway\'s words, a fix that names where the key came from, and no "Run: codex" before it', async () => {
+    gw.behave({ kind: 'status', status: 401, body: JSON.stringify({ error: { message: 'Invalid API key' } }) });
+    const r = await sb.setup(KEY, ['--base-url', gw.base]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Connectivity check failed (auth): The gateway rejected the key (HTTP 401: Invalid API key).');
+    const next = r.stdout.slice(r.stdout.indexOf('Next steps'));
+    expect(next).toContain('1. The key given on standard input is mistyped or revoked: copy it again from the Lightweight dashboard and run lightweight setup again.');
+    expect(next).toContain('2. Check again: lightweight doctor');
+    expect(next).not.toMatch(/^\s+\d\. Run: codex/m);
+    expect(next).not.toContain(`LIGHTWEIGHT_API_KEY is`);
+  });
+
+  it('a timeout names the command to run again with a longer --timeout', async () => {
+    gw.behave({ kind: 'hang' });
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--timeout', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('give it longer: lightweight doctor --timeout 30.');
+  });
+});

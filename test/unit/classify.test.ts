@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, parseModelList, retryAfterSeconds, type ProbeOutcome } from '../../src/gateway/classify.js';
+import { classify, gatewayMessage, parseModelList, retryAfterSeconds, type ProbeOutcome } from '../../src/gateway/classify.js';
 
 const ctx = { baseUrl: 'https://api.lightweight.one/v1', model: 'gpt-5.4', timeoutSeconds: 10 };
 const res = (status: number, body = '', headers: Record<string, string> = {}): ProbeOutcome => ({ kind: 'response', status, body, headers, elapsedMs: 12.4 });
@@ -91,4 +91,38 @@ describe('Retry-After', () => {
     [undefined, undefined],
     ['soon', undefined],
   ])('%j -> %j', (v, s) => expect(retryAfterSeconds(v)).toBe(s));
+});
+
+describe('fixes that fit the situation, with the gateway\'s own words', () => {
+  it.each([
+    ['{"error":{"message":"Invalid API key","type":"invalid_request_error"}}', 'Invalid API key'],
+    ['{"message":"Key revoked"}', 'Key revoked'],
+    ['{"error":"quota exceeded"}', 'quota exceeded'],
+    ['plain words\nsecond line', 'plain words second line'],
+    ['<html>nope</html>', undefined],
+    ['{"error":{"code":42}}', undefined],
+    [`{"message":"${'x'.repeat(300)}"}`, undefined],
+    // Terminal control sequences from the network are not printed as such.
+    ['{"message":"\\u001b]52;c;aGk=\\u0007 hidden"}', ']52;c;aGk=  hidden'],
+  ])('gatewayMessage(%j) is %j', (body, said) => expect(gatewayMessage(body)).toBe(said));
+
+  it('a 401 shows the gateway\'s message and names where the key came from', () => {
+    const v = classify(res(401, '{"error":{"message":"Invalid API key"}}'), { ...ctx, keyOrigin: 'the key given on standard input' });
+    expect(v).toMatchObject({
+      summary: 'The gateway rejected the key (HTTP 401: Invalid API key).',
+      fix: 'The key given on standard input is mistyped or revoked: copy it again from the Lightweight dashboard and run npx lightweight-setup again.',
+    });
+  });
+
+  it('a DNS failure on the gateway\'s own host does not say "check for typos"; on another host it does', () => {
+    const own = classify(err('ENOTFOUND'), ctx);
+    expect(own.ok ? '' : own.fix).toBe('This machine cannot look up the gateway: check its network connection, DNS or VPN (or set HTTPS_PROXY if you must use a proxy).');
+    const other = classify(err('ENOTFOUND'), { ...ctx, baseUrl: 'https://gw.exmaple.com/v1' });
+    expect(other.ok ? '' : other.fix).toContain('Check the base URL for typos');
+  });
+
+  it('a timeout names the command to run again with a longer --timeout', () => {
+    const v = classify(err(undefined, 'aborted', true), { ...ctx, retry: 'lightweight doctor' });
+    expect(v.ok ? '' : v.fix).toBe('Check your network, VPN or proxy (HTTPS_PROXY), or give it longer: lightweight doctor --timeout 30.');
+  });
 });

@@ -137,7 +137,8 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   // is reported after the writes, as before; a dry run asks no one on the network.
   const checkReq = { baseUrl, key, model, timeoutSeconds: resolved.timeoutSeconds, env: io.env, keyOrigin: KEY_ORIGIN_WORDS[keyOrigin] ?? `the key from ${keyOrigin}` };
   const support = codexPath ? introspectCodex(codexPath, io.env) : undefined;
-  const verdict: CheckVerdict | undefined = flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out);
+  const verdict: CheckVerdict | undefined =
+    flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out, 'Cancelled during the gateway check; nothing was written.');
   const served = verdict?.ok ? verdict.models : BUILT_IN_MODELS;
   const catalogOutcome: CatalogOutcome | undefined = codexPath && support ? await makeCatalog(codexPath, io.env, await support, served) : undefined;
 

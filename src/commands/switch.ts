@@ -64,7 +64,12 @@ export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, 
     out.line(`  Fix: run ${cmd()}. Switch back with: ${cmd(`use-${other}`)}`);
     return EXIT.checkFailed;
   }
-  const ok = await runConnectivityCheck({ baseUrl: url, key, ...(inst.summary.model ? { model: inst.summary.model } : {}), timeoutSeconds, env: io.env }, out);
+  const back = from === 'custom' ? cmd('restore') : cmd(`use-${other}`);
+  const ok = await runConnectivityCheck(
+    { baseUrl: url, key, ...(inst.summary.model ? { model: inst.summary.model } : {}), timeoutSeconds, env: io.env },
+    out,
+    `Stopped during the gateway check. The switch to ${target} is written: check it with ${cmd('doctor')}, or go back with ${back}.`,
+  );
   if (!ok) {
     out.line(`The switch is kept. To go back: ${from === 'custom' ? `${cmd('restore')} (back to ${inst.summary.baseUrl})` : cmd(`use-${other}`)}`);
     return EXIT.checkFailed;

@@ -4,11 +4,23 @@ import type { CheckVerdict } from '../gateway/classify.js';
 import { closestNames } from '../gateway/models.js';
 import type { Output } from '../ui/output.js';
 
-export async function checkWithSpinner(req: CheckRequest, out: Output): Promise<CheckVerdict> {
+/**
+ * Runs the check with a spinner. Ctrl-C while it runs ends the command with 130 and says where
+ * things stand (`interrupted`: nothing was written yet, or what was written and how to check or
+ * undo it), instead of leaving a half-drawn spinner and a hidden cursor.
+ */
+export async function checkWithSpinner(req: CheckRequest, out: Output, interrupted = 'Cancelled during the gateway check.'): Promise<CheckVerdict> {
   const spin = out.spinner(`Checking ${req.baseUrl}/models`);
+  const onInterrupt = () => {
+    spin.stop();
+    out.notice(interrupted);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     return await checkGateway(req);
   } finally {
+    process.off('SIGINT', onInterrupt);
     spin.stop();
   }
 }
@@ -28,6 +40,6 @@ export function reportVerdict(verdict: CheckVerdict, req: Pick<CheckRequest, 'mo
   return false;
 }
 
-export async function runConnectivityCheck(req: CheckRequest, out: Output): Promise<boolean> {
-  return reportVerdict(await checkWithSpinner(req, out), req, out);
+export async function runConnectivityCheck(req: CheckRequest, out: Output, interrupted?: string): Promise<boolean> {
+  return reportVerdict(await checkWithSpinner(req, out, interrupted), req, out);
 }

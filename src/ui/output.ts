@@ -24,6 +24,8 @@ export interface Output {
   line(text?: string): void;
   status(status: Status, text: string): void;
   error(text: string): void;
+  /** A line on stderr without the "error:" prefix (a cancellation, say). */
+  notice(text: string): void;
   heading(text: string): void;
   spinner(text: string): { stop(): void };
 }
@@ -47,6 +49,7 @@ export function makeOutput(io: Io): Output {
     line: (text = '') => write(text),
     status: (status, text) => write(`${symbols[status]} ${text}`),
     error: (text) => io.stderr.write(`${fancy ? color.red('error') : 'error'}: ${text}\n`),
+    notice: (text) => io.stderr.write(`${text}\n`),
     heading: (text) => write(fancy ? color.bold(text) : text),
     spinner(text) {
       if (!io.stdout.isTTY) return { stop() {} };

@@ -145,6 +145,23 @@ describe('the setup wizard in a terminal', () => {
     expect(sb.read('.zshrc')).toContain('# >>> lightweight-setup >>>');
   });
 
+  it('Ctrl-C during the gateway check: exit 130, it says nothing was written, and nothing is', async () => {
+    gw.behave({ kind: 'hang' });
+    try {
+      const t = start(['--layout', 'model-providers', '--key-source', 'file', '--model', 'o3', '--timeout', '60']);
+      await t.waitFor(/Lightweight API key/);
+      t.type(KEY);
+      t.keys('Enter');
+      await t.waitFor(/Checking http:\/\/127\.0\.0\.1:\d+\/v1\/models/);
+      t.keys('C-c');
+      expect(await t.exitCode()).toBe(130);
+      expect(t.screen()).toContain('Cancelled during the gateway check; nothing was written.');
+      expect(sb.tree()).toEqual({});
+    } finally {
+      gw.behave({ kind: 'ok' });
+    }
+  });
+
   it('answering No at the review writes nothing', async () => {
     const t = start(['--model', 'o3', '--layout', 'openai-base-url']);
     await t.waitFor(/Lightweight API key/);

@@ -51,6 +51,8 @@ export async function readKeyFromStdin(stdin: NodeJS.ReadableStream): Promise<st
 
 interface Gathered {
   choices: SetupChoices;
+  /** What setup would choose by itself (from what is configured, else its defaults), to spell only other choices as flags. */
+  defaults?: { layout: Layout; keySource: KeySource; model: string; baseUrl: string; shell?: Shell };
   /** What was configured before, to say what changes. */
   current?: ConfigSummary;
   previousKey?: string;
@@ -96,7 +98,10 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     out.heading('Step 1 of 4 · Install Codex');
     const v = await codexVersionPromise;
     if (codexPath) out.status('pass', `Codex${v ? ` ${v}` : ''} is installed (${tildify(codexPath, paths.home)}).`);
-    else out.status('warn', `Codex is not on your PATH. Setup continues; install it afterwards with: ${CODEX_INSTALL}`);
+    else {
+      out.status('warn', 'Codex is not on your PATH. Setup continues; install it afterwards with:');
+      out.raw(`    ${CODEX_INSTALL}`);
+    }
     if (rcChoice === 'ask') rcChoice = resolveRc({ ...flags }, await prompts.shell(), io, paths, true);
     out.line();
     out.heading('Step 2 of 4 · Configure Codex (~/.codex/config.toml)');
@@ -146,6 +151,13 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen },
     ...(current ? { current } : {}),
     ...(before.storedKey ? { previousKey: before.storedKey } : {}),
+    defaults: {
+      layout: current?.layout ?? 'model-providers',
+      keySource: decideKeySource(undefined, earlierState ? { ...(earlierState.keySource ? { source: earlierState.keySource } : {}), chosen: Boolean(earlierState.keySourceChosen) } : undefined, version).source,
+      model: currentModel ?? DEFAULT_MODEL,
+      baseUrl: currentUrl ?? GATEWAY_URLS.production,
+      ...(detectShell(io.env) ? { shell: detectShell(io.env)! } : {}),
+    },
     envName: environmentOf(baseUrl),
     key,
     keyOrigin,
@@ -178,7 +190,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   if (prompts) {
     out.line();
     out.heading('Review');
-    printPlan(reviewed, gathered, paths, out);
+    printPlan(reviewed, gathered, paths, out, true);
     if (!(await prompts.confirm('Write these changes?'))) throw new CliError('Nothing was written.', EXIT.cancelled);
     for (const w of readOnly) {
       const shown = tildify(w.path, paths.home);
@@ -383,6 +395,21 @@ function describeChoices(g: Gathered): string {
   return `${LAYOUT_NAMES[g.choices.layout]}${source}, model ${g.choices.model}, ${where}`;
 }
 
+/** The flags that make a dry run plan what the wizard planned: only choices setup would not make by itself. */
+function dryRunFlags(g: Gathered): string {
+  const d = g.defaults;
+  const envName = environmentOf(g.choices.baseUrl);
+  return [
+    g.choices.layout !== d?.layout ? `--layout ${g.choices.layout}` : '',
+    g.choices.layout === 'model-providers' && g.choices.keySource !== d?.keySource ? `--key-source ${g.choices.keySource}` : '',
+    g.choices.model !== d?.model ? `--model ${g.choices.model}` : '',
+    g.choices.baseUrl === d?.baseUrl ? '' : envName === 'custom' ? `--base-url ${g.choices.baseUrl}` : `--env ${envName}`,
+    !g.rc ? '--no-rc' : g.rc.shell !== d?.shell ? `--shell ${g.rc.shell}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
 /** On a rerun, what changes from what is configured now, in words (the diffs show the lines). */
 export function describeChanges(g: Gathered): string[] {
   const c = g.current;
@@ -399,11 +426,13 @@ export function describeChanges(g: Gathered): string[] {
   return out;
 }
 
-function printPlan(plan: SetupPlan, g: Gathered, paths: Paths, out: Output): void {
+function printPlan(plan: SetupPlan, g: Gathered, paths: Paths, out: Output, review = false): void {
   out.line(`Planned: ${describeChoices(g)}; key ${maskKey(g.key)} from ${g.keyOrigin}.`);
   const changes = describeChanges(g);
   if (g.current) out.line(changes.length ? `Changes: ${changes.join('; ')}.` : 'Changes: none to the choices (the files are brought up to date).');
-  printWrites(plan.writes, out, paths.home, (t) => redact(t, g.key));
+  // The wizard's review fits the terminal: what does not fit is summarised, with the command that shows it all.
+  const fit = review && out.size ? { fullDiff: `${cmd()} --dry-run ${dryRunFlags(g)}`.trim(), budget: Math.max(8, out.size.rows - 8 - plan.notes.length * 2) } : undefined;
+  printWrites(plan.writes, out, paths.home, (t) => redact(t, g.key), fit);
   if (plan.codexLogin) {
     out.line();
     out.line(`Then: codex login --with-api-key (the key ${maskKey(g.key)} on standard input) to store it in ${tildify(paths.authJson, paths.home)}.`);
@@ -452,10 +481,11 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
     out.line(`  ${n++}. Run: codex`);
     if (codexReadsFile && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
     out.line();
-    out.status('warn', `Codex is not installed yet; install it with: ${CODEX_INSTALL}`);
+    out.status('warn', 'Codex is not installed yet; install it with:');
+    out.raw(`    ${CODEX_INSTALL}`);
     return;
   }
   out.line(`  ${n++}. Run: codex${codexReadsFile ? ` (it reads the key from ${tildify(paths.keys.posix, paths.home)}, in any terminal or editor)` : ''}`);
-  if (version) out.line(`     (Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? '; /model lists the gateway\'s models' : ''})`);
+  if (version) out.line(`     Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? "; /model lists the gateway's models" : ''}.`);
   if (codexReadsFile && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
 }

@@ -21,6 +21,10 @@ export interface Output {
   readonly color: ChalkInstance;
   /** True when stdout is a terminal and colours are allowed: symbols instead of [ok] tags. */
   readonly fancy: boolean;
+  /** The terminal's size, when stdout is one: prose is wrapped to its width. */
+  readonly size?: { columns: number; rows: number };
+  /** A line as it is, never wrapped (a diff line, a command to copy). */
+  raw(text: string): void;
   line(text?: string): void;
   status(status: Status, text: string): void;
   error(text: string): void;
@@ -36,8 +40,43 @@ export function colorsAllowed(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
 }
 
+/**
+ * Wraps prose at word boundaries to `width`, continuing lines with `indent`. A word longer than
+ * the width (a path, a URL) stays whole on its own line: broken, it could not be copied.
+ */
+export function wrapText(text: string, width: number, indent = ''): string {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    const lead = /^\s*/.exec(para)![0];
+    let line = lead;
+    for (const word of para.slice(lead.length).split(/ +/)) {
+      const empty = line === lead || line === indent;
+      const next = empty ? `${line}${word}` : `${line} ${word}`;
+      if (visibleLength(next) <= width || empty) line = next;
+      else {
+        out.push(line);
+        line = `${indent || lead}${word}`;
+      }
+    }
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
+/** A line cut to `width` with an ellipsis: for code in a review, where a wrap would break it mid-word. */
+export function truncate(text: string, width: number): string {
+  return visibleLength(text) <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`;
+}
+
 export function makeOutput(io: Io): Output {
   const fancy = colorsAllowed(io.env, io.stdout);
+  const size = io.stdout.isTTY && io.stdout.columns ? { columns: io.stdout.columns, rows: io.stdout.rows ?? 24 } : undefined;
+  const wrap = (text: string, indent = '') => (size ? wrapText(text, size.columns - 1, indent) : text);
   const color = new Chalk({ level: fancy ? (io.env.COLORTERM === 'truecolor' ? 3 : 1) : 0 });
   const symbols: Record<Status, string> = fancy
     ? { pass: color.green('✓'), warn: color.yellow('⚠'), fail: color.red('✗'), skip: color.dim('-'), info: color.cyan('•') }
@@ -46,8 +85,11 @@ export function makeOutput(io: Io): Output {
   return {
     color,
     fancy,
-    line: (text = '') => write(text),
-    status: (status, text) => write(`${symbols[status]} ${text}`),
+    ...(size ? { size } : {}),
+    raw: (text) => write(text),
+    // A numbered step ("  1. ...") continues under its text, other lines under their own indentation.
+    line: (text = '') => write(wrap(text, ' '.repeat((/^\s*(\d+\.\s+)?/.exec(text)?.[0] ?? '').length))),
+    status: (status, text) => write(wrap(`${symbols[status]} ${text}`, ' '.repeat(visibleLength(symbols[status]) + 1))),
     error: (text) => io.stderr.write(`${fancy ? color.red('error') : 'error'}: ${text}\n`),
     notice: (text) => io.stderr.write(`${text}\n`),
     heading: (text) => write(fancy ? color.bold(text) : text),

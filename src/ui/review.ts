@@ -4,7 +4,39 @@ import { unifiedDiff } from './diff.js';
 import { maskKey } from '../gateway/key.js';
 import { KEY_VAR } from '../gateway/constants.js';
 import { tildify } from '../files/paths.js';
-import { colorDiff, type Output } from './output.js';
+import { colorDiff, truncate, type Output } from './output.js';
+
+/** One line per file: what happens to it, and how much. */
+export function summaryLine(w: PlannedWrite, home: string): string {
+  const shown = tildify(w.path, home);
+  const action = actionOf(w);
+  if (action === 'unchanged') return `  ${shown}: unchanged`;
+  if (action === 'removed') return `- ${shown}: removed`;
+  if (w.internal) return `${action === 'created' ? '+' : '~'} ${shown}: the tool's own record`;
+  if (w.summary) return `${action === 'created' ? '+' : '~'} ${shown}: ${w.summary}`;
+  const diff = unifiedDiff(w.before, w.after ?? '', 'a', 'b').split('\n');
+  const added = diff.filter((l) => l.startsWith('+') && !l.startsWith('+++')).length;
+  const removed = diff.filter((l) => l.startsWith('-') && !l.startsWith('---')).length;
+  const readOnly = w.existed && (w.mode & 0o200) === 0 ? ', read-only: made read-only again' : '';
+  return `${action === 'created' ? '+' : '~'} ${shown}: ${action === 'created' ? 'new file' : 'changed'} (+${added} -${removed}${readOnly})`;
+}
+
+/** The full review as plain lines (diffs included), to measure it against the terminal. */
+function reviewLines(writes: readonly PlannedWrite[], home: string, redactKey: (t: string) => string): string[] {
+  const lines: string[] = [];
+  for (const w of writes) {
+    const action = actionOf(w);
+    if (action === 'unchanged' || action === 'removed' || w.internal || w.summary) {
+      lines.push(summaryLine(w, home).replace(/^[+~-] |^ {2}/, ''));
+      continue;
+    }
+    const shown = tildify(w.path, home);
+    const show = (t: string) => (w.secret ? redactKey(maskSecrets(t)) : t);
+    lines.push('', summaryLine(w, home).replace(/^[+~-] /, ''));
+    lines.push(...unifiedDiff(show(w.before), show(w.after ?? ''), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`).trimEnd().split('\n').slice(2));
+  }
+  return lines;
+}
 
 /** A key file's or auth.json's text with every key in it masked. */
 export function maskSecrets(text: string): string {
@@ -13,7 +45,23 @@ export function maskSecrets(text: string): string {
     .replace(/("OPENAI_API_KEY"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, (_, a: string, v: string, b: string) => `${a}${maskKey(v)}${b}`);
 }
 
-export function printWrites(writes: readonly PlannedWrite[], out: Output, home: string, redactKey: (t: string) => string = (t) => t): void {
+/**
+ * Prints the planned writes. With `fit` (the wizard's review in a terminal), a review that would
+ * scroll away is summarised, one line per file, with the command that shows every line; a review
+ * that fits keeps its diffs, each line cut to the terminal's width rather than wrapped mid-word.
+ */
+export function printWrites(writes: readonly PlannedWrite[], out: Output, home: string, redactKey: (t: string) => string = (t) => t, fit?: { fullDiff: string; budget: number }): void {
+  if (fit && out.size) {
+    const lines = reviewLines(writes, home, redactKey);
+    if (lines.length <= fit.budget) {
+      for (const l of lines) out.raw(truncate(l.startsWith('+') || l.startsWith('-') || l.startsWith(' ') || l.startsWith('@@') ? colorDiff(l, out) : l, out.size.columns - 1));
+      return;
+    }
+    for (const w of writes) out.raw(truncate(`  ${summaryLine(w, home)}`, out.size.columns - 1));
+    out.line('Every line of every change, without writing anything:');
+    out.raw(`    ${fit.fullDiff}`);
+    return;
+  }
   for (const w of writes) {
     const shown = tildify(w.path, home);
     const action = actionOf(w);

@@ -48,7 +48,7 @@ describe('unattended setup (provider table, the default)', () => {
     expect(bearerSeen()).toEqual([`Bearer ${KEY}`]);
     expect(r.stdout).toContain('****cdef');
     expect(r.stdout).toMatch(/answered in \d+ ms with 7 models/);
-    expect(r.stdout.trimEnd().endsWith('install it with: npm install -g @openai/codex')).toBe(true);
+    expect(r.stdout.trimEnd().endsWith('install it with:\n    npm install -g @openai/codex')).toBe(true);
     expect(r.stdout).toContain('source ~/.bashrc');
     expect(r.all).not.toContain(KEY);
   });

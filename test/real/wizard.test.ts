@@ -162,6 +162,31 @@ describe('the setup wizard in a terminal', () => {
     }
   });
 
+  it('in an 80x24 terminal the review fits on one screen, and nothing is broken mid-word', async () => {
+    term = new Terminal(sb.root, [process.execPath, BIN.setup, '--base-url', gw.base], { ...sb.env, TERM: 'xterm-256color' }, undefined, { columns: 80, rows: 24 });
+    const t = term;
+    for (const q of [/Config layout/, /Where Codex gets the key/, /Default model/]) {
+      await t.waitFor(q);
+      t.keys('Enter');
+    }
+    await t.waitFor(/Lightweight API key/);
+    t.type(KEY);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    const rows = t.visible();
+    // The whole review is on the screen at once: from its heading to the question.
+    expect(rows.some((r) => r === 'Review')).toBe(true);
+    const review = rows.slice(rows.indexOf('Review'));
+    expect(review.length).toBeLessThanOrEqual(24);
+    expect(review.join('\n')).toContain('~/.codex/config.toml: new file');
+    // The command that shows every line repeats only what setup would not choose by itself.
+    expect(review.join('\n')).toMatch(/\n {4}lightweight-setup --dry-run --base-url http:\/\/127\.0\.0\.1:\d+\/v1\n/);
+    // No row is a word cut by the terminal's wrap: each fits in 80 columns by itself.
+    for (const r of review) expect(r.length, r).toBeLessThanOrEqual(80);
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+  });
+
   it('answering No at the review writes nothing', async () => {
     const t = start(['--model', 'o3', '--layout', 'openai-base-url']);
     await t.waitFor(/Lightweight API key/);

@@ -12,7 +12,7 @@ export class Terminal {
   readonly exitFile: string;
 
   /** Starts `argv` in a 120x50 terminal with exactly `env` (nothing inherited from the test runner), in `cwd` when given. */
-  constructor(dir: string, argv: string[], env: NodeJS.ProcessEnv, cwd?: string) {
+  constructor(dir: string, argv: string[], env: NodeJS.ProcessEnv, cwd?: string, size: { columns: number; rows: number } = { columns: 120, rows: 50 }) {
     this.socket = `lw-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.exitFile = join(dir, 'exit-code');
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -20,7 +20,7 @@ export class Terminal {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => q(`${k}=${v}`));
     const command = `env -i ${envArgs.join(' ')} ${argv.map(q).join(' ')}; echo $? > ${q(this.exitFile)}; sleep 600`;
-    this.tmux(['new-session', '-d', '-s', this.session, '-x', '120', '-y', '50', ...(cwd ? ['-c', cwd] : []), command]);
+    this.tmux(['new-session', '-d', '-s', this.session, '-x', String(size.columns), '-y', String(size.rows), ...(cwd ? ['-c', cwd] : []), command]);
   }
 
   private tmux(args: string[]): string {
@@ -30,6 +30,11 @@ export class Terminal {
   /** Everything on the screen and in the scrollback, as plain text. */
   screen(): string {
     return this.tmux(['capture-pane', '-p', '-J', '-S', '-', '-t', this.session]);
+  }
+
+  /** What is visible now, row by row, as the terminal shows it (long lines wrapped, not joined). */
+  visible(): string[] {
+    return this.tmux(['capture-pane', '-p', '-t', this.session]).replace(/\n$/, '').split('\n');
   }
 
   keys(...keys: string[]): void {

@@ -1,6 +1,7 @@
 import { applyPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../src/ui/diff.js';
+import { truncate, wrapText } from '../../src/ui/output.js';
 
 describe('unified diff', () => {
   it('is empty for equal texts', () => expect(unifiedDiff('a\n', 'a\n', 'a', 'b')).toBe(''));
@@ -31,4 +32,20 @@ describe('unified diff', () => {
   it('shows a CRLF file\'s changed lines without carriage returns', () => {
     expect(unifiedDiff('a\r\nb\r\n', 'a\r\nc\r\n', 'a', 'b')).toBe('--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n');
   });
+});
+
+describe('text for a terminal', () => {
+  it.each([
+    ['short', 20, '', 'short'],
+    ['one two three four', 9, '', 'one two\nthree\nfour'],
+    ['✓ Created ~/.bashrc: it loads the key file', 20, '  ', '✓ Created ~/.bashrc:\n  it loads the key\n  file'],
+    ['  1. Run: codex (it reads the key)', 16, '     ', '  1. Run: codex\n     (it reads\n     the key)'],
+    ['a https://very.long.example/path/that/does/not/fit b', 12, '', 'a\nhttps://very.long.example/path/that/does/not/fit\nb'],
+    ['keep\n  indented lines', 40, '', 'keep\n  indented lines'],
+  ])('wrapText(%j, %i) breaks only between words', (text, width, indent, want) => expect(wrapText(text, width, indent)).toBe(want));
+
+  it.each([
+    ['fits', 10, 'fits'],
+    ['args = ["-c", "f=...long"]', 12, 'args = ["-c…'],
+  ])('truncate(%j, %i) is %j', (text, width, want) => expect(truncate(text, width)).toBe(want));
 });

@@ -99,7 +99,7 @@ describe('npm install -g <tarball>', () => {
     const m = machine();
     const prefix = join(m.sb.root, 'global');
     mkdirSync(prefix);
-    const env = { ...m.env, npm_config_prefix: prefix };
+    const env: NodeJS.ProcessEnv = { ...m.env, npm_config_prefix: prefix };
     const install = await runProcess('npm', ['install', '-g', tarball], { env, cwd: m.sb.home, timeoutMs: 120_000 });
     expect(install.code, install.all).toBe(0);
     expect(install.all).not.toMatch(/prepare|install script|allowScripts/i);

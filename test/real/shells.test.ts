@@ -125,8 +125,9 @@ describe('bash specifics', () => {
 
   it.each([
     ["quotes ' and \"", `sk-'q"uote'`],
-    ['command substitution', 'sk-$(touch pwned)`touch pwned2`'],
-    ['separators and globs', 'sk-;touch pwned;&|<>*?~#!'],
+    // Keys are one word (a space is refused), so the commands are spelled with ${IFS}.
+    ['command substitution', 'sk-$(touch${IFS}pwned)`touch${IFS}pwned2`'],
+    ['separators and globs', 'sk-;touch${IFS}pwned;&|<>*?~#!'],
     ['backslashes', 'sk-\\n\\\\\\x'],
     ['variables', 'sk-$HOME${PATH}'],
   ])('a key with %s is inert when sourced, in bash and fish', async (_name, key) => {

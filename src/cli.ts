@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT, isCliError } from './errors.js';
 import type { Io } from './ui/output.js';
+import { terminalSafe } from './ui/safe-text.js';
 import { codexFacts } from './codex/doctor.js';
 import { homeOf, resolvePaths } from './files/paths.js';
 import { parseTimeout } from './setup/flags.js';
@@ -165,12 +166,13 @@ export function reportError(err: unknown, io: Io): number {
     return EXIT.usage;
   }
   if (isCliError(err)) {
-    if (err.exitCode === EXIT.cancelled) io.stderr.write(`${err.message}\n`);
-    else io.stderr.write(`error: ${err.message}\n`);
-    for (const d of err.details.length ? [err.hint, ...err.details] : [err.hint]) if (d) io.stderr.write(`${d}\n`);
+    // Messages quote paths, file lines and gateway answers: nothing in them may drive the terminal.
+    if (err.exitCode === EXIT.cancelled) io.stderr.write(`${terminalSafe(err.message)}\n`);
+    else io.stderr.write(`error: ${terminalSafe(err.message)}\n`);
+    for (const d of err.details.length ? [err.hint, ...err.details] : [err.hint]) if (d) io.stderr.write(`${terminalSafe(d)}\n`);
     return err.exitCode;
   }
-  io.stderr.write(`internal error: ${err instanceof Error ? (io.env.LIGHTWEIGHT_DEBUG ? err.stack : err.message) : String(err)}\n`);
+  io.stderr.write(`internal error: ${terminalSafe(err instanceof Error ? ((io.env.LIGHTWEIGHT_DEBUG ? err.stack : err.message) ?? '') : String(err))}\n`);
   io.stderr.write('This is a bug in lightweight-setup; please report it. Any write in progress was rolled back.\n');
   return EXIT.usage;
 }

@@ -6,7 +6,7 @@ import { GATEWAY_URLS } from '../gateway/constants.js';
 import { keyForGateway, readInstalled, usableBaseUrl } from '../setup/installed.js';
 import { canonicalModel, MODELS, modelInfo } from '../gateway/models.js';
 import { parseTimeout } from '../setup/flags.js';
-import { makeOutput, type Io } from '../ui/output.js';
+import { makeOutput, terminalSafe, type Io } from '../ui/output.js';
 
 export interface ModelsFlags {
   json?: boolean;
@@ -81,6 +81,6 @@ export async function models(flags: ModelsFlags, io: Io): Promise<number> {
     }
   }
   const report = modelsReport(baseUrl, served, inst.summary.model, note);
-  io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderModels(report));
+  io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : terminalSafe(renderModels(report)));
   return exit;
 }

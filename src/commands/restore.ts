@@ -5,13 +5,15 @@
  */
 import { cmd } from '../invocation.js';
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 import { applyWrites, type PlannedWrite } from '../files/transaction.js';
 import { BACKUPS_KEPT, BackupStore, sha256, type Manifest, type ManifestEntry } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
-import { errnoOf, removeEmptyDirs } from '../files/io.js';
+import { errnoOf, removeEmptyDirs, resolveTarget } from '../files/io.js';
 import { withLock } from '../files/lock.js';
-import { resolvePaths, tildify } from '../files/paths.js';
+import { resolvePaths, tildify, type Paths } from '../files/paths.js';
+import { readInstalled } from '../setup/installed.js';
+import { BASH_LOGIN_FILES, rcFileFor, SHELLS } from '../shell/detect.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites } from '../ui/review.js';
@@ -58,6 +60,41 @@ export interface RestorePlan {
   changedSince: string[];
 }
 
+/**
+ * A manifest is only trusted as far as it says what this tool could have written: a backup copy
+ * inside the run's own directory (a plain number, a regular file), a file in Codex's home, in the
+ * tool's directory or among the shell startup files, reached the way its path leads today. Any
+ * other entry stops the restore before anything is shown or written.
+ */
+export async function validateRun(run: Run, allowed: (path: string) => boolean): Promise<void> {
+  const bad = (why: string) =>
+    new CliError(`The backup record ${join(run.dir, 'manifest.json')} has an entry this tool would not have written (${why}).`, EXIT.usage, 'Nothing was restored. Look at that record, or pick another run; the files stay as they are.');
+  for (const e of run.entries) {
+    if (typeof e.path !== 'string' || typeof e.target !== 'string') throw bad('no path');
+    for (const p of [e.path, e.target]) if (!isAbsolute(p) || normalize(p) !== p) throw bad(`path ${JSON.stringify(p)} is not a plain absolute path`);
+    if (!allowed(e.path)) throw bad(`${e.path} is not a file lightweight-setup writes`);
+    if ((await resolveTarget(e.path)) !== e.target) throw bad(`${e.path} no longer leads to ${e.target}`);
+    if (!Number.isInteger(e.mode) || e.mode < 0 || e.mode > 0o7777) throw bad('mode');
+    if (e.backup !== undefined) {
+      if (typeof e.backup !== 'string' || !/^\d+$/.test(e.backup)) throw bad(`backup ${JSON.stringify(e.backup)} is not inside the run's directory`);
+      const st = await fs.lstat(join(run.dir, e.backup)).catch(() => undefined);
+      if (!st?.isFile()) throw bad(`backup ${e.backup} is missing or not a regular file`);
+    }
+  }
+}
+
+/** The files restore may write: Codex's home, the tool's directory (not its backups), and shell startup files. */
+export function restorable(paths: Paths, rcFiles: readonly string[], codexHomes: readonly string[]): (path: string) => boolean {
+  const under = (p: string, d: string) => p.startsWith(`${d}/`);
+  const rc = new Set(rcFiles);
+  return (p) => rc.has(p) || codexHomes.some((d) => under(p, d)) || (under(p, paths.stateDir) && p !== paths.backups && !under(p, paths.backups));
+}
+
+/** A restored file never comes back writable by others, whatever the record says. */
+function safeMode(e: ManifestEntry): number {
+  return e.secret ? 0o600 : e.mode & 0o755;
+}
+
 export async function planRestore(run: Run): Promise<RestorePlan> {
   const writes: PlannedWrite[] = [];
   const changedSince: string[] = [];
@@ -83,7 +120,7 @@ export async function planRestore(run: Run): Promise<RestorePlan> {
       existed: now !== undefined,
       before: now?.toString('utf8') ?? '',
       after: backup ? backup.toString('utf8') : null,
-      mode: e.mode,
+      mode: safeMode(e),
       secret: Boolean(e.secret),
       // A key file's directory may be gone (uninstall removes it); it is the tool's own, 0700.
       ...(e.secret ? { dirMode: 0o700 } : {}),
@@ -121,6 +158,9 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
     // A run killed half-way is undone too: the files it did write are recorded as written.
     const run = (await store.list()).find(undoable);
     if (!run) throw nothingToRestore();
+    const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
+    const shellFiles = SHELLS.flatMap((shell) => [rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env })].concat(shell === 'bash' ? BASH_LOGIN_FILES.map((f) => join(paths.home, f)) : []));
+    await validateRun(run, restorable(paths, [...(inst.state?.rcFiles ?? []), ...shellFiles], [paths.codexHome, ...(inst.state?.codexHome ? [inst.state.codexHome] : [])]));
     const plan = await planRestore(run);
     if (plan.changedSince.length && !flags.force) {
       throw new CliError(

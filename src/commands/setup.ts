@@ -13,14 +13,14 @@ import type { CheckVerdict } from '../gateway/classify.js';
 import { readKeyFromPosixFile } from '../shell/keyfile.js';
 import { BUILT_IN_MODELS, introspectCodex, makeCatalog, type CatalogOutcome } from './catalog.js';
 import { CliError, EXIT } from '../errors.js';
-import { listTree, missingDirs, pathExists, readTextFile } from '../files/io.js';
+import { listTree, missingDirs, pathExists, readTextFile, type TextFile } from '../files/io.js';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway/constants.js';
 import { maskKey, normalizeKey, redact } from '../gateway/key.js';
 import { canonicalModel, DEFAULT_MODEL } from '../gateway/models.js';
 import { expandPath, resolvePaths, tildify, type Paths } from '../files/paths.js';
-import { sourceLine } from '../shell/rc.js';
+import { quotePathForShell, sourceLine } from '../shell/rc.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../shell/detect.js';
 import { existsSync } from 'node:fs';
 import { makeOutput, type Io, type Output } from '../ui/output.js';
@@ -88,6 +88,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   for (const n of resolved.notes) out.status('info', n);
   for (const w of resolved.warnings) out.status('warn', w);
   let rcChoice = resolveRc(flags, resolved.shell, io, paths, !prompts);
+  refuseUnquotablePaths(rcChoice, paths);
 
   const codexPath = findExecutable('codex', io.env);
   const codexVersionPromise = codexPath ? codexVersion(codexPath, io.env) : Promise.resolve(undefined);
@@ -102,7 +103,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
       out.status('warn', 'Codex is not on your PATH. Setup continues; install it afterwards with:');
       out.raw(`    ${CODEX_INSTALL}`);
     }
-    if (rcChoice === 'ask') rcChoice = resolveRc({ ...flags }, await prompts.shell(), io, paths, true);
+    if (rcChoice === 'ask') refuseUnquotablePaths((rcChoice = resolveRc({ ...flags }, await prompts.shell(), io, paths, true)), paths);
     out.line();
     out.heading('Step 2 of 4 · Configure Codex (~/.codex/config.toml)');
   }
@@ -336,6 +337,11 @@ function describeCurrent(c: ConfigSummary, storedKey: string | undefined): strin
   return [LAYOUT_NAMES[c.layout!], c.model ? `model ${c.model}` : undefined, env === 'custom' ? c.baseUrl : env, storedKey ? `key ${maskKey(storedKey)}` : undefined].filter(Boolean).join(', ');
 }
 
+/** Paths that end up in a shell file: one with a newline is refused before anything else is said about it. */
+function refuseUnquotablePaths(rc: ReturnType<typeof resolveRc>, paths: Paths): void {
+  for (const p of [paths.keys.posix, ...(rc && rc !== 'ask' ? [rc.file, rc.login] : [])]) if (p) quotePathForShell(p, paths.home);
+}
+
 /**
  * Which rc file gets the block, in which shell's syntax, and for bash the file its login shells
  * read. When the shell cannot be told, the wizard asks ('ask'); unattended, the error names --shell.
@@ -358,6 +364,22 @@ function resolveRc(flags: SetupFlags, shellFlag: Shell | undefined, io: Io, path
   return shell === 'bash' ? { shell, file, login: bashLoginFile(paths.home, io.platform, existsSync) } : { shell, file };
 }
 
+/**
+ * A startup file inside the tool's own directory (the key file itself, say) would source itself
+ * at every shell start, and uninstall removes that directory: refused, wherever the path leads.
+ */
+async function refuseRcInStateDir(rc: TextFile, paths: Paths): Promise<void> {
+  const dirs = [paths.stateDir, await fs.realpath(paths.stateDir).catch(() => paths.stateDir)];
+  const inside = (p: string) => dirs.some((d) => p === d || p.startsWith(`${d}/`));
+  if (inside(rc.path) || inside(rc.target)) {
+    throw new CliError(
+      `${tildify(rc.path, paths.home)} is inside ${tildify(paths.stateDir, paths.home)}, the tool's own directory (key files, backups): a shell startup file cannot go there.`,
+      EXIT.usage,
+      'Pick your shell\'s startup file with --rc-file (for example ~/.bashrc), or leave --rc-file out; nothing was written.',
+    );
+  }
+}
+
 async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean): Promise<SetupPlan> {
   const [config, posix, fish, authJson, state, catalogFile, rcFile, loginRc] = await Promise.all([
     readTextFile(paths.config),
@@ -369,6 +391,7 @@ async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean): Pro
     g.rc ? readTextFile(g.rc.file) : Promise.resolve(undefined),
     g.rc?.login ? readTextFile(g.rc.login) : Promise.resolve(undefined),
   ]);
+  for (const rc of [rcFile, loginRc]) if (rc) await refuseRcInStateDir(rc, paths);
   return planSetup({
     choices: g.choices,
     key: g.key,

@@ -6,7 +6,7 @@ import { CliError, EXIT } from '../errors.js';
 import { keyForGateway, readInstalled } from '../setup/installed.js';
 import { maskKey } from '../gateway/key.js';
 import { tildify } from '../files/paths.js';
-import type { Io } from '../ui/output.js';
+import { terminalSafe, type Io } from '../ui/output.js';
 import { environmentOf } from '../gateway/urls.js';
 
 export interface StatusFlags {
@@ -69,6 +69,6 @@ export async function status(flags: StatusFlags, io: Io): Promise<number> {
     rcFiles: (inst.state?.rcFiles ?? []).map(show),
     codex: { installed: Boolean(codexPath), version: version ?? null, path: codexPath ?? null },
   };
-  io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
+  io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : terminalSafe(renderStatus(report)));
   return EXIT.ok;
 }

@@ -93,7 +93,9 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
   out.line('Uninstall removes the Lightweight setup and leaves everything else as it is:');
   printWrites(preview.writes, out, paths.home);
   out.line();
-  out.line(`${tildify(paths.stateDir, paths.home)}: removed (the key files, the record of setup and the backups)`);
+  const realState = await fs.realpath(paths.stateDir).catch(() => paths.stateDir);
+  const via = realState === paths.stateDir ? '' : ` (a symlink: the files in ${tildify(realState, paths.home)} go, then the link)`;
+  out.line(`${tildify(paths.stateDir, paths.home)}: removed${via} (the key files, the record of setup and the backups)`);
   out.line();
   await confirmOrYes(flags.yes, io, 'Remove all of this?');
 
@@ -106,8 +108,37 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
   });
   // Last, the tool's own directory, backups included: they hold copies of the key; then the
   // directories setup created, if nothing else has moved in since.
-  await fs.rm(paths.stateDir, { recursive: true, force: true });
+  const left = await removeStateDir(paths.stateDir);
   await removeEmptyDirs(preview.createdDirs);
+  if (left.length) {
+    out.status('warn', `Left ${left.map((f) => tildify(f, paths.home)).join(', ')}: not written by lightweight-setup, so not removed; the key files, the record and the backups are gone.`);
+  }
   out.status('pass', `Lightweight setup removed. \`${cmd('doctor')}\` now finds no Lightweight setup; \`${cmd()}\` sets it up again.`);
   return EXIT.ok;
+}
+
+/** What the tool keeps in its directory: anything else there is someone else's and stays. */
+const OWN_ENTRIES = /^(env|env\.fish|state\.json|backups|lock|lock\.takeover|lock\.stale-\d+|\..*\.lightweight-\d+-[0-9a-f]+\.tmp)$/;
+
+/**
+ * Removes the tool's directory where it really is: through a symlink, the files (backups with
+ * old keys among them) are removed in the directory it points to, then the link. Only the tool's
+ * own entries go; the directory stays if anything else is in it. Returns what was left.
+ */
+async function removeStateDir(stateDir: string): Promise<string[]> {
+  const real = await fs.realpath(stateDir).catch(() => undefined);
+  if (real === undefined) {
+    await fs.rm(stateDir, { force: true }).catch(() => {}); // a dangling link
+    return [];
+  }
+  const names = await fs.readdir(real).catch(() => [] as string[]);
+  const left: string[] = [];
+  for (const name of names) {
+    if (OWN_ENTRIES.test(name)) await fs.rm(join(real, name), { recursive: true, force: true });
+    else left.push(join(real, name));
+  }
+  if (left.length) return left;
+  await fs.rmdir(real).catch(() => {});
+  if (real !== stateDir) await fs.rm(stateDir, { force: true });
+  return [];
 }

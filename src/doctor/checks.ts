@@ -6,7 +6,7 @@
 import { cmd } from '../invocation.js';
 import { activeLayout, firstLineOf, PROVIDER_PATH, refusedSettings, summarize, type KeySource } from '../codex/config.js';
 import type { CodexFacts } from '../codex/doctor.js';
-import type { ConfigFacts } from '../setup/installed.js';
+import type { ConfigFacts, KeyFileFacts } from '../setup/installed.js';
 import type { AuthState } from '../codex/login-store.js';
 import { CODEX_INSTALL } from '../codex/binary.js';
 import { KEY_VAR, PROVIDER_ID, WIRE_API, type Layout } from '../gateway/constants.js';
@@ -212,7 +212,9 @@ export interface KeyFacts {
   authCommand?: AuthCommandRun;
   /** LIGHTWEIGHT_API_KEY in this process's environment. */
   envKey?: string;
-  keyFile: { path: string; exists: boolean; key?: string; mode?: number; error?: string };
+  keyFile: KeyFileFacts;
+  /** This user's uid (undefined where there is none): who the key file and its directory must belong to. */
+  uid?: number;
   /** The rc file of the user's shell, if the shell is known, and whether it loads the key file. */
   rc?: { path: string; shell: string; sourcesKeyFile: boolean; sourceCmd: string; login?: { path: string; loadsKeyFile: boolean } };
   auth: { path: string; state: AuthState; mode?: number };
@@ -316,10 +318,21 @@ function keyFileCheck(k: KeyFacts): Check {
   if (f.error) return c('fail', `${f.path} cannot be read`, f.error, `Move it aside and run ${cmd()}.`);
   if (!f.exists) return c('skip', 'No stored key file', `${f.path} does not exist.`);
   if (!f.key) return c('fail', `${f.path} holds no key`, 'The export line is missing or was edited.', `Run ${cmd()}.`);
-  if (f.mode !== undefined && (f.mode & 0o077) !== 0) {
-    return c('fail', `${f.path} is readable by others (mode ${f.mode.toString(8).padStart(4, '0')})`, 'It holds your key.', `chmod 600 ${f.path}`);
+  const octal = (m: number) => m.toString(8).padStart(4, '0');
+  // Every new shell runs this file: whoever can replace it runs code as you.
+  if (k.uid !== undefined && f.uid !== undefined && f.uid !== k.uid) {
+    return c('fail', `${f.path} belongs to another user (uid ${f.uid})`, 'Your shells will not load it, and whoever owns it could change what they run.', `Remove it and run ${cmd()}.`);
   }
-  return c('pass', `Key file ${f.path} is private (0600)`);
+  if (k.uid !== undefined && f.dir && f.dir.uid !== k.uid) {
+    return c('fail', `${f.dir.path}, which holds the key file, belongs to another user (uid ${f.dir.uid})`, 'They can replace the key file, which every new shell runs.', `Remove the directory (or its symlink) and run ${cmd()}.`);
+  }
+  if (f.dir && (f.dir.mode & 0o022) !== 0) {
+    return c('fail', `${f.dir.path}, which holds the key file, is writable by others (mode ${octal(f.dir.mode)})`, 'Another user could replace the key file, which every new shell runs.', `Run ${cmd()} (it makes its own directory private again), or: chmod 700 ${f.dir.path}`);
+  }
+  if (f.mode !== undefined && (f.mode & 0o077) !== 0) {
+    return c('fail', `${f.path} is open to others (mode ${octal(f.mode)})`, 'It holds your key, and every new shell runs it.', `chmod 600 ${f.path}`);
+  }
+  return c('pass', `Key file ${f.path} is private (0600, in a directory only you can write to)`);
 }
 
 function guiEditorsCheck(k: KeyFacts): Check {

@@ -1,4 +1,5 @@
 /** Doctor's two outputs: grouped text for people, one JSON object for scripts. */
+import { terminalSafe } from '../ui/safe-text.js';
 import type { Check, Group } from './checks.js';
 
 const GROUPS: Array<[Group, string]> = [
@@ -27,14 +28,15 @@ export function renderText(checks: readonly Check[], sym: Symbols = PLAIN, headi
     const mine = checks.filter((c) => c.group === group);
     if (!mine.length) continue;
     lines.push(heading(name));
-    for (const c of mine) lines.push(`  ${sym[c.status]} ${c.title}${c.status === 'pass' || c.status === 'skip' || !c.detail ? '' : `: ${c.detail.replace(/\.$/, '')}`}`);
+    // Titles and details quote model ids, gateway messages and file contents: made safe before the symbols are added.
+    for (const c of mine) lines.push(`  ${sym[c.status]} ${terminalSafe(`${c.title}${c.status === 'pass' || c.status === 'skip' || !c.detail ? '' : `: ${c.detail.replace(/\.$/, '')}`}`)}`);
     lines.push('');
   }
   // Failures first: they are what stops Codex; warnings after.
   const problems = [...checks.filter((c) => c.status === 'fail'), ...checks.filter((c) => c.status === 'warn')];
   if (problems.length) {
     lines.push(heading('To fix'));
-    for (const c of problems) lines.push(`  ${sym[c.status]} ${c.title} — ${c.fix || 'see above'}`);
+    for (const c of problems) lines.push(`  ${sym[c.status]} ${terminalSafe(`${c.title} — ${c.fix || 'see above'}`)}`);
     lines.push('');
   }
   const count = (s: Check['status']) => checks.filter((c) => c.status === s).length;

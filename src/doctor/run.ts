@@ -126,6 +126,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     ...(authCommand ? { authCommand } : {}),
     ...(inst.envKey ? { envKey: inst.envKey } : {}),
     keyFile: inst.keyFile,
+    ...(process.getuid ? { uid: process.getuid() } : {}),
     ...(shell && rcPath
       ? { rc: { path: show(rcPath), shell, sourcesKeyFile, sourceCmd: `${shell === 'sh' ? '.' : 'source'} ${show(rcPath)}`, ...(login ? { login } : {}) } }
       : {}),

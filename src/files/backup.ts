@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir, errnoOf, fileError, removeStaleTemps, writeAtomic } from './io.js';
+import { ensureDir, errnoOf, fileError, processAlive, removeStaleTemps, writeAtomic } from './io.js';
 
 /** How many runs' backups are kept; older ones are pruned after a successful run. */
 export const BACKUPS_KEPT = 20;
@@ -41,6 +41,8 @@ export interface Manifest {
   restoredAt?: string;
   /** Directories this run created (they did not exist before it): undo removes them again when empty. */
   createdDirs?: string[];
+  /** The process that ran it: a run not complete whose process still runs is under way, and is never pruned. */
+  pid?: number;
 }
 
 /** A run directory's name: its start time (to the millisecond) and a random suffix. */
@@ -64,7 +66,7 @@ export class BackupStore {
     } catch (err) {
       throw fileError(dir, err);
     }
-    const tx = new Transaction(dir, { version: 1, id, command, createdAt: now.toISOString(), entries: [], complete: false });
+    const tx = new Transaction(dir, { version: 1, id, command, createdAt: now.toISOString(), entries: [], complete: false, pid: process.pid });
     await tx.save();
     return tx;
   }
@@ -100,17 +102,24 @@ export class BackupStore {
 
   /**
    * Keeps the newest runs, and clears what killed runs left half-written: temp files, and run
-   * directories killed before their manifest existed (they hold no backup yet). Called under
-   * the lock, so no other run is under way.
+   * directories killed before their manifest existed (they hold no backup yet). Called under the
+   * lock, but a run that is still under way (its process alive, its manifest not complete, or its
+   * first file being written by a live process) is never touched, whatever the lock says.
    */
   async prune(keep = BACKUPS_KEPT): Promise<void> {
     const runs = await this.list();
-    for (const run of runs.slice(keep)) await fs.rm(run.dir, { recursive: true, force: true });
-    for (const run of runs.slice(0, keep)) await removeStaleTemps(run.dir);
+    const running = (r: Manifest) => !r.complete && r.pid !== undefined && r.pid !== process.pid && processAlive(r.pid);
+    for (const run of runs.slice(keep)) if (!running(run)) await fs.rm(run.dir, { recursive: true, force: true });
+    for (const run of runs.slice(0, keep)) if (!running(run)) await removeStaleTemps(run.dir);
     const known = new Set(runs.map((r) => r.dir));
     for (const name of await fs.readdir(this.root).catch(() => [] as string[])) {
       const dir = join(this.root, name);
-      if (RUN_ID.test(name) && !known.has(dir)) await fs.rm(dir, { recursive: true, force: true });
+      if (!RUN_ID.test(name) || known.has(dir)) continue;
+      // No manifest yet: a run killed at its start, unless a live process is writing its first file there.
+      const names = await fs.readdir(dir).catch(() => [] as string[]);
+      const writers = names.map((n) => /\.lightweight-(\d+)-[0-9a-f]+\.tmp$/.exec(n)?.[1]).filter((pid): pid is string => pid !== undefined);
+      if (writers.some((pid) => Number(pid) !== process.pid && processAlive(Number(pid)))) continue;
+      await fs.rm(dir, { recursive: true, force: true });
     }
   }
 }

@@ -23,6 +23,8 @@ export interface TextFile {
   bom?: boolean;
   /** Permission bits of the existing file. */
   mode?: number;
+  /** The existing file's owner. */
+  uid?: number;
 }
 
 export const BOM = '\uFEFF';
@@ -43,7 +45,10 @@ export async function resolveTarget(path: string): Promise<string> {
       if (code === 'EINVAL' || code === 'ENOENT' || code === 'ENOTDIR') return current;
       throw fileError(path, err, 'read');
     }
-    current = isAbsolute(link) ? link : resolve(dirname(current), link);
+    // A relative link is relative to the directory it really is in, as the OS resolves it: when
+    // that directory is reached through a symlink (ZDOTDIR pointing elsewhere), `..` in the link
+    // climbs from the real directory, not from the symlink's parent.
+    current = isAbsolute(link) ? link : resolve(await fs.realpath(dirname(current)).catch(() => dirname(current)), link);
   }
   throw new CliError(`${path} is a symlink loop.`, 2, 'Point the symlink at a real file, or remove it, and run again; nothing was written.');
 }
@@ -77,7 +82,7 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_BYTES): Pro
     throw new CliError(`${path} is not UTF-8 text.`, 2, 'Convert it to UTF-8 (or move it aside) and run again; nothing was written.');
   }
   const bom = text.startsWith(BOM);
-  return { path, target, exists: true, text: bom ? text.slice(1) : text, ...(bom ? { bom } : {}), mode: stat.mode & 0o7777 };
+  return { path, target, exists: true, text: bom ? text.slice(1) : text, ...(bom ? { bom } : {}), mode: stat.mode & 0o7777, uid: stat.uid };
 }
 
 export function fileError(path: string, err: unknown, verb: 'read' | 'write' = 'write'): CliError {

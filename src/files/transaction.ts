@@ -29,13 +29,19 @@ export interface PlannedWrite {
   summary?: string;
   /** The file had a UTF-8 byte order mark: it is written back in front of `after`. */
   bom?: boolean;
+  /**
+   * The tool's own directory this secret lives in, which every run makes private (0700) again.
+   * A secret anywhere else (a symlink out of it, Codex's auth.json) never has its directory's mode
+   * changed: it is refused when that directory is not private to the user.
+   */
+  privateDir?: string;
 }
 
 /** A planned write of `file` (as read) with new contents, keeping its byte order mark. */
 export function plannedWrite(
   file: TextFile,
   after: string | null,
-  opts: { mode: number; secret?: boolean; dirMode?: number; internal?: boolean; summary?: string },
+  opts: { mode: number; secret?: boolean; dirMode?: number; internal?: boolean; summary?: string; privateDir?: string },
 ): PlannedWrite {
   return {
     path: file.path,
@@ -48,6 +54,7 @@ export function plannedWrite(
     ...(opts.dirMode !== undefined ? { dirMode: opts.dirMode } : {}),
     ...(opts.internal ? { internal: true } : {}),
     ...(opts.summary ? { summary: opts.summary } : {}),
+    ...(opts.privateDir ? { privateDir: opts.privateDir } : {}),
     ...(file.bom ? { bom: true } : {}),
   };
 }
@@ -128,8 +135,10 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
   try {
     for (const w of writes) {
       const action = actionOf(w);
-      // A secret file left with a wider mode by someone else is tightened even if unchanged.
-      if (action === 'unchanged' && !(w.secret && (await modeOf(w.target)) !== w.mode)) {
+      if (w.secret && w.after !== null) await keepPrivate(w);
+      if (action === 'unchanged') {
+        // A secret file someone widened is made private again, even when its text is the same.
+        if (w.secret && (await modeOf(w.target)) !== w.mode) await chmod(w.target, w.mode);
         done.set(w, action);
         continue;
       }
@@ -139,8 +148,6 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
         await tx.recordRemoved(entry);
       } else {
         if (w.dirMode !== undefined) await ensureDir(dirname(w.target), w.dirMode);
-        // A directory that holds the key is private too, even if it existed with a wider mode.
-        if (w.secret) await tightenDir(dirname(w.target), 0o700);
         const data = contentsOf(w);
         await writeAtomic(w.target, data, w.mode);
         await tx.recordWritten(entry, data);
@@ -164,12 +171,48 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
   return done;
 }
 
-async function tightenDir(dir: string, mode: number): Promise<void> {
+/**
+ * Before a secret is written: its own directory (the tool's, not a symlink) is made private
+ * again, whatever a user or another program did to it; a secret that lands anywhere else must
+ * already be in a directory that belongs to the user and that nobody else can write to, or it is
+ * refused. Modes of directories the tool does not own are never changed.
+ */
+export async function keepPrivate(w: PlannedWrite): Promise<void> {
+  const dir = dirname(w.target);
+  const realDir = await fs.realpath(dir).catch(() => undefined);
+  if (realDir === undefined) return; // created below, with its own mode
+  const own = w.privateDir !== undefined && !(await isSymlink(w.privateDir)) && realDir === (await fs.realpath(w.privateDir).catch(() => undefined));
+  const st = await fs.stat(realDir);
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) {
+    throw new CliError(`Will not write ${w.path}: it would land in ${realDir}, which belongs to another user (uid ${st.uid}), who could read or replace it.`, 2, `Point ${w.path} at a directory of your own (or remove the symlink); nothing was changed.`);
+  }
+  if (own) {
+    if ((st.mode & 0o077) !== 0) await chmod(realDir, 0o700);
+    return;
+  }
+  if ((st.mode & 0o022) !== 0) {
+    throw new CliError(
+      `Will not write ${w.path}: it would land in ${realDir}, which others can write to (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}), so another user could replace it.`,
+      2,
+      `Keep it in a private directory: remove the symlink (setup then writes a regular file), or point it at a directory only you can write to; nothing was changed.`,
+    );
+  }
+  const existing = await fs.stat(w.target).catch(() => undefined);
+  if (existing && uid !== undefined && existing.uid !== uid) {
+    throw new CliError(`Will not write ${w.path}: the file belongs to another user (uid ${existing.uid}).`, 2, 'Remove it (it is not yours) and run again; nothing was changed.');
+  }
+}
+
+async function isSymlink(p: string): Promise<boolean> {
+  return (await fs.lstat(p).catch(() => undefined))?.isSymbolicLink() ?? false;
+}
+
+async function chmod(path: string, mode: number): Promise<void> {
   try {
-    const current = (await fs.stat(dir)).mode & 0o777;
-    if ((current & ~mode) !== 0) await fs.chmod(dir, current & mode);
+    await fs.chmod(path, mode);
   } catch (err) {
-    throw fileError(dir, err);
+    throw fileError(path, err);
   }
 }
 

@@ -127,6 +127,13 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
           : 'Check the base URL for typos, and that this machine has DNS (or set HTTPS_PROXY if you must use a proxy).',
       );
     }
+    if (code === 'LW_NOT_LOOPBACK') {
+      return fail(
+        'refused',
+        `${outcome.message}, not only to this machine, so the key was not sent over plain http.`,
+        'Use http://127.0.0.1:<port>/v1 for a gateway on this machine (or fix localhost in /etc/hosts), and https:// for any other.',
+      );
+    }
     if (code === 'ECONNREFUSED') {
       return fail('refused', `${h} refused the connection${viaProxy}.`, 'The base URL must be exactly https://api.lightweight.one/v1 (or your gateway\'s URL ending in /v1); check the port and any proxy.');
     }

@@ -17,11 +17,20 @@ export function isLightweightHost(hostname: string): boolean {
   return Object.values(GATEWAY_URLS).some((u) => new URL(u).hostname === hostname.toLowerCase());
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
-
+/**
+ * A host that is this machine: a loopback literal, or `localhost` (which the check then requires
+ * to resolve to loopback addresses only). Names under `.localhost` are not: most resolvers send
+ * them to DNS like any other name, and DNS can point them anywhere.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
-  return LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h);
+  return h === 'localhost' || isLoopbackAddress(h.replace(/^\[|\]$/g, ''));
+}
+
+/** 127.0.0.0/8, ::1 and IPv4-mapped 127.x (an address, not a name). */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.toLowerCase();
+  return /^127(\.\d{1,3}){3}$/.test(a) || a === '::1' || /^::ffff:127(\.\d{1,3}){3}$/.test(a);
 }
 
 /**

@@ -16,7 +16,8 @@ import { parseState, type SetupState } from './state.js';
 import { parseToml } from '../toml/parse.js';
 import { scanToml } from '../toml/scan.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
-import { isAbsolute, join } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 
 export interface ConfigFacts {
   /** As shown to the user (~/.codex/config.toml). */
@@ -32,7 +33,7 @@ export interface Installed {
   paths: Paths;
   config: ConfigFacts & { file?: TextFile };
   summary: ConfigSummary;
-  keyFile: { path: string; exists: boolean; key?: string; mode?: number; error?: string };
+  keyFile: KeyFileFacts;
   auth: { path: string; state: AuthState; mode?: number; error?: string };
   /** The file model_catalog_json names (resolved against CODEX_HOME), when it names one. */
   catalog?: { path: string; shown: string; ours: boolean; exists: boolean; text?: string; error?: string };
@@ -47,6 +48,23 @@ export async function inspectFile(path: string): Promise<{ file?: TextFile; erro
   } catch (err) {
     return { error: err instanceof CliError ? err.message : String(err) };
   }
+}
+
+export interface KeyFileFacts {
+  path: string;
+  exists: boolean;
+  key?: string;
+  mode?: number;
+  /** The file's owner, and the directory it really is in (symlinks followed): who could replace it. */
+  uid?: number;
+  dir?: { path: string; mode: number; uid: number };
+  error?: string;
+}
+
+async function dirFacts(file: string, show: (p: string) => string): Promise<KeyFileFacts['dir']> {
+  const real = await fs.realpath(dirname(file)).catch(() => undefined);
+  const st = real ? await fs.stat(real).catch(() => undefined) : undefined;
+  return real && st ? { path: show(real), mode: st.mode & 0o7777, uid: st.uid } : undefined;
 }
 
 export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHome?: string): Promise<Installed> {
@@ -89,6 +107,7 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
   const envKey = env[KEY_VAR]?.trim() || undefined;
   const setupState = state.file?.exists ? parseState(state.file.text) : undefined;
   const stored = keyFile.file?.exists ? readKeyFromPosixFile(keyFile.file.text) : undefined;
+  const keyDir = keyFile.file?.exists ? await dirFacts(keyFile.file.target, show) : undefined;
   return {
     paths,
     config: configFacts,
@@ -99,6 +118,8 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
       exists: Boolean(keyFile.file?.exists),
       ...(stored ? { key: stored } : {}),
       ...(keyFile.file?.mode !== undefined ? { mode: keyFile.file.mode } : {}),
+      ...(keyFile.file?.uid !== undefined ? { uid: keyFile.file.uid } : {}),
+      ...(keyDir ? { dir: keyDir } : {}),
       ...(keyFile.error ? { error: keyFile.error } : {}),
     },
     auth: {

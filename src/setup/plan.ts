@@ -64,11 +64,12 @@ export interface SetupPlan {
 const SECRET_MODE = 0o600;
 const SECRET_DIR_MODE = 0o700;
 
-function write(file: TextFile, after: string, opts: { newMode: number; dirMode?: number; secret?: boolean; internal?: boolean; summary?: string }): PlannedWrite {
+function write(file: TextFile, after: string, opts: { newMode: number; dirMode?: number; secret?: boolean; internal?: boolean; summary?: string; privateDir?: string }): PlannedWrite {
   const secret = opts.secret ?? false;
   return plannedWrite(file, after, {
     mode: secret ? SECRET_MODE : (file.mode ?? opts.newMode),
     secret,
+    ...(opts.privateDir ? { privateDir: opts.privateDir } : {}),
     ...(opts.dirMode !== undefined ? { dirMode: opts.dirMode } : {}),
     ...(opts.internal ? { internal: true } : {}),
     ...(opts.summary ? { summary: opts.summary } : {}),
@@ -114,8 +115,8 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   notes.push(...config.notes);
 
   const writes: PlannedWrite[] = [
-    write(inp.keyFiles.posix, renderPosixKeyFile(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true }),
-    write(inp.keyFiles.fish, renderFishKeyFile(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true }),
+    write(inp.keyFiles.posix, renderPosixKeyFile(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true, privateDir: paths.stateDir }),
+    write(inp.keyFiles.fish, renderFishKeyFile(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true, privateDir: paths.stateDir }),
   ];
 
   let rcAction: BlockAction | undefined;

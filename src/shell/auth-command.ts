@@ -24,7 +24,9 @@ export function renderAuthCommand(keyFile: string, home: string, setupCommand: s
   // One line: it is shown in config.toml as a single TOML string.
   const script = [
     `f=${f}`,
-    `if [ -f "$f" ]; then unset ${KEY_VAR}; . "$f" || exit 1; [ -n "\${${KEY_VAR}:-}" ] || ${fail('$f holds no key')}`,
+    // Like the shell block: only the user's own file, which nobody else can write to, is run.
+    `if [ -f "$f" ]; then [ -O "$f" ] && [ -z "$(find "$f" -prune \\( -perm -020 -o -perm -002 \\) -print)" ] || ${fail('$f is not yours, or others can write to it')}`,
+    `unset ${KEY_VAR}; . "$f" || exit 1; [ -n "\${${KEY_VAR}:-}" ] || ${fail('$f holds no key')}`,
     `elif [ -z "\${${KEY_VAR}:-}" ]; then ${fail(`no Lightweight key: $f is missing and ${KEY_VAR} is not set`)}`,
     'fi',
     `printf %s "$${KEY_VAR}"`,

@@ -5,10 +5,7 @@
  */
 import { KEY_VAR } from '../gateway/constants.js';
 
-const HEADER = [
-  '# Lightweight API key for the Codex CLI, written by lightweight-setup.',
-  '# Keep this file private (mode 0600); never commit it. `npx lightweight-setup uninstall` removes it.',
-];
+const HEADER = ['# Lightweight API key for the Codex CLI, written by lightweight-setup.', '# Private (0600): never commit it. `npx lightweight-setup uninstall` removes it.'];
 
 export function shSingleQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;

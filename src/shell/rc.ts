@@ -14,6 +14,15 @@ export const BLOCK_END = '# <<< lightweight-setup <<<';
  * $HOME so the block survives a synced dotfiles repo; `$`, backquote, `"` and `\` are escaped.
  */
 export function quotePathForShell(path: string, home: string): string {
+  // A newline (or any control character) could end the quoted word and start a command, or forge
+  // the block's end marker: no such path goes into a shell file.
+  if (/[\u0000-\u001f\u007f]/.test(path)) {
+    throw new CliError(
+      `The path ${JSON.stringify(path)} has a newline or another control character in it, which a shell startup file cannot hold safely.`,
+      2,
+      'Check HOME, XDG_CONFIG_HOME and ZDOTDIR (or --rc-file) for a stray newline; nothing was written.',
+    );
+  }
   const esc = (s: string) => s.replace(/[\\"$`]/g, (c) => `\\${c}`);
   if (home && path.startsWith(`${home}/`)) return `"$HOME/${esc(path.slice(home.length + 1))}"`;
   return `"${esc(path)}"`;
@@ -25,18 +34,44 @@ export function sourceLine(shell: Shell, keyFile: string, home: string): string 
   return shell === 'fish' ? `test -f ${p}; and source ${p}` : `[ -f ${p} ] && . ${p}`;
 }
 
+/** The comment line of the block, under 80 columns. */
+export const BLOCK_COMMENT = '# Loads LIGHTWEIGHT_API_KEY. `npx lightweight-setup uninstall` removes this.';
+
+/** What the block says when it will not load a key file someone else could have written. */
+const REFUSAL = 'lightweight-setup: not loading $lw_env: it is not yours, or others can write to it. Run: npx lightweight-setup';
+
+/**
+ * The block: it loads the key file only when the file is the user's own and nobody else can
+ * write to it (a file another user planted or changed would run as the user at every shell
+ * start), and says so on stderr otherwise.
+ */
 export function renderBlock(shell: Shell, keyFile: string, home: string, eol = '\n'): string {
   const p = quotePathForShell(keyFile, home);
   const body =
     shell === 'fish'
-      ? [`if test -f ${p}`, `    source ${p}`, 'end']
-      : [`if [ -f ${p} ]; then . ${p}; fi`];
-  return [
-    BLOCK_START,
-    '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `npx lightweight-setup uninstall` removes it.',
-    ...body,
-    BLOCK_END,
-  ].join(eol) + eol;
+      ? [
+          `set -l lw_env ${p}`,
+          'if test -f $lw_env',
+          '    set -l lw_open (find $lw_env -prune \\( -perm -020 -o -perm -002 \\) -print)',
+          '    if test -O $lw_env; and test -z "$lw_open"',
+          '        source $lw_env',
+          '    else',
+          `        echo "${REFUSAL}" >&2`,
+          '    end',
+          'end',
+        ]
+      : [
+          `lw_env=${p}`,
+          'if [ -f "$lw_env" ]; then',
+          '  if [ -O "$lw_env" ] && [ -z "$(find "$lw_env" -prune \\( -perm -020 -o -perm -002 \\) -print)" ]; then',
+          '    . "$lw_env"',
+          '  else',
+          `    echo "${REFUSAL}" >&2`,
+          '  fi',
+          'fi',
+          'unset lw_env',
+        ];
+  return [BLOCK_START, BLOCK_COMMENT, ...body, BLOCK_END].join(eol) + eol;
 }
 
 export type BlockAction = 'created' | 'appended' | 'replaced' | 'unchanged';

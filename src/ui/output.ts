@@ -4,6 +4,9 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import yoctoSpinner from 'yocto-spinner';
+import { terminalSafe } from './safe-text.js';
+
+export { terminalSafe };
 
 export interface Io {
   env: NodeJS.ProcessEnv;
@@ -23,8 +26,10 @@ export interface Output {
   readonly fancy: boolean;
   /** The terminal's size, when stdout is one: prose is wrapped to its width. */
   readonly size?: { columns: number; rows: number };
-  /** A line as it is, never wrapped (a diff line, a command to copy). */
+  /** A line as it is, never wrapped (a command to copy). */
   raw(text: string): void;
+  /** A unified diff (or one line of it), coloured, each line cut to `width` when given. */
+  diff(text: string, width?: number): void;
   line(text?: string): void;
   status(status: Status, text: string): void;
   error(text: string): void;
@@ -86,13 +91,24 @@ export function makeOutput(io: Io): Output {
     color,
     fancy,
     ...(size ? { size } : {}),
-    raw: (text) => write(text),
+    raw: (text) => write(terminalSafe(text)),
+    diff: (text, width) =>
+      write(
+        terminalSafe(text)
+          .split('\n')
+          .map((l) => (width ? truncate(l, width) : l))
+          .map((l) => colorDiff(l, fancy ? color : undefined))
+          .join('\n'),
+      ),
     // A numbered step ("  1. ...") continues under its text, other lines under their own indentation.
-    line: (text = '') => write(wrap(text, ' '.repeat((/^\s*(\d+\.\s+)?/.exec(text)?.[0] ?? '').length))),
-    status: (status, text) => write(wrap(`${symbols[status]} ${text}`, ' '.repeat(visibleLength(symbols[status]) + 1))),
-    error: (text) => io.stderr.write(`${fancy ? color.red('error') : 'error'}: ${text}\n`),
-    notice: (text) => io.stderr.write(`${text}\n`),
-    heading: (text) => write(fancy ? color.bold(text) : text),
+    line: (text = '') => {
+      const safe = terminalSafe(text);
+      write(wrap(safe, ' '.repeat((/^\s*(\d+\.\s+)?/.exec(safe)?.[0] ?? '').length)));
+    },
+    status: (status, text) => write(wrap(`${symbols[status]} ${terminalSafe(text)}`, ' '.repeat(visibleLength(symbols[status]) + 1))),
+    error: (text) => io.stderr.write(`${fancy ? color.red('error') : 'error'}: ${terminalSafe(text)}\n`),
+    notice: (text) => io.stderr.write(`${terminalSafe(text)}\n`),
+    heading: (text) => write(fancy ? color.bold(terminalSafe(text)) : terminalSafe(text)),
     spinner(text) {
       if (!io.stdout.isTTY) return { stop() {} };
       // Signals stay with the command (a Ctrl-C during the check has something to say).
@@ -102,11 +118,8 @@ export function makeOutput(io: Io): Output {
   };
 }
 
-/** Colours a unified diff for the terminal. */
-export function colorDiff(diff: string, out: Output): string {
-  if (!out.fancy) return diff;
-  return diff
-    .split('\n')
-    .map((l) => (l.startsWith('+++') || l.startsWith('---') ? out.color.bold(l) : l.startsWith('+') ? out.color.green(l) : l.startsWith('-') ? out.color.red(l) : l.startsWith('@@') ? out.color.cyan(l) : l))
-    .join('\n');
+/** Colours one line of a unified diff (already terminal-safe) for the terminal. */
+function colorDiff(l: string, color: ChalkInstance | undefined): string {
+  if (!color) return l;
+  return l.startsWith('+++') || l.startsWith('---') ? color.bold(l) : l.startsWith('+') ? color.green(l) : l.startsWith('-') ? color.red(l) : l.startsWith('@@') ? color.cyan(l) : l;
 }

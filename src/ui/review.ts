@@ -1,10 +1,9 @@
 /** The review of planned writes that setup, restore and uninstall show: one diff per file, secrets masked. */
 import { actionOf, type PlannedWrite } from '../files/transaction.js';
 import { unifiedDiff } from './diff.js';
-import { maskKey } from '../gateway/key.js';
-import { KEY_VAR } from '../gateway/constants.js';
+import { maskFile } from './secrets.js';
 import { tildify } from '../files/paths.js';
-import { colorDiff, truncate, type Output } from './output.js';
+import { truncate, type Output } from './output.js';
 
 /** One line per file: what happens to it, and how much. */
 export function summaryLine(w: PlannedWrite, home: string): string {
@@ -31,18 +30,11 @@ function reviewLines(writes: readonly PlannedWrite[], home: string, redactKey: (
       continue;
     }
     const shown = tildify(w.path, home);
-    const show = (t: string) => (w.secret ? redactKey(maskSecrets(t)) : t);
+    const show = (t: string) => maskFile(w.target, redactKey(t));
     lines.push('', summaryLine(w, home).replace(/^[+~-] /, ''));
     lines.push(...unifiedDiff(show(w.before), show(w.after ?? ''), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`).trimEnd().split('\n').slice(2));
   }
   return lines;
-}
-
-/** A key file's or auth.json's text with every key in it masked. */
-export function maskSecrets(text: string): string {
-  return text
-    .replace(new RegExp(`(${KEY_VAR}[= ]')((?:[^'\\\\]|\\\\.|'\\\\'')*)(')`, 'g'), (_, a: string, v: string, b: string) => `${a}${maskKey(v)}${b}`)
-    .replace(/("OPENAI_API_KEY"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, (_, a: string, v: string, b: string) => `${a}${maskKey(v)}${b}`);
 }
 
 /**
@@ -54,7 +46,7 @@ export function printWrites(writes: readonly PlannedWrite[], out: Output, home: 
   if (fit && out.size) {
     const lines = reviewLines(writes, home, redactKey);
     if (lines.length <= fit.budget) {
-      for (const l of lines) out.raw(truncate(l.startsWith('+') || l.startsWith('-') || l.startsWith(' ') || l.startsWith('@@') ? colorDiff(l, out) : l, out.size.columns - 1));
+      for (const l of lines) out.diff(l, out.size.columns - 1);
       return;
     }
     for (const w of writes) out.raw(truncate(`  ${summaryLine(w, home)}`, out.size.columns - 1));
@@ -82,10 +74,11 @@ export function printWrites(writes: readonly PlannedWrite[], out: Output, home: 
       out.line(`${shown}: ${action === 'created' ? 'new file' : 'changed'}: ${w.summary}`);
       continue;
     }
-    const show = (t: string) => (w.secret ? redactKey(maskSecrets(t)) : t);
+    // Any file may hold a secret: a key pasted into an rc file, a token in config.toml, auth.json.
+    const show = (t: string) => maskFile(w.target, redactKey(t));
     const label = w.path === w.target ? shown : `${shown} -> ${tildify(w.target, home)}`;
     const readOnly = w.existed && (w.mode & 0o200) === 0 ? ` (read-only, mode ${w.mode.toString(8).padStart(4, '0')}: written, and read-only again afterwards)` : '';
     out.line(`${label}: ${action === 'created' ? `new file (mode ${w.mode.toString(8).padStart(4, '0')})` : 'changed'}${readOnly}`);
-    out.line(colorDiff(unifiedDiff(show(w.before), show(w.after ?? ''), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`), out).trimEnd());
+    out.diff(unifiedDiff(show(w.before), show(w.after ?? ''), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`).trimEnd());
   }
 }

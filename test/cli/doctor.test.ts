@@ -202,19 +202,37 @@ describe('lightweight doctor', () => {
     expect(by('connectivity')).toMatchObject({ status: 'fail', cause });
   });
 
-  it('goes through HTTP_PROXY and says so; NO_PROXY bypasses it', async () => {
+  it('goes through HTTPS_PROXY to another host and says so; NO_PROXY bypasses it', async () => {
     await healthy();
     const proxy = await startProxy(Number(new URL(gw.url).port));
     try {
-      // The config points at an address nothing listens on; only the proxy can reach the stand-in.
-      const cfg = sb.read('.codex/config.toml').replace(gw.base, 'http://127.0.0.1:9/v1');
+      // Only the proxy knows this host: it tunnels to the stand-in, which speaks no TLS, so the
+      // check fails at TLS, but it went through the proxy, and says so.
+      const cfg = sb.read('.codex/config.toml').replace(gw.base, 'https://gateway.lightweight-test.invalid/v1');
       sb.write('.codex/config.toml', cfg, 0o600);
-      const via = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY, HTTP_PROXY: proxy.url });
-      expect(via.by('connectivity').status).toBe('pass');
+      const via = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY, HTTPS_PROXY: proxy.url });
+      expect(via.by('connectivity')).toMatchObject({ status: 'fail', cause: 'tls' });
       expect(via.by('connectivity').detail).toContain(`through the proxy ${proxy.url}`);
-      expect(proxy.connects).toEqual(['127.0.0.1:9']);
-      const bypass = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
-      expect(bypass.by('connectivity')).toMatchObject({ status: 'fail', cause: 'refused' });
+      expect(proxy.connects).toEqual(['gateway.lightweight-test.invalid:443']);
+      const bypass = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY, HTTPS_PROXY: proxy.url, NO_PROXY: '.lightweight-test.invalid' });
+      expect(bypass.by('connectivity')).toMatchObject({ status: 'fail', cause: 'dns' });
+      expect(proxy.connects).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('never sends traffic for this machine through a proxy (the key would cross the network in clear)', async () => {
+    await healthy();
+    const proxy = await startProxy(Number(new URL(gw.url).port));
+    try {
+      for (const base of [gw.base, gw.base.replace('127.0.0.1', 'localhost')]) {
+        sb.write('.codex/config.toml', sb.read('.codex/config.toml').replace(/base_url = "[^"]*"/, `base_url = "${base}"`), 0o600);
+        const r = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, http_proxy: proxy.url });
+        expect(r.by('connectivity').status, base).toBe('pass');
+        expect(r.by('connectivity').detail).not.toContain('proxy');
+      }
+      expect(proxy.connects).toEqual([]);
     } finally {
       await proxy.close();
     }

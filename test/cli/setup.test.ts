@@ -43,7 +43,7 @@ describe('unattended setup (provider table, the default)', () => {
     expect(sb.mode('.config/lightweight/env')).toBe(0o600);
     expect(sb.mode('.config/lightweight/env.fish')).toBe(0o600);
     expect(sb.mode('.config/lightweight')).toBe(0o700);
-    expect(sb.read('.bashrc')).toContain('. "$HOME/.config/lightweight/env"');
+    expect(sb.read('.bashrc')).toContain('lw_env="$HOME/.config/lightweight/env"');
     expect(sb.read('.bashrc')).not.toContain(KEY);
     expect(bearerSeen()).toEqual([`Bearer ${KEY}`]);
     expect(r.stdout).toContain('****cdef');
@@ -278,10 +278,10 @@ describe('flags', () => {
   });
 
   it.each([
-    ['zsh', {}, '.zshrc', '. "$HOME/.config/lightweight/env"'],
-    ['zsh', { ZDOTDIR: 'ZDOT' }, 'zdot/.zshrc', '. "$HOME/.config/lightweight/env"'],
-    ['fish', {}, '.config/fish/conf.d/lightweight.fish', 'source "$HOME/.config/lightweight/env.fish"'],
-    ['sh', {}, '.profile', '. "$HOME/.config/lightweight/env"'],
+    ['zsh', {}, '.zshrc', 'lw_env="$HOME/.config/lightweight/env"'],
+    ['zsh', { ZDOTDIR: 'ZDOT' }, 'zdot/.zshrc', 'lw_env="$HOME/.config/lightweight/env"'],
+    ['fish', {}, '.config/fish/conf.d/lightweight.fish', 'set -l lw_env "$HOME/.config/lightweight/env.fish"'],
+    ['sh', {}, '.profile', 'lw_env="$HOME/.config/lightweight/env"'],
   ])('--shell %s %j edits %s', async (shell, env, file, line) => {
     const extra = 'ZDOTDIR' in env ? { ZDOTDIR: sb.path('zdot') } : {};
     if ('ZDOTDIR' in env) mkdirSync(sb.path('zdot'));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalModel, closestNames, normalizeModel } from '../../src/gateway/models.js';
 import { environmentOf, isLoopbackHost, normalizeBaseUrl } from '../../src/gateway/urls.js';
+import { proxyFor } from '../../src/gateway/proxy.js';
 import { maskKey, normalizeKey, redact, validateKey } from '../../src/gateway/key.js';
 
 describe('models', () => {
@@ -103,12 +104,31 @@ describe('base URLs', () => {
     ['127.0.0.1', true],
     ['127.1.2.3', true],
     ['localhost', true],
-    ['app.localhost', true],
+    ['LocalHost', true],
+    // DNS decides where a name under .localhost goes: not this machine's word.
+    ['app.localhost', false],
     ['[::1]', true],
+    ['::1', true],
+    ['[::ffff:127.0.0.1]', true],
+    ['[::2]', false],
     ['10.0.0.1', false],
     ['127.0.0.1.nip.io', false],
     ['localhost.example.com', false],
   ])('loopback %s: %s', (host, yes) => expect(isLoopbackHost(host)).toBe(yes));
+
+  it('refuses plain http to a name under .localhost', () => {
+    expect(() => normalizeBaseUrl('http://app.localhost:8080/v1')).toThrow(/only allowed for this machine/);
+  });
+
+  it.each([
+    // A proxy never sees loopback traffic, whatever NO_PROXY says.
+    ['http://localhost:9/v1/models', { HTTP_PROXY: 'http://proxy.corp:3128' }, undefined],
+    ['http://127.0.0.1:9/v1/models', { http_proxy: 'http://proxy.corp:3128' }, undefined],
+    ['https://[::1]:9/v1/models', { HTTPS_PROXY: 'http://proxy.corp:3128' }, undefined],
+    ['http://app.localhost:9/v1/models', { HTTP_PROXY: 'http://proxy.corp:3128' }, 'http://proxy.corp:3128'],
+    ['https://api.lightweight.one/v1/models', { HTTPS_PROXY: 'http://u:p@proxy.corp:3128' }, 'http://proxy.corp:3128'],
+    ['https://api.lightweight.one/v1/models', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '.lightweight.one' }, undefined],
+  ])('proxy for %s with %j: %s', (url, env, want) => expect(proxyFor(url, env)).toBe(want));
 });
 
 describe('keys', () => {

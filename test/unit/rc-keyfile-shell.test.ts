@@ -23,8 +23,16 @@ describe('rc block rendering', () => {
     expect(block).toBe(
       [
         BLOCK_START,
-        '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `npx lightweight-setup uninstall` removes it.',
-        'if [ -f "$HOME/.config/lightweight/env" ]; then . "$HOME/.config/lightweight/env"; fi',
+        '# Loads LIGHTWEIGHT_API_KEY. `npx lightweight-setup uninstall` removes this.',
+        'lw_env="$HOME/.config/lightweight/env"',
+        'if [ -f "$lw_env" ]; then',
+        '  if [ -O "$lw_env" ] && [ -z "$(find "$lw_env" -prune \\( -perm -020 -o -perm -002 \\) -print)" ]; then',
+        '    . "$lw_env"',
+        '  else',
+        '    echo "lightweight-setup: not loading $lw_env: it is not yours, or others can write to it. Run: npx lightweight-setup" >&2',
+        '  fi',
+        'fi',
+        'unset lw_env',
         BLOCK_END,
         '',
       ].join('\n'),
@@ -35,9 +43,15 @@ describe('rc block rendering', () => {
     expect(renderBlock('fish', '/home/ann/.config/lightweight/env.fish', HOME)).toBe(
       [
         BLOCK_START,
-        '# Loads LIGHTWEIGHT_API_KEY for the Codex CLI. Managed by lightweight-setup; `npx lightweight-setup uninstall` removes it.',
-        'if test -f "$HOME/.config/lightweight/env.fish"',
-        '    source "$HOME/.config/lightweight/env.fish"',
+        '# Loads LIGHTWEIGHT_API_KEY. `npx lightweight-setup uninstall` removes this.',
+        'set -l lw_env "$HOME/.config/lightweight/env.fish"',
+        'if test -f $lw_env',
+        '    set -l lw_open (find $lw_env -prune \\( -perm -020 -o -perm -002 \\) -print)',
+        '    if test -O $lw_env; and test -z "$lw_open"',
+        '        source $lw_env',
+        '    else',
+        '        echo "lightweight-setup: not loading $lw_env: it is not yours, or others can write to it. Run: npx lightweight-setup" >&2',
+        '    end',
         'end',
         BLOCK_END,
         '',
@@ -104,7 +118,8 @@ describe('rc block placement', () => {
 
   it('finds lines that set the key outside the block', () => {
     const text = `export LIGHTWEIGHT_API_KEY=sk-1\n${block}LIGHTWEIGHT_API_KEY=x\nset -gx LIGHTWEIGHT_API_KEY y\n# LIGHTWEIGHT_API_KEY in a comment\n`;
-    expect(foreignKeyLines(text, 'rc', 'LIGHTWEIGHT_API_KEY')).toEqual([1, 6, 7]);
+    const after = block.split('\n').length; // the block's lines, and the line after it
+    expect(foreignKeyLines(text, 'rc', 'LIGHTWEIGHT_API_KEY')).toEqual([1, after + 1, after + 2]);
   });
 });
 

@@ -1,0 +1,416 @@
+/**
+ * A hostile machine, gateway and environment (issue "Secure against a hostile machine"): each
+ * problem a security review reproduced, reproduced here against the built CLI in temp homes
+ * (and real bash, zsh and fish where a shell runs the result), and shown fixed.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import TOML from '@iarna/toml';
+import { describe, expect, it } from 'vitest';
+import type { StandIn } from '../support/gateway.js';
+import { startProxy } from '../support/gateway.js';
+import { runProcess } from '../support/process.js';
+import { Sandbox } from '../support/sandbox.js';
+import { useStandInAndSandbox } from '../support/standin.js';
+
+const KEY = 'sk-lw-security-0123456789ab';
+const OTHER_UID = 65534; // nobody: "another local user"
+let gw: StandIn;
+let sb: Sandbox;
+useStandInAndSandbox((g, s) => {
+  gw = g;
+  sb = s;
+});
+
+const octal = (p: string) => (statSync(p).mode & 0o7777).toString(8);
+const PRINT = 'printf "[%s]" "$LIGHTWEIGHT_API_KEY"';
+const SHELLS = [
+  { shell: 'bash', argv: ['bash', '-ic', PRINT], keyFile: '.config/lightweight/env' },
+  { shell: 'zsh', argv: ['zsh', '-ic', PRINT], keyFile: '.config/lightweight/env' },
+  { shell: 'fish', argv: ['fish', '-i', '-c', PRINT], keyFile: '.config/lightweight/env.fish' },
+];
+const newShell = (argv: string[], env: NodeJS.ProcessEnv = {}) => runProcess(argv[0]!, argv.slice(1), { env: { ...sb.env, ...env }, cwd: sb.home, timeoutMs: 20_000 });
+
+const SECRETS = {
+  idToken: 'eyJhbGciOiJSUzI1NiJ9.id-token-payload-ABCDEFGH',
+  accessToken: 'access-token-0123456789-QWERTY',
+  refreshToken: 'refresh-token-0123456789-ZXCVB',
+  pasted: 'sk-lw-pasted-into-bashrc-5551234',
+  bearer: 'bearer-token-in-config-777888999',
+  oldKey: 'sk-lw-hand-edited-old-key-4242',
+};
+
+function plantSecrets(): void {
+  sb.write('.codex/auth.json', JSON.stringify({ auth_mode: 'chatgpt', tokens: { id_token: SECRETS.idToken, access_token: SECRETS.accessToken, refresh_token: SECRETS.refreshToken } }, null, 2), 0o600);
+  sb.write('.bashrc', `alias ll='ls -l'\nexport LIGHTWEIGHT_API_KEY=${SECRETS.pasted}\n`);
+  sb.write('.codex/config.toml', `model = "o3"\n\n[model_providers.lightweight]\nname = "Lightweight API"\nexperimental_bearer_token = "${SECRETS.bearer}"\n`);
+  sb.write('.config/lightweight/env', `# edited by hand\nexport LIGHTWEIGHT_API_KEY='${SECRETS.oldKey}'\n`, 0o600);
+}
+
+describe('1. nothing secret is printed in a preview', () => {
+  it('setup --dry-run, restore and uninstall (even without a terminal) mask tokens, pasted keys, bearer tokens and old keys', async () => {
+    plantSecrets();
+    const outputs: string[] = [];
+    for (const args of [['--dry-run', '--layout', 'openai-base-url'], ['--dry-run']]) outputs.push((await sb.setup(KEY, args)).all);
+    expect((await sb.setup(KEY, ['--no-verify', '--layout', 'openai-base-url'])).code).toBe(0);
+    outputs.push((await sb.run(['restore'])).all); // no terminal, no --yes: shows, then refuses
+    outputs.push((await sb.run(['restore', '--yes'])).all);
+    expect((await sb.setup(KEY, ['--no-verify', '--layout', 'openai-base-url'])).code).toBe(0);
+    outputs.push((await sb.run(['uninstall'])).all);
+    outputs.push((await sb.run(['uninstall', '--yes'])).all);
+    const all = outputs.join('\n');
+    for (const [name, secret] of Object.entries(SECRETS)) {
+      expect(all, name).not.toContain(secret);
+      expect(all, name).not.toContain(secret.slice(0, 12));
+    }
+    expect(all).not.toContain(KEY);
+    // Still readable: what changes, with the values masked.
+    expect(all).toContain('experimental_bearer_token = "****8999"');
+    expect(all).toContain('"id_token": "****EFGH"');
+  });
+});
+
+describe('2. a widened key directory is made private again, and doctor and the shells notice', () => {
+  it('setup with the same key makes a 0777 directory and 0666 files private again; doctor fails until then', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
+    chmodSync(sb.path('.config/lightweight'), 0o777);
+    const doctor = await sb.run(['doctor', '--json']);
+    const keyFile = (JSON.parse(doctor.stdout) as { checks: Array<{ id: string; status: string; title: string }> }).checks.find((c) => c.id === 'key-file')!;
+    expect(keyFile).toMatchObject({ status: 'fail' });
+    expect(keyFile.title).toMatch(/lightweight, which holds the key file, is writable by others \(mode 0777\)/);
+
+    chmodSync(sb.path('.config/lightweight/env'), 0o666);
+    const again = await sb.setup(KEY, ['--base-url', gw.base]);
+    expect(again.code, again.all).toBe(0);
+    expect(octal(sb.path('.config/lightweight'))).toBe('700');
+    expect(octal(sb.path('.config/lightweight/env'))).toBe('600');
+    expect(octal(sb.path('.config/lightweight/env.fish'))).toBe('600');
+    const after = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string }> };
+    expect(after.checks.find((c) => c.id === 'key-file')!.status).toBe('pass');
+  });
+
+  it("doctor fails a key file that belongs to another user, and one in another user's directory", async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
+    const keyCheck = async () => (JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string; title: string }> }).checks.find((c) => c.id === 'key-file')!;
+    chownSync(sb.path('.config/lightweight/env'), OTHER_UID, OTHER_UID);
+    expect(await keyCheck()).toMatchObject({ status: 'fail', title: expect.stringContaining(`belongs to another user (uid ${OTHER_UID})`) });
+    chownSync(sb.path('.config/lightweight/env'), 0, 0);
+    chownSync(sb.path('.config/lightweight'), OTHER_UID, OTHER_UID);
+    expect(await keyCheck()).toMatchObject({ status: 'fail', title: expect.stringContaining('which holds the key file, belongs to another user') });
+  });
+
+  it.each(SHELLS)('real $shell loads the key only from a file of its own that nobody else can write to', async ({ shell, argv, keyFile }) => {
+    expect((await sb.setup(KEY, ['--no-verify', '--shell', shell])).code).toBe(0);
+    expect((await newShell(argv)).stdout).toBe(`[${KEY}]`);
+
+    chmodSync(sb.path(keyFile), 0o666);
+    const open = await newShell(argv);
+    expect(open.stdout).toBe('[]');
+    expect(open.stderr).toContain(`lightweight-setup: not loading ${sb.path(keyFile)}: it is not yours, or others can write to it. Run: npx lightweight-setup`);
+
+    chmodSync(sb.path(keyFile), 0o600);
+    chownSync(sb.path(keyFile), OTHER_UID, OTHER_UID);
+    const foreign = await newShell(argv);
+    expect(foreign.stdout).toBe('[]');
+    expect(foreign.stderr).toContain('it is not yours, or others can write to it');
+
+    chownSync(sb.path(keyFile), 0, 0);
+    expect((await newShell(argv)).stdout).toBe(`[${KEY}]`);
+  });
+
+  it("Codex's auth command refuses a key file that is not the user's own or that others can write to", async () => {
+    expect((await sb.setup(KEY, ['--no-verify', '--key-source', 'file'])).code).toBe(0);
+    const auth = (TOML.parse(sb.read('.codex/config.toml')) as { model_providers: { lightweight: { auth: { command: string; args: string[] } } } }).model_providers.lightweight.auth;
+    const runAuth = () => spawnSync(auth.command, auth.args, { env: { HOME: sb.home, PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
+    expect(runAuth().stdout).toBe(KEY);
+    chmodSync(sb.path('.config/lightweight/env'), 0o646);
+    const open = runAuth();
+    expect(open.status).toBe(1);
+    expect(open.stdout).toBe('');
+    expect(open.stderr).toContain('is not yours, or others can write to it; run: npx lightweight-setup');
+    chmodSync(sb.path('.config/lightweight/env'), 0o600);
+    chownSync(sb.path('.config/lightweight/env'), OTHER_UID, OTHER_UID);
+    expect(runAuth()).toMatchObject({ status: 1, stdout: '' });
+  });
+});
+
+describe('3. modes of directories the tool does not own are never changed', () => {
+  it('a key file symlinked into a sticky world-writable directory: refused, and the directory keeps 1777', async () => {
+    const shared = join(sb.root, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    mkdirSync(sb.path('.config/lightweight'), { recursive: true, mode: 0o700 });
+    symlinkSync(join(shared, 'env'), sb.path('.config/lightweight/env'));
+    const before = sb.tree();
+    const r = await sb.setup(KEY, ['--no-verify']);
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain(`it would land in ${shared}, which others can write to (mode 1777), so another user could replace it`);
+    expect(r.stderr).toContain('nothing was changed');
+    expect(octal(shared)).toBe('1777');
+    expect(readdirSync(shared)).toEqual([]);
+    expect(sb.tree()).toEqual(before);
+  });
+
+  it("a key file symlinked into another user's directory: refused, its mode untouched", async () => {
+    const theirs = join(sb.root, 'theirs');
+    mkdirSync(theirs, { mode: 0o755 });
+    chownSync(theirs, OTHER_UID, OTHER_UID);
+    mkdirSync(sb.path('.config/lightweight'), { recursive: true, mode: 0o700 });
+    symlinkSync(join(theirs, 'env'), sb.path('.config/lightweight/env'));
+    const r = await sb.setup(KEY, ['--no-verify']);
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain(`which belongs to another user (uid ${OTHER_UID})`);
+    expect(octal(theirs)).toBe('755');
+    expect(existsSync(join(theirs, 'env'))).toBe(false);
+  });
+
+  it("the tool's directory reached through a symlink to a private directory of the user's: written, that directory's mode left alone", async () => {
+    const dots = join(sb.root, 'dotfiles-lightweight');
+    mkdirSync(dots, { mode: 0o750 });
+    mkdirSync(sb.path('.config'), { recursive: true });
+    symlinkSync(dots, sb.path('.config/lightweight'));
+    const r = await sb.setup(KEY, ['--no-verify']);
+    expect(r.code, r.all).toBe(0);
+    expect(octal(dots)).toBe('750');
+    expect(octal(join(dots, 'env'))).toBe('600');
+  });
+});
+
+describe('4. plain http only to this machine, and never through a proxy', () => {
+  it('setup with HTTP_PROXY set checks http://localhost and 127.0.0.1 directly: the proxy sees nothing', async () => {
+    const proxy = await startProxy(Number(new URL(gw.url).port));
+    try {
+      const env = { HTTP_PROXY: proxy.url, http_proxy: proxy.url, HTTPS_PROXY: proxy.url, ALL_PROXY: proxy.url };
+      for (const base of [gw.base, gw.base.replace('127.0.0.1', 'localhost')]) {
+        const r = await sb.setup(KEY, ['--base-url', base], { env });
+        expect(r.code, r.all).toBe(0);
+        expect(r.all).not.toContain('proxy');
+      }
+      expect(proxy.connects).toEqual([]);
+      expect(gw.requests.filter((q) => q.path === '/v1/models')).toHaveLength(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.each(['http://app.localhost:8080/v1', 'http://localhost.example.com/v1', 'http://127.0.0.1.nip.io/v1'])('plain http to %s is refused: DNS decides where it goes', async (url) => {
+    const before = sb.tree();
+    const r = await sb.setup(KEY, ['--base-url', url]);
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain('Plain http:// is only allowed for this machine');
+    expect(sb.tree()).toEqual(before);
+  });
+});
+
+describe('5. a stale lock is taken over by one run only, and a running run is never pruned', () => {
+  it('eight runs racing for a lock left by a killed run: all succeed, every rc file is recorded, uninstall removes every block', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    mkdirSync(sb.path('.config/lightweight'), { recursive: true, mode: 0o700 });
+    writeFileSync(sb.path('.config/lightweight/lock'), `${dead}\n`);
+    const rcs = Array.from({ length: 8 }, (_, i) => sb.write(`rc-${i}`, `# rc ${i}\n`));
+    const runs = await Promise.all(rcs.map((rc) => sb.setup(KEY, ['--no-verify', '--rc-file', rc, '--shell', 'bash'], { timeoutMs: 60_000 })));
+    for (const r of runs) expect(r.code, r.all).toBe(0);
+    const state = JSON.parse(sb.read('.config/lightweight/state.json')) as { rcFiles: string[] };
+    expect(state.rcFiles).toEqual(expect.arrayContaining(rcs));
+    expect(existsSync(sb.path('.config/lightweight/lock'))).toBe(false);
+    const u = await sb.run(['uninstall', '--yes']);
+    expect(u.code, u.all).toBe(0);
+    for (const rc of rcs) expect(readFileSync(rc, 'utf8')).not.toContain('lightweight-setup');
+  });
+
+  it('a run still under way (its process alive, its record incomplete) is not pruned, however many runs came after', async () => {
+    const backups = sb.path('.config/lightweight/backups');
+    const run = (i: number, extra: object) => {
+      const id = `2020010${1 + Math.floor(i / 10)}T0000${String(i % 10).padStart(2, '0')}.000Z-${String(i).padStart(6, '0')}`;
+      mkdirSync(join(backups, id), { recursive: true, mode: 0o700 });
+      writeFileSync(join(backups, id, 'manifest.json'), JSON.stringify({ version: 1, id, command: 'setup', createdAt: `2020-01-0${1 + Math.floor(i / 10)}T00:00:${String(i % 10).padStart(2, '0')}.000Z`, entries: [], complete: true, ...extra }));
+      return join(backups, id);
+    };
+    // The oldest run belongs to a process that still runs (this test's own): it must survive.
+    const running = run(0, { complete: false, pid: process.pid });
+    const finished = run(1, {});
+    for (let i = 2; i < 30; i++) run(i, {});
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    expect(existsSync(running)).toBe(true);
+    expect(existsSync(finished)).toBe(false);
+  });
+});
+
+describe('6. uninstall removes the keys where they really are', () => {
+  it('with ~/.config/lightweight a symlink: the key files and backups in its target go, then the link', async () => {
+    const real = join(sb.root, 'dotfiles-lightweight');
+    mkdirSync(real, { mode: 0o700 });
+    mkdirSync(sb.path('.config'), { recursive: true });
+    symlinkSync(real, sb.path('.config/lightweight'));
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    expect((await sb.setup('sk-lw-second-key-00000009', ['--no-verify'])).code).toBe(0);
+    expect(readdirSync(join(real, 'backups')).length).toBeGreaterThan(0);
+    const u = await sb.run(['uninstall', '--yes']);
+    expect(u.code, u.all).toBe(0);
+    expect(u.stdout).toContain(`(a symlink: the files in ${real} go, then the link)`);
+    expect(existsSync(real)).toBe(false);
+    expect(existsSync(sb.path('.config/lightweight'))).toBe(false);
+    expect(() => lstatSync(sb.path('.config/lightweight'))).toThrow();
+  });
+
+  it('a file of someone else in the directory stays, and uninstall says so', async () => {
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    sb.write('.config/lightweight/notes.txt', 'mine\n');
+    const u = await sb.run(['uninstall', '--yes']);
+    expect(u.code, u.all).toBe(0);
+    expect(u.stdout).toContain('Left ~/.config/lightweight/notes.txt: not written by lightweight-setup');
+    expect(readdirSync(sb.path('.config/lightweight'))).toEqual(['notes.txt']);
+  });
+});
+
+describe('7. a gateway cannot drive the terminal', () => {
+  const HOSTILE = ['gpt-5.4', 'gpt-5.4-mini', 'gpt-5.4\u001b]0;pwned-title\u0007', '\u001b]0;pwned\u0007gpt-5.4-nano', '\u001b[2J\u001b[Hgpt-5.4-max', 'hid\u001b[8mden', '\u001b]52;c;ZXZpbA==\u0007clip', 'bidi\u202egpt'];
+  const clean = (text: string) => {
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    return text;
+  };
+
+  it('models, doctor and setup show model ids with their control characters escaped', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
+    gw.models = HOSTILE;
+    const models = await sb.run(['models'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
+    expect(clean(models.all)).toContain('\\x1b]0;pwned\\x07gpt-5.4-nano');
+    const doctor = await sb.run(['doctor'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
+    clean(doctor.all);
+    // A model the gateway does not serve: setup names the closest served ones.
+    gw.models = HOSTILE.filter((m) => m !== 'gpt-5.4');
+    const setup = await sb.setup(KEY, ['--base-url', gw.base, '--model', 'gpt-5.4']);
+    expect(clean(setup.all)).toContain('\\x1b');
+    // --json escapes as JSON does.
+    const json = await sb.run(['models', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
+    expect(json.stdout).toContain('\\u001b]0;pwned\\u0007gpt-5.4-nano');
+  });
+
+  it("a gateway's error message and a config file's values are shown escaped too", async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
+    gw.behave({ kind: 'status', status: 403, body: JSON.stringify({ error: { message: 'denied\u001b]0;owned\u0007 for you' } }) });
+    const doctor = await sb.run(['doctor'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
+    expect(clean(doctor.all)).toContain('(HTTP 403: denied');
+    sb.write('.codex/config.toml', sb.read('.codex/config.toml').replace(/^model = .*$/m, 'model = "gpt\\u001b[2J-5.4"'), 0o600);
+    clean((await sb.run(['status'])).all);
+    clean((await sb.run(['doctor'])).all);
+  });
+});
+
+describe('8. no path can change the structure of the shell block', () => {
+  it.each([
+    ['XDG_CONFIG_HOME', (root: string) => ({ XDG_CONFIG_HOME: `${root}/cfg\n# <<< lightweight-setup <<<\ntouch /tmp/pwned\n` })],
+    ['ZDOTDIR', (root: string) => ({ ZDOTDIR: `${root}/z\ndot`, SHELL: '/bin/zsh' })],
+  ])('a newline in %s is refused, and nothing is written', async (_n, env) => {
+    const before = sb.tree();
+    const r = await sb.setup(KEY, ['--no-verify'], { env: env(sb.root) });
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain('has a newline or another control character in it');
+    expect(sb.tree()).toEqual(before);
+  });
+
+  it('quotes, $(...), backquotes and spaces in the path stay one word: real bash loads the key, uninstall removes the whole block', async () => {
+    const xdg = join(sb.root, `it's a "$(touch pwned)" \`x\` dir`);
+    mkdirSync(xdg);
+    const env = { XDG_CONFIG_HOME: xdg };
+    expect((await sb.setup(KEY, ['--no-verify', '--shell', 'bash'], { env })).code).toBe(0);
+    const r = await newShell(['bash', '-ic', PRINT], env);
+    expect(r.stdout).toBe(`[${KEY}]`);
+    expect(existsSync(join(sb.home, 'pwned'))).toBe(false);
+    expect((await sb.run(['uninstall', '--yes'], { env })).code).toBe(0);
+    expect(existsSync(sb.path('.bashrc')) ? sb.read('.bashrc') : '').not.toContain('lightweight');
+  });
+});
+
+describe('9. symlinks resolved the way the OS does', () => {
+  it('ZDOTDIR a symlinked directory with .zshrc a relative symlink inside it: the block goes into the file zsh reads', async () => {
+    // ~/zdot -> ~/dotfiles/zsh, and ~/dotfiles/zsh/.zshrc -> ../zshrc (relative to the real directory).
+    mkdirSync(sb.path('dotfiles/zsh'), { recursive: true });
+    sb.write('dotfiles/zshrc', '# the real zshrc\n');
+    symlinkSync('../zshrc', sb.path('dotfiles/zsh/.zshrc'));
+    symlinkSync(sb.path('dotfiles/zsh'), sb.path('zdot'));
+    // The wrong reading (relative to ~/zdot's parent) would land in ~/zshrc.
+    sb.write('zshrc', '# an unrelated file\n');
+    const env = { ZDOTDIR: sb.path('zdot'), SHELL: '/bin/zsh' };
+    const r = await sb.setup(KEY, ['--no-verify'], { env });
+    expect(r.code, r.all).toBe(0);
+    expect(sb.read('dotfiles/zshrc')).toContain('# >>> lightweight-setup >>>');
+    expect(sb.read('zshrc')).toBe('# an unrelated file\n');
+    expect(lstatSync(sb.path('dotfiles/zsh/.zshrc')).isSymbolicLink()).toBe(true);
+    expect((await newShell(['zsh', '-ic', PRINT], env)).stdout).toBe(`[${KEY}]`);
+  });
+});
+
+describe('10. restore trusts only what the tool could have written', () => {
+  async function tamper(edit: (m: { entries: Array<Record<string, unknown>> }, dir: string) => void) {
+    sb.write('.bashrc', '# mine\n');
+    expect((await sb.setup(KEY, ['--no-verify', '--shell', 'bash'])).code).toBe(0);
+    const backups = sb.path('.config/lightweight/backups');
+    const dir = join(backups, readdirSync(backups)[0]!);
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { entries: Array<Record<string, unknown>> };
+    edit(m, dir);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+  }
+
+  it.each([
+    ['a backup path with ../', (m: { entries: Array<Record<string, unknown>> }) => (m.entries.find((e) => e.backup)!.backup = '../../../../../../../../etc/hostname'), /is not inside the run's directory/],
+    ['a target the tool never writes', (m: { entries: Array<Record<string, unknown>> }) => Object.assign(m.entries.find((e) => String(e.path).endsWith('.bashrc'))!, { path: sb.path('victim'), target: sb.path('victim') }), /is not a file lightweight-setup writes/],
+    ['a path with ..', (m: { entries: Array<Record<string, unknown>> }) => Object.assign(m.entries.find((e) => String(e.path).endsWith('.bashrc'))!, { path: `${sb.home}/.codex/../victim` }), /is not a plain absolute path/],
+    ['a backup that is a symlink', (m: { entries: Array<Record<string, unknown>> }, dir: string) => {
+      const e = m.entries.find((x) => x.backup)!;
+      execFileSync('rm', [join(dir, String(e.backup))]);
+      symlinkSync('/etc/hostname', join(dir, String(e.backup)));
+    }, /is missing or not a regular file/],
+  ])('%s: refused, nothing written', async (_n, edit, message) => {
+    sb.write('victim', 'precious\n');
+    await tamper(edit);
+    const before = sb.tree();
+    const r = await sb.run(['restore', '--yes', '--force']);
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain('Nothing was restored');
+    expect(sb.tree()).toEqual(before);
+  });
+
+  it('a recorded mode that would leave a file writable by others is clamped', async () => {
+    await tamper((m) => (m.entries.find((e) => String(e.path).endsWith('.bashrc'))!.mode = 0o666));
+    const r = await sb.run(['restore', '--yes']);
+    expect(r.code, r.all).toBe(0);
+    expect(sb.read('.bashrc')).toBe('# mine\n');
+    expect(octal(sb.path('.bashrc'))).toBe('644');
+  });
+});
+
+describe('11. no self-inflicted hangs or crashes', () => {
+  it.each([
+    ['a symlink to /dev/zero', (p: string) => symlinkSync('/dev/zero', p)],
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p])],
+  ])('a lock file that is %s: a clear error at once, nothing written', async (_n, make) => {
+    mkdirSync(sb.path('.config/lightweight'), { recursive: true, mode: 0o700 });
+    make(sb.path('.config/lightweight/lock'));
+    const before = sb.tree();
+    const r = await sb.setup(KEY, ['--no-verify'], { timeoutMs: 15_000 });
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain('is not a regular file (a symlink, pipe or device)');
+    expect(sb.tree()).toEqual(before);
+  });
+
+  it.each(['~/.config/lightweight/env', '~/.config/lightweight/env.fish', '~/.config/lightweight/backups/rc'])('--rc-file %s (inside the tool\'s own directory) is refused', async (rc) => {
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    const before = sb.tree();
+    const r = await sb.setup(KEY, ['--no-verify', '--rc-file', rc, '--shell', 'bash']);
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain("is inside ~/.config/lightweight, the tool's own directory");
+    expect(sb.tree()).toEqual(before);
+    expect((await newShell(['bash', '-ic', PRINT])).code).toBe(0);
+  });
+
+  it('an --rc-file that is a symlink into the tool\'s directory is refused too', async () => {
+    expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
+    symlinkSync(sb.path('.config/lightweight/env'), sb.path('myrc'));
+    const r = await sb.setup(KEY, ['--no-verify', '--rc-file', '~/myrc', '--shell', 'bash']);
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain("the tool's own directory");
+  });
+});

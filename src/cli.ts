@@ -95,11 +95,24 @@ export function buildProgram(bin: BinName, io: Io): Command {
   addSetupOptions(command('setup', "write Codex's config and store the key, then check the gateway (the wizard in a terminal)", { isDefault: bin === 'lightweight-setup' })).action(setupAction);
   command('doctor', 'diagnose Codex, config, key and gateway, with a fix for each problem (changes nothing)')
     .option('--json', 'print one JSON object: {"ok", "checks": [{"id", "status", "title", "detail", "fix", "cause"?}]}')
-    .option('--timeout <seconds>', 'limit for the network checks (default: 10)')
+    .option('--live', 'also send one real request the way Codex does (check id "live"); costs tokens, see below')
+    .option('--timeout <seconds>', 'limit for the network checks (default: 10; at least 60 for --live)')
     .option(...CODEX_HOME_OPTION)
-    .addHelpText('after', '\nExit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 bad usage.')
+    .addHelpText(
+      'after',
+      [
+        '',
+        '--live runs `codex exec` once with your config (read-only, in a throwaway directory, no session',
+        'saved, your MCP servers not started) and a one-word prompt; without Codex it sends a streaming',
+        'POST /responses itself. Cost: one request to your configured model. Through Codex it carries',
+        "Codex's instructions and tool definitions, about 10,000 input tokens, and a few output tokens;",
+        'sent directly, about 20 input tokens.',
+        '',
+        'Exit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 bad usage.',
+      ].join('\n'),
+    )
     .action(
-      exitWith((opts: { timeout?: string; codexHome?: string }) => {
+      exitWith((opts: { timeout?: string; codexHome?: string; live?: boolean }) => {
         // Codex's own doctor is the slowest check: start it before loading the rest of doctor.
         const codex = codexFacts(io.env, resolvePaths(io.env, io.cwd, opts.codexHome).codexHome, parseTimeout(opts.timeout) * 1000);
         return load.doctor().doctor(opts, io, codex);
@@ -108,6 +121,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
   command('models', 'list the models the gateway serves, with context size and what each is best for')
     .option('--json', 'print JSON')
     .option('--sync', "rebuild Codex's model catalog, so that Codex's /model picker lists the gateway's models")
+    .option('--test', 'send a short streaming request to each served model and show which answer (costs about 20 input and a few output tokens per model)')
     .option('--timeout <seconds>', 'limit for the request (default: 10)')
     .option(...CODEX_HOME_OPTION)
     .action(exitWith((opts: Record<string, unknown>) => load.models().models(opts, io)));

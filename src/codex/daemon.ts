@@ -24,9 +24,16 @@ export async function daemonStatus(codex: string, env: NodeJS.ProcessEnv, codexH
   }
   if (status !== 'running') return { running: false };
   try {
-    const pid = JSON.parse(await fs.readFile(join(codexHome, 'app-server-daemon', 'daemon.pid'), 'utf8')) as { processStartTime?: unknown };
-    const at = typeof pid.processStartTime === 'string' ? new Date(pid.processStartTime) : undefined;
-    return { running: true, ...(at && !Number.isNaN(at.getTime()) ? { startedAt: at } : {}) };
+    const file = join(codexHome, 'app-server-daemon', 'daemon.pid');
+    const [text, st] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+    const pid = JSON.parse(text) as { processStartTime?: unknown };
+    const recorded = typeof pid.processStartTime === 'string' ? new Date(pid.processStartTime) : undefined;
+    // The recorded start time has whole seconds (and may be rounded down by up to one): a key
+    // written in the same second as a restart would look older than it. The pid file is written
+    // as the server starts, to the millisecond: the later of the two is when it started.
+    const valid = recorded && !Number.isNaN(recorded.getTime()) ? recorded : undefined;
+    const at = valid && st.mtime.getTime() - valid.getTime() < 10_000 && st.mtime > valid ? st.mtime : valid;
+    return { running: true, ...(at ? { startedAt: at } : {}) };
   } catch {
     return { running: true };
   }

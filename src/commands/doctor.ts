@@ -8,6 +8,7 @@ import { makeOutput, type Io } from '../ui/output.js';
 
 export interface DoctorFlags {
   json?: boolean;
+  live?: boolean;
   timeout?: string;
   codexHome?: string;
 }
@@ -16,10 +17,10 @@ export interface DoctorFlags {
 export async function doctor(flags: DoctorFlags, io: Io, codex: Promise<CodexFacts>): Promise<number> {
   const timeoutSeconds = parseTimeout(flags.timeout);
   const out = makeOutput(io);
-  const spin = flags.json ? { stop() {} } : out.spinner('Checking Codex, config, key and gateway');
+  const spin = flags.json ? { stop() {} } : out.spinner(flags.live ? 'Checking Codex, config, key and gateway, then one real request' : 'Checking Codex, config, key and gateway');
   let checks;
   try {
-    checks = await runDoctor({ env: io.env, cwd: io.cwd, platform: io.platform, timeoutSeconds, codex, ...(flags.codexHome ? { codexHome: flags.codexHome } : {}) });
+    checks = await runDoctor({ env: io.env, cwd: io.cwd, platform: io.platform, timeoutSeconds, codex, ...(flags.codexHome ? { codexHome: flags.codexHome } : {}), ...(flags.live ? { live: true } : {}) });
   } finally {
     spin.stop();
   }

@@ -11,9 +11,11 @@ import type { AuthState } from '../codex/login-store.js';
 import { CODEX_INSTALL } from '../codex/binary.js';
 import { KEY_VAR, PROVIDER_ID, WIRE_API, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
-import { canonicalModel, closestNames } from '../gateway/models.js';
+import { canonicalModel, closestNames, modelInfo } from '../gateway/models.js';
 import type { CheckVerdict, Cause } from '../gateway/classify.js';
-import { getPath, isTable } from '../toml/parse.js';
+import type { LiveCause, LiveVerdict } from '../gateway/live.js';
+import { getPath, isTable, type TomlTable } from '../toml/parse.js';
+import type { TomlDoc } from '../toml/scan.js';
 import { environmentOf, normalizeBaseUrl } from '../gateway/urls.js';
 import { CliError } from '../errors.js';
 
@@ -27,7 +29,7 @@ export interface Check {
   title: string;
   detail: string;
   fix: string;
-  cause?: Cause;
+  cause?: Cause | LiveCause;
 }
 
 
@@ -446,6 +448,118 @@ export function modelCheck(configModel: string | undefined, v: CheckVerdict | { 
     `The gateway serves ${v.models.length} model${v.models.length === 1 ? '' : 's'}${close.length ? `; closest: ${close.join(', ')}` : ''}. Codex will get "model not found".`,
     `Set model = "${close[0] ?? v.models[0] ?? 'gpt-5.4'}" in config.toml (or run ${cmd()} --model <name>).`,
   );
+}
+
+/** `doctor --live`: one real request, through Codex when it is installed. */
+export function liveCheck(v: LiveVerdict | { skipped: string }): Check {
+  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('gateway', 'live', status, title, detail, fix);
+  if ('skipped' in v) return c('skip', 'A real request', v.skipped);
+  const how = v.via === 'codex' ? 'through Codex' : `POST /responses (${v.model})`;
+  if (v.status === 'pass') return c('pass', `A real request works ${how}`, v.summary);
+  const title = v.status === 'warn' ? `A real request works ${how}, but another model answered` : `A real request fails ${how} (${v.cause})`;
+  return { ...c(v.status, title, v.summary, v.fix), ...(v.cause ? { cause: v.cause } : {}) };
+}
+
+/* ---------- Settings that contradict the gateway ---------- */
+
+export interface ProfileFile {
+  /** As shown (~/.codex/work.config.toml). */
+  shown: string;
+  name: string;
+  parsed?: TomlTable;
+  error?: string;
+}
+
+export interface ContradictionFacts {
+  parsed: TomlTable;
+  /** config.toml as shown, and as scanned (for line numbers). */
+  configShown: string;
+  doc: TomlDoc;
+  codexHomeShown: string;
+  /** What the gateway serves, when it was asked. */
+  served?: readonly string[];
+  profiles: readonly ProfileFile[];
+}
+
+/** Top-level keys that name a model Codex will request. `model` itself has its own check. */
+const MODEL_KEYS = ['review_model'];
+
+const isModelKey = (k: string) => MODEL_KEYS.includes(k) || (/_model$/.test(k) && k !== 'model');
+
+function servedName(name: string, served: readonly string[]): boolean {
+  return served.includes(name) || served.includes(canonicalModel(name) ?? name);
+}
+
+/**
+ * Settings that make Codex fail or misbehave against this gateway though the config loads:
+ * a context window larger than the model's, models the gateway does not serve, legacy
+ * `[profiles.x]` tables, and profile files that name unserved models or undefined providers.
+ */
+export function contradictionChecks(f: ContradictionFacts): Check[] {
+  const out: Check[] = [];
+  const c = (id: string, status: CheckStatus, title: string, detail = '', fix = '') => out.push(check('configuration', id, status, title, detail, fix));
+  const at = (path: string[]) => `${f.configShown}:${firstLineOf(f.doc, path)}`;
+  const model = typeof f.parsed.model === 'string' ? f.parsed.model : undefined;
+  const info = model ? modelInfo(canonicalModel(model) ?? model) : undefined;
+
+  const windows: string[] = [];
+  for (const key of ['model_context_window', 'model_auto_compact_token_limit']) {
+    const v = f.parsed[key];
+    if (typeof v === 'number' && info && v > info.contextTokens) {
+      windows.push(key);
+      c(
+        'context-window',
+        'fail',
+        `${key} = ${v} is larger than ${model}'s context (${info.context})`,
+        `${at([key])}: probably left from another provider's model; Codex lets a session grow past what ${model} accepts, and requests then fail.`,
+        `Delete ${key} (Codex then uses the model's own window), or set it to at most ${info.contextTokens}.`,
+      );
+    }
+  }
+
+  if (f.served) {
+    for (const [key, v] of Object.entries(f.parsed)) {
+      if (!isModelKey(key) || typeof v !== 'string' || servedName(v, f.served)) continue;
+      const close = closestNames(canonicalModel(v) ?? v, f.served);
+      c('model-keys', 'fail', `${key} = "${v}" is not served by the gateway`, `${at([key])}: Codex asks for it (for /review) and gets "model not found".`, `Set ${key} = "${close[0] ?? model ?? f.served[0] ?? 'gpt-5.4'}", or delete it to use the main model.`);
+    }
+  }
+
+  const legacy = isTable(f.parsed.profiles) ? Object.keys(f.parsed.profiles) : [];
+  for (const name of legacy) {
+    c(
+      'profiles',
+      'warn',
+      `[profiles.${name}] is ignored by Codex`,
+      `${at(['profiles', name])}: Codex ignores [profiles.*] tables silently, and refuses \`codex -p ${name}\` while this one exists.`,
+      `Move its settings into ${f.codexHomeShown}/${name}.config.toml (the same keys, at the top level) and delete [profiles.${name}].`,
+    );
+  }
+
+  const providers = isTable(f.parsed.model_providers) ? Object.keys(f.parsed.model_providers) : [];
+  for (const p of f.profiles) {
+    if (p.error) {
+      c('profile-files', 'fail', `${p.shown} cannot be read`, p.error, `Fix it: \`codex -p ${p.name}\` fails while it does not parse.`);
+      continue;
+    }
+    const t = p.parsed ?? {};
+    const own = isTable(t.model_providers) ? Object.keys(t.model_providers) : [];
+    const provider = typeof t.model_provider === 'string' ? t.model_provider : undefined;
+    if (provider !== undefined && !providers.includes(provider) && !own.includes(provider) && !BUILTIN_PROVIDERS.has(provider)) {
+      c('profile-files', 'fail', `${p.shown} selects model_provider = "${provider}", which is not defined`, `\`codex -p ${p.name}\` then fails before any request.`, `Define [model_providers.${provider}] (in config.toml or in ${p.shown}), or use model_provider = "${PROVIDER_ID}".`);
+    }
+    const usesGateway = provider === undefined || provider === PROVIDER_ID;
+    for (const [key, v] of Object.entries(t)) {
+      if ((key !== 'model' && !isModelKey(key)) || typeof v !== 'string' || !f.served || !usesGateway || servedName(v, f.served)) continue;
+      const close = closestNames(canonicalModel(v) ?? v, f.served);
+      c('profile-files', 'fail', `${p.shown} sets ${key} = "${v}", which the gateway does not serve`, `\`codex -p ${p.name}\` asks for it and gets "model not found".`, `Set ${key} = "${close[0] ?? f.served[0] ?? 'gpt-5.4'}" in ${p.shown}.`);
+    }
+  }
+  if (!out.length) {
+    const what = [f.served ? 'model names' : '', 'context limits', 'profiles'].filter(Boolean).join(', ');
+    c('settings', 'pass', 'No settings contradict the gateway', `Checked ${what}${f.profiles.length ? ` and ${f.profiles.length} profile file${f.profiles.length === 1 ? '' : 's'}` : ''}.`);
+  }
+  return out;
 }
 
 /**

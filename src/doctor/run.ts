@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { checkGateway } from '../gateway/check.js';
 import { run } from '../codex/binary.js';
 import { KEY_VAR } from '../gateway/constants.js';
-import { inspectFile, keyForGateway, readInstalled, usableBaseUrl } from '../setup/installed.js';
+import { inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
+import { liveDirect } from '../gateway/check.js';
+import { judgeCodex, type LiveVerdict } from '../gateway/live.js';
+import { DEFAULT_MODEL } from '../gateway/models.js';
+import { isTable } from '../toml/parse.js';
+import { parseToml } from '../toml/parse.js';
 import type { CheckVerdict } from '../gateway/classify.js';
 import { proxyFor } from '../gateway/proxy.js';
 import { tildify } from '../files/paths.js';
@@ -21,13 +26,19 @@ import {
   codexChecks,
   configChecks,
   connectivityCheck,
+  contradictionChecks,
   daemonCheck,
+  liveCheck,
   keyChecks,
   modelCheck,
   reconcile,
   type AuthCommandRun,
   type Check,
+  type ProfileFile,
 } from './checks.js';
+
+/** A real request may take a while (a reasoning model, Codex starting): never less than this. */
+const LIVE_MIN_SECONDS = 60;
 import { catalogSlugs } from '../codex/catalog.js';
 import { daemonStatus, type DaemonStatus } from '../codex/daemon.js';
 import { findExecutable } from '../codex/binary.js';
@@ -43,6 +54,59 @@ export interface DoctorOptions {
   codexHome?: string;
   /** Codex's own findings, already under way (see codex-facts.ts). */
   codex: Promise<CodexFacts>;
+  /** `--live`: one real request, through Codex when it is installed. */
+  live?: boolean;
+}
+
+/** `$CODEX_HOME/<name>.config.toml`: the profile files `codex -p <name>` layers on config.toml. */
+async function profileFiles(codexHome: string, show: (p: string) => string): Promise<ProfileFile[]> {
+  const names = (await fs.readdir(codexHome).catch(() => [] as string[])).filter((n) => n !== 'config.toml' && /^[^.].*\.config\.toml$/.test(n)).sort();
+  const out: ProfileFile[] = [];
+  for (const n of names) {
+    const path = join(codexHome, n);
+    const name = n.slice(0, -'.config.toml'.length);
+    const f = await inspectFile(path);
+    if (f.error) out.push({ shown: show(path), name, error: f.error });
+    else if (f.file?.exists) {
+      try {
+        out.push({ shown: show(path), name, parsed: parseToml(f.file.text, show(path)) });
+      } catch (err) {
+        out.push({ shown: show(path), name, error: (err as Error).message });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The live request: through Codex (with the user's config and environment) when Codex is
+ * installed and the config has a Lightweight layout, else directly. When Codex's request fails,
+ * a direct one tells the gateway's side from Codex's.
+ */
+async function liveVerdict(o: DoctorOptions, inst: Installed, codexPath: string | undefined, baseUrl: string, key: string): Promise<LiveVerdict> {
+  const { summary } = inst;
+  const model = summary.model ?? DEFAULT_MODEL;
+  const timeoutSeconds = Math.max(o.timeoutSeconds, LIVE_MIN_SECONDS);
+  const ctx = { baseUrl, model, timeoutSeconds };
+  const direct = () => liveDirect({ ...ctx, key, env: o.env });
+  const servers = isTable(inst.config.parsed?.mcp_servers) ? Object.keys(inst.config.parsed.mcp_servers) : [];
+  const unstoppable = servers.filter((n) => !/^[A-Za-z0-9_-]+$/.test(n));
+  if (!codexPath || !summary.layout || unstoppable.length) {
+    const v = await direct();
+    const why = !codexPath ? 'Codex is not installed' : !summary.layout ? 'config.toml has no Lightweight layout' : `the MCP server ${unstoppable.map((n) => JSON.stringify(n)).join(', ')} cannot be kept from starting for one Codex run`;
+    return { ...v, summary: `${v.summary} (Sent directly: ${why}.)` };
+  }
+  const { runCodexLive } = await import('../codex/live.js');
+  const r = await runCodexLive(codexPath, { ...o.env, CODEX_HOME: inst.paths.codexHome }, { mcpServers: servers, providerTable: summary.layout === 'model-providers', timeoutMs: timeoutSeconds * 1000 });
+  const codexCtx = {
+    ...ctx,
+    layout: summary.layout,
+    ...(summary.keySource ? { keySource: summary.keySource } : {}),
+    keyFile: inst.keyFile.path,
+  };
+  const first = judgeCodex(r, codexCtx);
+  if (first.status !== 'fail' || first.cause === 'timeout') return first;
+  return judgeCodex(r, { ...codexCtx, direct: await direct() });
 }
 
 /** Whether apps started from the desktop see the key: launchctl on macOS, environment.d on Linux. */
@@ -119,6 +183,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   }
 
   const configPart = configChecks(inst.config);
+  const profiles = profileFiles(paths.codexHome, show);
   const authCommand = await authRun;
   const keyPart = keyChecks({
     ...(summary.layout ? { layout: summary.layout } : {}),
@@ -146,6 +211,24 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     const r = await validateCatalog(codexPath, o.env, { text: catalog.text, slugs: slugs ?? [] });
     if (!r.ok && !r.error.startsWith('Codex listed')) refused = r.error.replace(/`[^`]*catalog\.json`/, catalog.shown);
   }
+  const live: LiveVerdict | { skipped: string } | undefined = !o.live
+    ? undefined
+    : 'skipped' in v
+      ? { skipped: v.skipped }
+      : !v.ok
+        ? { skipped: `Not sent: GET /models failed first (${v.cause}).` }
+        : await liveVerdict(o, inst, codexPath, usableUrl!, key!);
+  const contradictions =
+    inst.config.parsed && inst.config.doc
+      ? contradictionChecks({
+          parsed: inst.config.parsed,
+          doc: inst.config.doc,
+          configShown: inst.config.path,
+          codexHomeShown: show(paths.codexHome),
+          ...(!('skipped' in v) && v.ok ? { served: v.models } : {}),
+          profiles: await profiles,
+        })
+      : [];
   const daemonPart = daemonCheck({
     ...(summary.keySource ? { keySource: summary.keySource } : {}),
     running: daemonNow.running,
@@ -170,8 +253,10 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
       v,
     ),
     ...configPart,
+    ...contradictions,
     ...keyPart,
     connectivityCheck(v, usableUrl, source, proxyNote),
     modelCheck(summary.model, v),
+    ...(live ? [liveCheck(live)] : []),
   ]);
 }

@@ -1,5 +1,6 @@
 /**
- * The one network request this tool makes: GET <base>/models with the bearer key, through
+ * The network requests this tool makes: GET <base>/models with the bearer key (and, for
+ * `doctor --live` and `models --test`, one streaming POST <base>/responses), through
  * undici, bounded by a single deadline. Redirects are not followed (the key must never go
  * to another host) and TLS verification is never relaxed.
  */
@@ -11,6 +12,7 @@ import { Agent, EnvHttpProxyAgent } from './undici.js';
 import type { ProbeOutcome } from './classify.js';
 import { proxyFor } from './proxy.js';
 import { isLoopbackAddress } from './urls.js';
+import { LIVE_PROMPT, SseReader, type DirectOutcome } from './live.js';
 
 /** Model lists are small; a body beyond this is not one, and reading on would only waste the deadline. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -61,13 +63,14 @@ export async function pinLocalhost(
   return { lookup };
 }
 
-export async function probeModels(baseUrl: string, key: string, opts: ProbeOptions): Promise<ProbeOutcome & { proxy?: string }> {
-  const url = `${baseUrl.replace(/\/+$/, '')}/models`;
+/**
+ * The dispatcher for one request to `url`: through the proxy the environment names (never for
+ * this machine), with `localhost` pinned to the loopback addresses it was checked against.
+ */
+async function dispatcherFor(url: string, opts: ProbeOptions): Promise<{ dispatcher: Dispatcher; proxy?: string } | { refused: string }> {
   const proxy = proxyFor(url, opts.env);
   const pinned = await pinLocalhost(new URL(url).hostname);
-  if (pinned.refused !== undefined) {
-    return { kind: 'error', code: 'LW_NOT_LOOPBACK', message: `localhost resolves to ${pinned.refused} on this machine`, elapsedMs: 0 };
-  }
+  if (pinned.refused !== undefined) return { refused: `localhost resolves to ${pinned.refused} on this machine` };
   const agentOptions = { connect: { timeout: opts.timeoutMs, ...(pinned.lookup ? { lookup: pinned.lookup } : {}) }, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connections: 1 };
   const dispatcher: Dispatcher = proxy
     ? new EnvHttpProxyAgent({
@@ -77,6 +80,14 @@ export async function probeModels(baseUrl: string, key: string, opts: ProbeOptio
         noProxy: opts.env.no_proxy ?? opts.env.NO_PROXY,
       })
     : new Agent(agentOptions);
+  return { dispatcher, ...(proxy ? { proxy } : {}) };
+}
+
+export async function probeModels(baseUrl: string, key: string, opts: ProbeOptions): Promise<ProbeOutcome & { proxy?: string }> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/models`;
+  const made = await dispatcherFor(url, opts);
+  if ('refused' in made) return { kind: 'error', code: 'LW_NOT_LOOPBACK', message: made.refused, elapsedMs: 0 };
+  const { dispatcher, proxy } = made;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   const started = performance.now();
@@ -115,6 +126,68 @@ export async function probeModels(baseUrl: string, key: string, opts: ProbeOptio
   } finally {
     clearTimeout(timer);
     // Closing waits for nothing: the request is done, and a hung server must not hold the process.
+    void dispatcher.destroy().catch(() => {});
+  }
+}
+
+/**
+ * One real request the way Codex makes it: a streaming `POST <base>/responses` with the model and
+ * a one-word prompt, read to its end (or the deadline). Times are from the request's start.
+ */
+export async function streamResponse(baseUrl: string, key: string, model: string, opts: ProbeOptions): Promise<DirectOutcome> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/responses`;
+  const made = await dispatcherFor(url, opts);
+  if ('refused' in made) return { kind: 'error', code: 'LW_NOT_LOOPBACK', message: made.refused, timedOut: false, totalMs: 0 };
+  const { dispatcher } = made;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  try {
+    const target = new URL(url);
+    const res = await dispatcher.request({
+      origin: target.origin,
+      path: target.pathname,
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        accept: 'text/event-stream',
+        'content-type': 'application/json',
+        'user-agent': `lightweight-setup/${__VERSION__}`,
+      },
+      // store: false, so the test leaves nothing behind in the account's stored responses.
+      body: JSON.stringify({ model, input: LIVE_PROMPT, stream: true, store: false }),
+      signal: controller.signal,
+    });
+    const contentType = String(res.headers['content-type'] ?? '');
+    const retryAfter = res.headers['retry-after'];
+    const reader = /^text\/event-stream\b/i.test(contentType) && res.statusCode < 300 ? new SseReader() : undefined;
+    let body = '';
+    let size = 0;
+    for await (const chunk of res.body) {
+      const text = (chunk as Buffer).toString('utf8');
+      size += (chunk as Buffer).length;
+      if (reader) reader.feed(text, elapsed());
+      else if (body.length < 4096) body += text;
+      if (size > MAX_BODY_BYTES) {
+        res.body.destroy();
+        break;
+      }
+    }
+    return {
+      kind: 'response',
+      status: res.statusCode,
+      contentType,
+      body,
+      ...(reader ? { stream: reader.end(elapsed()) } : {}),
+      totalMs: elapsed(),
+      ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+    };
+  } catch (err) {
+    const code = errorCode(err);
+    return { kind: 'error', message: errorMessage(err), timedOut: controller.signal.aborted, totalMs: elapsed(), ...(code ? { code } : {}) };
+  } finally {
+    clearTimeout(timer);
     void dispatcher.destroy().catch(() => {});
   }
 }

@@ -38,11 +38,21 @@ export interface StandIn {
   answer: string;
   /** Bearer keys answered with 401 on every path, as a gateway does with a revoked key. */
   revoked: Set<string>;
+  /**
+   * How POST /v1/responses misbehaves while GET /v1/models is fine: 'missing' (404, no Responses
+   * API at this URL), 'json' (a JSON body, not an event stream), 'cut' (a stream that ends before
+   * response.completed).
+   */
+  responses: 'ok' | 'missing' | 'json' | 'cut';
+  /** Models the key may not use: POST /v1/responses answers 403 for them. */
+  forbidden: Set<string>;
+  /** Another model answers (named in the events and the openai-model header), as a rerouting gateway does. */
+  answerAs?: string;
   close(): Promise<void>;
 }
 
-function sse(res: ServerResponse, events: Array<Record<string, unknown>>): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+function sse(res: ServerResponse, events: Array<Record<string, unknown>>, headers: Record<string, string> = {}): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
   for (const e of events) res.write(`event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`);
   res.end();
 }
@@ -58,6 +68,8 @@ export async function startGateway(opts: { tls?: { key: string; cert: string } }
     models: [...DEFAULT_MODELS],
     answer: 'pong from the stand-in gateway',
     revoked: new Set<string>(),
+    responses: 'ok',
+    forbidden: new Set<string>(),
     behave(b) {
       behaviour = b;
     },
@@ -127,19 +139,32 @@ export async function startGateway(opts: { tls?: { key: string; cert: string } }
       return;
     }
     if (req.method === 'POST' && path === '/v1/responses') {
+      const json = (status: number, message: string) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message } }));
+      };
+      if (state.responses === 'missing') return json(404, 'Not Found');
+      if (model && state.forbidden.has(model)) return json(403, `This key may not use ${model}`);
+      if (state.responses === 'json') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'resp_json', object: 'response', output: [] }));
+        return;
+      }
       const id = `resp_${state.requests.length}`;
-      sse(res, [
-        { type: 'response.created', response: { id } },
-        {
-          type: 'response.output_item.done',
-          output_index: 0,
-          item: { type: 'message', role: 'assistant', id: `msg_${id}`, content: [{ type: 'output_text', text: state.answer }] },
-        },
+      const answering = state.answerAs ?? model ?? 'gpt-5.4';
+      const item = { type: 'message', role: 'assistant', id: `msg_${id}` };
+      const events: Array<Record<string, unknown>> = [
+        { type: 'response.created', response: { id, model: answering } },
+        { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', content: [] } },
+        { type: 'response.content_part.added', item_id: item.id, output_index: 0, content_index: 0, part: { type: 'output_text', text: '' } },
+        { type: 'response.output_text.delta', item_id: item.id, output_index: 0, content_index: 0, delta: state.answer },
+        { type: 'response.output_item.done', output_index: 0, item: { ...item, status: 'completed', content: [{ type: 'output_text', text: state.answer }] } },
         {
           type: 'response.completed',
-          response: { id, usage: { input_tokens: 10, input_tokens_details: null, output_tokens: 5, output_tokens_details: null, total_tokens: 15 } },
+          response: { id, model: answering, usage: { input_tokens: 10, input_tokens_details: null, output_tokens: 5, output_tokens_details: null, total_tokens: 15 } },
         },
-      ]);
+      ];
+      sse(res, state.responses === 'cut' ? events.slice(0, 3) : events, state.answerAs ? { 'openai-model': state.answerAs } : {});
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });

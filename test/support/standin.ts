@@ -18,6 +18,9 @@ export function useStandInAndSandbox(use: (gw: StandIn, sb: Sandbox) => void): v
     gw.requests.length = 0;
     gw.models = [...DEFAULT_MODELS];
     gw.revoked.clear();
+    gw.responses = 'ok';
+    gw.forbidden.clear();
+    delete gw.answerAs;
     use(gw, new Sandbox());
   });
 }

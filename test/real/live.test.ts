@@ -1,0 +1,102 @@
+/**
+ * `doctor --live` through the real Codex 0.171: one request exactly as Codex makes it, with the
+ * user's config, and none of the side effects a real session has (no session saved, no MCP
+ * server started, nothing left in the working directory); and each failure mode of the
+ * stand-in explained through Codex.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MODELS, startGateway, type StandIn } from '../support/gateway.js';
+import { Sandbox } from '../support/sandbox.js';
+
+const KEY = 'sk-lw-live-real-0123456789';
+let gw: StandIn;
+let sb: Sandbox;
+
+beforeAll(async () => {
+  gw = await startGateway();
+});
+afterAll(() => gw.close());
+beforeEach(() => {
+  gw.behave({ kind: 'ok' });
+  gw.requests.length = 0;
+  gw.models = [...DEFAULT_MODELS];
+  gw.responses = 'ok';
+  gw.forbidden.clear();
+  delete gw.answerAs;
+  sb = new Sandbox().withCodex();
+});
+
+interface Check {
+  id: string;
+  status: string;
+  title: string;
+  detail: string;
+  fix: string;
+  cause?: string;
+}
+
+const posts = () => gw.requests.filter((q) => q.method === 'POST' && q.path === '/v1/responses');
+
+async function setUp(args: string[] = []) {
+  const s = await sb.setup(KEY, ['--base-url', gw.base, ...args]);
+  expect(s.code, s.all).toBe(0);
+  gw.requests.length = 0;
+}
+
+async function live(env: NodeJS.ProcessEnv = {}): Promise<Check> {
+  const r = await sb.run(['doctor', '--json', '--live'], { env, timeoutMs: 120_000 });
+  const report = JSON.parse(r.stdout) as { checks: Check[] };
+  return report.checks.find((c) => c.id === 'live')!;
+}
+
+describe('doctor --live through the real Codex', () => {
+  it("passes: Codex's own request (its instructions and tools, the key from the key file), timed and counted", async () => {
+    await setUp();
+    // An MCP server of the user's: a real session would start it; the live check must not.
+    const marker = sb.path('mcp-started');
+    sb.write('.codex/config.toml', `${sb.read('.codex/config.toml')}\n[mcp_servers.tracker]\ncommand = "/bin/sh"\nargs = ["-c", "touch '${marker}'; sleep 30"]\n`, 0o600);
+    const tempsBefore = readdirSync(tmpdir()).filter((n) => n.startsWith('lightweight-live-')).length;
+    const check = await live();
+    expect(check).toMatchObject({ status: 'pass', title: 'A real request works through Codex' });
+    expect(check.detail).toMatch(/^gpt-5\.4 answered through Codex: first output after \d+ ms, \d+ ms in total; 15 tokens \(10 in, 5 out\)\.$/);
+    expect(posts()).toHaveLength(1);
+    const [req] = posts();
+    expect(req!.authorization).toBe(`Bearer ${KEY}`);
+    const body = JSON.parse(req!.body!) as { model: string; tools: unknown[]; input: unknown[] };
+    expect(body.model).toBe('gpt-5.4');
+    expect(body.tools.length).toBeGreaterThan(0); // Codex's request, not a bare one
+    expect(JSON.stringify(body.input)).toContain('Reply with the single word: ok');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(marker), 'the MCP server was started').toBe(false);
+    expect(existsSync(sb.path('.codex/sessions')), 'a session was saved').toBe(false);
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('lightweight-live-')).length).toBe(tempsBefore);
+    // What it costs, for the README: the size of Codex's request.
+    console.log(`doctor --live through Codex 0.171: request body ${req!.body!.length} bytes`);
+  });
+
+  it.each<[string, (g: StandIn) => void, string, string, RegExp]>([
+    ['no Responses API', (g) => (g.responses = 'missing'), 'fail', 'no-responses-api', /404/],
+    ['403 for this model', (g) => g.forbidden.add('gpt-5.4'), 'fail', 'model-forbidden', /The key may not use gpt-5\.4/],
+    ['a JSON body instead of a stream (Codex says the stream closed; the direct request says why)', (g) => (g.responses = 'json'), 'fail', 'not-a-stream', /not an event stream: Codex gets no answer from that \(Codex: stream disconnected before completion/],
+    ['another model answering (Codex reports the reroute)', (g) => (g.answerAs = 'gpt-4o-mini'), 'warn', 'other-model', /Codex asked for gpt-5\.4, but gpt-4o-mini answered/],
+  ])('%s', async (_n, misbehave, status, cause, detail) => {
+    await setUp();
+    misbehave(gw);
+    const check = await live();
+    expect(check).toMatchObject({ status, cause });
+    expect(check.detail).toMatch(detail);
+    // Codex tried once (no retries), plus at most one direct request to explain a failure.
+    expect(posts().length).toBeLessThanOrEqual(2);
+  });
+
+  it('Codex without the key while the key works directly: the key source is named, with the fix', async () => {
+    await setUp(['--key-source', 'env']);
+    // A terminal opened before setup: no LIGHTWEIGHT_API_KEY; doctor's own check uses the key file.
+    const check = await live();
+    expect(check).toMatchObject({ status: 'fail', cause: 'codex-key' });
+    expect(check.detail).toContain('Missing environment variable: `LIGHTWEIGHT_API_KEY`');
+    expect(check.fix).toContain('--key-source file');
+  });
+});

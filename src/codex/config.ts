@@ -224,7 +224,8 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
   const after = runSteps(before, steps);
   verifyEdit(parsed, after, file, want);
   // A setup that leaves a setting Codex refuses would end with "Run: codex", and Codex would not start.
-  const refused = refusedSettings(scanToml(after), parseToml(after, file), file);
+  // Judged on the result; placed by line in the file as the user has it now (setup's own lines would shift them).
+  const refused = refusedSettings(doc, parseToml(after, file), file);
   if (refused.length) {
     throw new CliError(
       `${file} has ${refused.length === 1 ? 'a setting' : `${refused.length} settings`} the current Codex refuses to load: Codex would not start after this setup, so nothing was written.`,

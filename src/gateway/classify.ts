@@ -71,8 +71,7 @@ function host(baseUrl: string): string {
 
 /** Retry-After is either seconds or an HTTP date. */
 export function retryAfterSeconds(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
+  const v = String(Array.isArray(value) ? value[0] : value);
   if (/^\s*\d+\s*$/.test(v)) return Number(v);
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
@@ -84,7 +83,7 @@ export function parseModelList(body: string): string[] | undefined {
   try {
     json = JSON.parse(body);
   } catch {
-    return undefined;
+    // Not JSON: `json` stays undefined, which is not a list either.
   }
   const list = Array.isArray(json) ? json : typeof json === 'object' && json !== null ? (json as { data?: unknown }).data : undefined;
   if (!Array.isArray(list)) return undefined;
@@ -106,8 +105,6 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
   const viaProxy = ctx.proxy ? ` (through the proxy ${ctx.proxy})` : '';
   // The gateway's own host is spelled right; for another URL a typo is a likely cause.
   const ownHost = isLightweightHost(h.replace(/:\d+$/, ''));
-  const said = outcome.kind === 'response' ? gatewayMessage(outcome.body) : undefined;
-  const saying = said ? `: ${said}` : '';
 
   if (outcome.kind === 'error') {
     const code = outcome.code ?? '';
@@ -151,6 +148,8 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
   }
 
   const { status } = outcome;
+  const said = gatewayMessage(outcome.body);
+  const saying = said ? `: ${said}` : '';
   if (status === 401 || status === 403) {
     const which = ctx.keyOrigin ?? `the key in ${KEY_VAR}`;
     return fail(

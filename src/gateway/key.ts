@@ -13,15 +13,13 @@ export function validateKey(input: string, source: string): string {
   if (key.length > MAX_KEY_LENGTH) {
     throw new CliError(`The API key from ${source} is ${key.length} characters long; at most ${MAX_KEY_LENGTH} are accepted.`, 2, 'Check that you pasted the key and nothing else.');
   }
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) {
-      throw new CliError(
-        `The API key from ${source} contains a character outside printable ASCII at position ${i + 1}.`,
-        2,
-        'Copy the key again from the Lightweight dashboard; keys are plain ASCII.',
-      );
-    }
+  const bad = key.search(/[^\x20-\x7e]/);
+  if (bad !== -1) {
+    throw new CliError(
+      `The API key from ${source} contains a character outside printable ASCII at position ${bad + 1}.`,
+      2,
+      'Copy the key again from the Lightweight dashboard; keys are plain ASCII.',
+    );
   }
   return key;
 }
@@ -46,7 +44,8 @@ export function normalizeKey(input: string, source: string): NormalizedKey {
     const strip = (re: RegExp, what: string) => {
       const m = re.exec(key);
       if (!m) return;
-      key = key.slice(m[0].length).trim();
+      // Each pattern ends by consuming the whitespace after it: nothing to trim.
+      key = key.slice(m[0].length);
       if (!removed.includes(what)) removed.push(what);
       changed = true;
     };
@@ -62,7 +61,7 @@ export function normalizeKey(input: string, source: string): NormalizedKey {
   }
   if (/^bearer$/i.test(key)) throw new CliError(`The API key from ${source} is only the word "Bearer".`, 2, 'Paste the key itself, as the Lightweight dashboard shows it; nothing was written.');
   const space = key.search(/\s/);
-  if (space >= 0) {
+  if (space !== -1) {
     throw new CliError(
       `The API key from ${source} has a space in it (at position ${space + 1}), so it is not one key.`,
       2,

@@ -24,7 +24,8 @@ export function isLightweightHost(hostname: string): boolean {
  */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase();
-  return h === 'localhost' || isLoopbackAddress(h.replace(/^\[|\]$/g, ''));
+  // An IPv6 literal comes bracketed from a URL ([::1]).
+  return h === 'localhost' || isLoopbackAddress(h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h);
 }
 
 /** 127.0.0.0/8, ::1 and IPv4-mapped 127.x (an address, not a name). */
@@ -84,7 +85,7 @@ export function normalizeBaseUrl(input: string, opts: { correct?: boolean } = {}
     path = path.slice(0, -endpoint.length);
     notes.push(`Took the base URL ${u.protocol}//${u.host}${path}: ${endpoint} is an endpoint under it, which Codex adds itself.`);
   }
-  if (opts.correct && isLightweightHost(u.hostname) && !/\/v1$/.test(path) && (path === '' || path === '/')) {
+  if (opts.correct && isLightweightHost(u.hostname) && path === '') {
     path = '/v1';
     notes.push(`Took the base URL ${u.protocol}//${u.host}/v1: the gateway's API is under /v1.`);
   }

@@ -89,7 +89,7 @@ export function findBlocks(text: string, file: string): BlockLocation[] {
   let offset = 0;
   let open: { start: number; line: number } | undefined;
   lines.forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '').trim();
+    const line = raw.trim(); // a CRLF file's \r goes with the other whitespace
     const next = offset + raw.length + (i < lines.length - 1 ? 1 : 0);
     if (line === BLOCK_START) {
       if (open) throw unterminated(file, open.line);
@@ -112,9 +112,9 @@ function unterminated(file: string, line: number): CliError {
   );
 }
 
+/** The file's line ending, as its first line has it. */
 export function detectEol(text: string): '\n' | '\r\n' {
-  const nl = text.indexOf('\n');
-  return nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+  return /^[^\n]*\r\n/.test(text) ? '\r\n' : '\n';
 }
 
 /**
@@ -152,7 +152,7 @@ export function removeBlocks(text: string, file: string): string {
     const atEnd = b.end >= out.length;
     if (blank && atEnd) {
       // "...line\n\n<block>" -> "...line\n"; without a final newline, "...line\n\n<block>" -> "...line".
-      start -= blank[0].length - (out.endsWith('\n') ? /^\r?\n/.exec(blank[0])![0].length : 0);
+      start -= blank[0].length - (out.endsWith('\n') ? blank[0].indexOf('\n') + 1 : 0);
     }
     out = out.slice(0, start) + out.slice(b.end);
   }
@@ -165,7 +165,7 @@ export function removeBlocks(text: string, file: string): string {
  */
 export function sourcesBashrc(text: string): boolean {
   return text.split('\n').some((line) => {
-    const code = line.replace(/#.*$/, '');
+    const code = line.replace(/#.*/s, ''); // to the end of the line, \r of a CRLF file included
     return /(^|[\s;&|{(])(\.|source)\s+["']?(~|\$HOME|\$\{HOME\})\/\.bashrc["']?(\s|;|$|&|\))/.test(code);
   });
 }

@@ -83,7 +83,7 @@ class Scanner {
     const sections: Section[] = [root];
     let current = root;
     if (t.charCodeAt(0) === 0xfeff) this.pos = 1;
-    while (this.pos < t.length) {
+    for (;;) {
       this.skipSpaces();
       if (this.pos >= t.length) break;
       const c = t[this.pos]!;
@@ -126,9 +126,10 @@ class Scanner {
     while (this.pos < t.length && (t[this.pos] === ' ' || t[this.pos] === '\t')) this.pos++;
   }
 
+  /** To the line break; a CRLF's \r goes with the comment (TOML allows no other \r there). */
   private skipComment(): void {
     const t = this.text;
-    while (this.pos < t.length && t[this.pos] !== '\n' && !(t[this.pos] === '\r' && t[this.pos + 1] === '\n')) this.pos++;
+    while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
   }
 
   private newline(): void {

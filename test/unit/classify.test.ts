@@ -126,3 +126,99 @@ describe('fixes that fit the situation, with the gateway\'s own words', () => {
     expect(v.ok ? '' : v.fix).toBe('Check your network, VPN or proxy (HTTPS_PROXY), or give it longer: lightweight doctor --timeout 30.');
   });
 });
+
+describe('every verdict, exactly as the user reads it', () => {
+  const LW = 'https://api.lightweight.one/v1';
+  const OTHER = 'https://gw.example.com:8443/v1';
+  const at = (baseUrl: string, extra: Record<string, unknown> = {}) => ({ baseUrl, timeoutSeconds: 10, ...extra });
+  const TIMEOUT_FIX = 'Check your network, VPN or proxy (HTTPS_PROXY), or give it longer: npx lightweight-setup doctor --timeout 30.';
+
+  it.each<[string, ProbeOutcome, Record<string, unknown>, Record<string, unknown>]>([
+    ['our deadline', err(undefined, 'aborted', true), at(LW), { cause: 'timeout', summary: 'api.lightweight.one did not answer within 10 s.', fix: TIMEOUT_FIX }],
+    ['a body timeout, through a proxy', err('UND_ERR_BODY_TIMEOUT'), at(LW, { proxy: 'http://proxy:3128' }), { cause: 'timeout', summary: 'api.lightweight.one did not answer within 10 s (through the proxy http://proxy:3128).', fix: TIMEOUT_FIX }],
+    ['ETIMEDOUT, a long limit', err('ETIMEDOUT'), at(LW, { timeoutSeconds: 120 }), { cause: 'timeout', summary: 'api.lightweight.one did not answer within 120 s.', fix: 'Check your network, VPN or proxy (HTTPS_PROXY), or give it longer: npx lightweight-setup doctor --timeout 360.' }],
+    ['a timeout past the cap, with its own retry command', err('UND_ERR_CONNECT_TIMEOUT'), at(LW, { timeoutSeconds: 500, retry: 'npx lightweight-setup doctor' }), { cause: 'timeout', fix: 'Check your network, VPN or proxy (HTTPS_PROXY), or give it longer: npx lightweight-setup doctor --timeout 600.' }],
+    ['EAI_NONAME, our host', err('EAI_NONAME'), at(LW), { cause: 'dns', summary: 'The host name api.lightweight.one could not be resolved.', fix: 'This machine cannot look up the gateway: check its network connection, DNS or VPN (or set HTTPS_PROXY if you must use a proxy).' }],
+    ['EAI_FAIL, another host with a port', err('EAI_FAIL'), at(OTHER), { cause: 'dns', summary: 'The host name gw.example.com:8443 could not be resolved.', fix: 'Check the base URL for typos, and that this machine has DNS (or set HTTPS_PROXY if you must use a proxy).' }],
+    ['our host with a port is still ours', err('EAI_AGAIN'), at('https://api.lightweight.one:8443/v1'), { cause: 'dns', fix: expect.stringMatching(/^This machine cannot look up the gateway/) }],
+    ['ECONNREFUSED', err('ECONNREFUSED'), at(OTHER), { cause: 'refused', summary: 'gw.example.com:8443 refused the connection.' }],
+    ['ENETUNREACH', err('ENETUNREACH'), at(LW), { cause: 'refused', summary: 'api.lightweight.one cannot be reached from this machine (ENETUNREACH).', fix: 'Check your network connection, VPN or firewall.' }],
+    ['EADDRNOTAVAIL', err('EADDRNOTAVAIL'), at(LW), { cause: 'refused', summary: 'api.lightweight.one cannot be reached from this machine (EADDRNOTAVAIL).' }],
+    ['ERR_TLS_* not in the list', err('ERR_TLS_HANDSHAKE_TIMEOUT', 'handshake'), at(LW), { cause: 'tls', summary: 'The TLS connection to api.lightweight.one failed: handshake.' }],
+    ['ERR_SSL_*', err('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number'), at(LW), { cause: 'tls' }],
+    ['a TLS error said only in its message', err('EPIPE', 'unable to verify the first certificate'), at(LW), { cause: 'tls' }],
+    ['a code containing TLS elsewhere is not TLS', err('X_ERR_TLS', 'boom'), at(LW), { cause: 'server', summary: 'The connection to api.lightweight.one failed: boom (X_ERR_TLS).', fix: 'Retry in a minute; if it keeps failing, check your network or proxy.' }],
+    ['no code at all', err(undefined, 'socket closed'), at(LW), { cause: 'server', summary: 'The connection to api.lightweight.one failed: socket closed.' }],
+    ['a base URL that is not one (named as given)', err('ENOTFOUND'), at('gw example'), { cause: 'dns', summary: 'The host name gw example could not be resolved.' }],
+    ['401 with the gateway\'s words', res(401, '{"error":{"message":"Invalid API key"}}'), at(LW, { keyOrigin: 'the key in ~/.config/lightweight/env' }), { cause: 'auth', status: 401, summary: 'The gateway rejected the key (HTTP 401: Invalid API key).', fix: 'The key in ~/.config/lightweight/env is mistyped or revoked: copy it again from the Lightweight dashboard and run npx lightweight-setup again.' }],
+    ['401 without an origin', res(401), at(LW), { cause: 'auth', fix: 'The key in LIGHTWEIGHT_API_KEY is mistyped or revoked: copy it again from the Lightweight dashboard and run npx lightweight-setup again.' }],
+    ['403 with a model and no words', res(403), at(LW, { model: 'o3' }), { cause: 'auth', status: 403, fix: 'The gateway refused the key in LIGHTWEIGHT_API_KEY for this request: check that it may use the gateway (and o3); copy it again from the Lightweight dashboard if it was revoked, and run npx lightweight-setup again.' }],
+    ['403 with a model and words', res(403, '{"message":"plan does not include o3"}'), at(LW, { model: 'o3' }), { cause: 'auth', summary: 'The gateway rejected the key (HTTP 403: plan does not include o3).', fix: expect.stringMatching(/^The gateway refused the key in LIGHTWEIGHT_API_KEY: check/) }],
+    ['403 without a model', res(403), at(LW), { cause: 'auth', fix: expect.stringMatching(/is mistyped or revoked/) }],
+    ['404 without /v1', res(404), at('https://gw.example.com/api/'), { cause: 'not-found', status: 404, summary: 'https://gw.example.com/api//models was not found (HTTP 404).', fix: 'The base URL must end in /v1: try https://gw.example.com/api/v1.' }],
+    ['404 with /v1', res(404), at(LW), { cause: 'not-found', fix: "Check the base URL; the gateway's is https://api.lightweight.one/v1." }],
+    ['404 with /v1 not at the end', res(404), at('https://gw.example.com/v1/x'), { cause: 'not-found', fix: 'The base URL must end in /v1: try https://gw.example.com/v1/x/v1.' }],
+    ['429 with seconds', res(429, '', { 'retry-after': '17' }), at(LW), { cause: 'rate-limit', status: 429, retryAfterSeconds: 17, summary: 'The gateway is rate-limiting this key (HTTP 429); retry after 17 s.', fix: 'Wait 17 s and run the check again (npx lightweight-setup doctor); if it persists, ask your administrator about the per-user limit.' }],
+    ['429 without Retry-After', res(429, '{"error":"slow down"}'), at(LW), { cause: 'rate-limit', status: 429, summary: 'The gateway is rate-limiting this key (HTTP 429: slow down).', fix: 'Wait a minute and run the check again (npx lightweight-setup doctor); if it persists, ask your administrator about the per-user limit.' }],
+    ['502', res(502), at(LW), { cause: 'server', status: 502, summary: 'The gateway had a server error (HTTP 502).', fix: "This is on the gateway's side: retry in a few minutes (npx lightweight-setup doctor)." }],
+    ['500 with a retry command', res(500), at(LW, { retry: 'npx lightweight-setup doctor' }), { cause: 'server', status: 500, fix: "This is on the gateway's side: retry in a few minutes (npx lightweight-setup doctor)." }],
+    ['300', res(300), at(LW), { cause: 'bad-response', status: 300, summary: 'The gateway redirected (HTTP 300); the key is not sent on redirects.', fix: 'Set --base-url to the final URL, ending in /v1.' }],
+    ['399', res(399), at(LW), { cause: 'bad-response', status: 399, summary: 'The gateway redirected (HTTP 399); the key is not sent on redirects.' }],
+    ['307 to elsewhere', res(307, '', { location: 'https://x.example/v1/models' }), at(LW), { summary: 'The gateway redirected (HTTP 307 to https://x.example/v1/models); the key is not sent on redirects.' }],
+    ['400', res(400, '{"detail":"bad request"}'), at(LW), { cause: 'bad-response', status: 400, summary: 'The gateway answered HTTP 400: bad request instead of a model list.', fix: 'Check that the base URL points at an OpenAI-compatible gateway and ends in /v1.' }],
+    ['405', res(405), at(LW), { cause: 'bad-response', status: 405, summary: 'The gateway answered HTTP 405 instead of a model list.' }],
+    ['407', res(407), at(LW), { cause: 'bad-response', status: 407 }],
+    ['204', res(204), at(LW), { cause: 'bad-response', status: 204 }],
+    ['HTML after blank lines', res(200, '\n  <!doctype html>'), at(LW), { cause: 'bad-response', status: 200, summary: 'https://api.lightweight.one/v1/models did not return a JSON model list (it returned an HTML page, perhaps a captive portal or proxy login).', fix: 'Check that the base URL points at the Lightweight gateway (https://api.lightweight.one/v1).' }],
+    ['text with a < later', res(200, 'nope <b>'), at(LW), { cause: 'bad-response', summary: 'https://api.lightweight.one/v1/models did not return a JSON model list.' }],
+  ])('%s', (_n, outcome, context, want) => {
+    const v = classify(outcome, context as unknown as Parameters<typeof classify>[1]);
+    expect(v).toMatchObject({ ok: false, latencyMs: Math.round(outcome.elapsedMs), ...want });
+    if (!('status' in want) && outcome.kind === 'error') expect(v).not.toHaveProperty('status');
+  });
+
+  it.each([
+    [['o3'], 'o3', { modelServed: true, summary: 'The gateway at api.lightweight.one answered in 12 ms with 1 model.' }],
+    [['o3', 'gpt-5.4'], 'gpt-5.4-mini', { modelServed: false, summary: 'The gateway at api.lightweight.one answered in 12 ms with 2 models.' }],
+    [[], undefined, { summary: 'The gateway at api.lightweight.one answered in 12 ms with 0 models.' }],
+  ])('a list of %j for model %s', (ids, model, want) => {
+    const v = classify(res(200, list(...ids)), { baseUrl: LW, timeoutSeconds: 10, ...(model ? { model } : {}) });
+    expect(v).toEqual({ ok: true, latencyMs: 12, models: ids, ...want });
+  });
+
+  it.each([
+    ['{"error":{"message":"Invalid key"}}', 'Invalid key'],
+    ['{"error":"plain"}', 'plain'],
+    ['{"error":null,"message":"from message"}', 'from message'],
+    ['{"detail":"from detail"}', 'from detail'],
+    ['{"error":{"code":1}}', undefined],
+    ['  <html>', undefined],
+    ['plain text answer', 'plain text answer'],
+    ['two\n\u001b[31mlines', 'two [31mlines'],
+    ['x'.repeat(200), 'x'.repeat(200)],
+    ['x'.repeat(201), undefined],
+    ['   ', undefined],
+  ])('the gateway says %j: %j', (body, said) => expect(gatewayMessage(body)).toBe(said));
+
+  it.each([
+    [undefined, undefined],
+    ['', undefined],
+    [' 5 ', 5],
+    [['7', '9'], 7],
+    ['5s', undefined],
+    ['x5', undefined],
+    ['Wed, 21 Oct 2015 07:28:10 GMT', 10],
+    ['Wed, 21 Oct 2015 07:27:00 GMT', 0],
+  ])('Retry-After %j is %j seconds', (v, s) => expect(retryAfterSeconds(v, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(s));
+
+  it.each([
+    ['[{"id":"a"}]', ['a']],
+    ['{"data":[{"id":"a"},{"id":"b"}]}', ['a', 'b']],
+    ['{"data":[{"id":"a"},null]}', undefined],
+    ['{"data":[{"id":"a"},"b"]}', undefined],
+    ['{"data":[{"name":"a"}]}', undefined],
+    ['null', undefined],
+    ['"text"', undefined],
+    ['{"models":[]}', undefined],
+  ])('model list %s: %j', (body, ids) => expect(parseModelList(body)).toEqual(ids));
+});

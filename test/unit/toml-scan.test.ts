@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'smol-toml';
-import { allEntries, scanToml } from '../../src/toml/scan.js';
+import { allEntries, scanToml, TomlScanError } from '../../src/toml/scan.js';
 import { getPath } from '../../src/toml/parse.js';
 
 const valueText = (text: string, path: string[]) => {
@@ -100,5 +100,122 @@ cmd = 'echo "hi"'
       'model_providers.ollama2.http_headers.X-A',
       'hooks.before.cmd',
     ]);
+  });
+});
+
+describe('what the scanner tells the editor', () => {
+  /** Each entry as the editor uses it: path, kind, its raw value, its line, and its whole-line span. */
+  const outline = (text: string) =>
+    allEntries(scanToml(text)).map((e) => ({
+      path: e.path.join('.'),
+      value: e.value.kind === 'string' ? `string/${e.value.style}` : e.value.kind,
+      raw: text.slice(e.valueStart, e.valueEnd),
+      line: e.line,
+      span: text.slice(e.lineStart, e.lineEnd),
+      inline: e.inline,
+    }));
+
+  it('every kind of value, with its style, line and span', () => {
+    const text = 'a = "x"\nb = \'y\'\nc = """z"""\nd = \'\'\'w\'\'\'\ne = [1]\nf = {g = 1}\nh = 1 # one';
+    parse(text);
+    expect(outline(text)).toEqual([
+      { path: 'a', value: 'string/basic', raw: '"x"', line: 1, span: 'a = "x"\n', inline: false },
+      { path: 'b', value: 'string/literal', raw: "'y'", line: 2, span: "b = 'y'\n", inline: false },
+      { path: 'c', value: 'string/ml-basic', raw: '"""z"""', line: 3, span: 'c = """z"""\n', inline: false },
+      { path: 'd', value: 'string/ml-literal', raw: "'''w'''", line: 4, span: "d = '''w'''\n", inline: false },
+      { path: 'e', value: 'array', raw: '[1]', line: 5, span: 'e = [1]\n', inline: false },
+      { path: 'f', value: 'inline-table', raw: '{g = 1}', line: 6, span: 'f = {g = 1}\n', inline: false },
+      { path: 'f.g', value: 'scalar', raw: '1', line: 6, span: 'g = 1', inline: true },
+      { path: 'h', value: 'scalar', raw: '1', line: 7, span: 'h = 1 # one', inline: false },
+    ]);
+  });
+
+  it('counts lines through multi-line strings, arrays and inline tables, and CRLF', () => {
+    const text = 'a = """\none\ntwo\n"""\nb = [\n  1,\n]\r\nc = {\r\n  d = 1,\r\n}\r\ne = 1\r\n';
+    parse(text);
+    expect(outline(text).map((e) => [e.path, e.line])).toEqual([['a', 1], ['b', 5], ['c', 8], ['c.d', 9], ['e', 11]]);
+  });
+
+  it("backslashes end nothing in a ''' string (a Windows path), and escape a quote in a \"\"\" one", () => {
+    const text = "a = '''C:\\dir\\'''\nb = \"\"\"a\\\"\"\"b\"\"\"\nc = 1\n";
+    parse(text);
+    expect(outline(text).map((e) => [e.path, e.raw, e.line])).toEqual([
+      ['a', "'''C:\\dir\\'''", 1],
+      ['b', '"""a\\"""b"""', 2],
+      ['c', '1', 3],
+    ]);
+  });
+
+  it.each([
+    ['a = 1979-05-27 # a date alone', '1979-05-27'],
+    ['a = 1979-05-27 07:32:00 # date and time', '1979-05-27 07:32:00'],
+    ['a = 07:32:00 # a time', '07:32:00'],
+    ['a = [1979-05-27 07:32:00, 2]', '[1979-05-27 07:32:00, 2]'],
+  ])('dates and times: %j', (text, raw) => {
+    parse(text);
+    expect(outline(text)[0]!.raw).toBe(raw);
+  });
+
+  it.each([
+    ['a = 1 # no final newline', 24],
+    ['a = 1\n   ', 6],
+    ['a = 1\n\n# end', 6],
+  ])('the last line of %j ends at %d, and trailing blanks are fine', (text, end) => {
+    expect(allEntries(scanToml(text))[0]!.lineEnd).toBe(end);
+  });
+
+  it.each([
+    ['a = 1\nb = 2\r\n', '\n'],
+    ['a = 1\r\nb = 2\n', '\r\n'],
+    ['a = 1', '\n'],
+  ])('the line ending of %j is %j: the first line decides', (text, eol) => expect(scanToml(text).eol).toBe(eol));
+
+  it.each([
+    ['"\\U0001F600" = 1', '😀'],
+    ['"\\x41" = 1', 'A'],
+    ['"a\\nb\\t\\\\" = 1', 'a\nb\t\\'],
+    ['"\\u00e9" = 1', 'é'],
+  ])('quoted key %s decodes to %j', (text, key) => expect(allEntries(scanToml(text))[0]!.key).toEqual([key]));
+
+  it('a table header, and an array-of-tables header', () => {
+    const doc = scanToml('[a . b]\nx = 1\n[[c]]\ny = 2\n');
+    expect(doc.sections.map((s) => s.header && { kind: s.header.kind, path: s.header.path, line: s.header.line, lineEnd: s.header.lineEnd })).toEqual([
+      null,
+      { kind: 'table', path: ['a', 'b'], line: 1, lineEnd: 8 },
+      { kind: 'array', path: ['c'], line: 3, lineEnd: 20 },
+    ]);
+  });
+
+  it.each([
+    ['a = "x', 'unterminated string (line 1)'],
+    ['\n\na = "x\ny"', 'line break inside a string (line 3)'],
+    ["a = 'x", 'unterminated string (line 1)'],
+    ['a = """x\ny', 'unterminated multi-line string (line 2)'],
+    ["a = '''x", 'unterminated multi-line string (line 1)'],
+    ['a = [1,', 'unterminated array (line 1)'],
+    ['a = [1, 2', 'expected "," or "]" in an array (line 1)'],
+    ['a = [1 2]', 'expected "," or "]" in an array (line 1)'],
+    ['a = {b = 1,', 'unterminated inline table (line 1)'],
+    ['a = {b = 1 c = 2}', 'expected "," or "}" in an inline table (line 1)'],
+    ['x = 1\n[a', 'unterminated table header (line 2)'],
+    ['[[a]', 'unterminated table header (line 1)'],
+    ['[[a]]]', 'expected a line break (line 1)'],
+    ['a 1', 'expected "=" after a key (line 1)'],
+    ['= 1', 'expected a key (line 1)'],
+    ['a =', 'expected a value (line 1)'],
+    ['a = 1 b = 2', 'expected a line break (line 1)'],
+    ['a = 1\rb = 2', 'expected a line break (line 1)'],
+  ])('%j is refused: %s', (text, message) => {
+    expect(() => scanToml(text)).toThrowError(expect.objectContaining({ message, name: 'Error' }));
+    expect(() => scanToml(text)).toThrow(TomlScanError);
+  });
+
+  it('the error says where, as an offset too', () => {
+    try {
+      scanToml('a = 1\nb = [1 2]');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as TomlScanError).offset).toBe(13);
+    }
   });
 });

@@ -1,0 +1,22 @@
+// Per-file mutation scores from Stryker's JSON report, and a failure if any file is under 90%.
+// Score = (killed + timed out) / (all mutants that are valid: not ignored, not compile errors).
+import { readFileSync } from 'node:fs';
+
+const MIN = 90;
+const report = JSON.parse(readFileSync(new URL('../reports/mutation/mutation.json', import.meta.url), 'utf8'));
+const rows = [];
+for (const [file, { mutants }] of Object.entries(report.files)) {
+  const count = (...s) => mutants.filter((m) => s.includes(m.status)).length;
+  const detected = count('Killed', 'Timeout');
+  const valid = detected + count('Survived', 'NoCoverage');
+  rows.push({ file, mutants: valid, survived: count('Survived'), noCoverage: count('NoCoverage'), ignored: count('Ignored'), score: valid ? (100 * detected) / valid : 100 });
+}
+rows.sort((a, b) => a.file.localeCompare(b.file));
+console.log('| file | mutants | survived | no coverage | ignored (with reason) | score |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| \`${r.file}\` | ${r.mutants} | ${r.survived} | ${r.noCoverage} | ${r.ignored} | ${r.score.toFixed(1)}% |`);
+const low = rows.filter((r) => r.score < MIN);
+if (low.length) {
+  console.error(`\nUnder ${MIN}%: ${low.map((r) => `${r.file} (${r.score.toFixed(1)}%)`).join(', ')}`);
+  process.exit(1);
+}

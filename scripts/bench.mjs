@@ -50,6 +50,12 @@ const closedEnv = { ...withKey, HOME: closedHome };
 const closedRun = spawnSync(process.execPath, [bin, 'setup', '--yes', '--api-key-stdin', '--base-url', 'http://127.0.0.1:9/v1', '--no-verify'], { env: { ...baseEnv, HOME: closedHome }, input: KEY });
 if (closedRun.status !== 0) throw new Error(`setup failed: ${closedRun.stderr}`);
 const withCodex = { ...withKey, PATH: `${codexDir}:${systemPath}` };
+// What the rc block costs every new shell (it checks the key file's owner and mode): an
+// interactive bash in the home setup wrote, next to one whose ~/.bashrc is empty.
+const plainHome = join(work, 'plain');
+mkdirSync(plainHome);
+writeFileSync(join(plainHome, '.bashrc'), '');
+const plainEnv = { ...baseEnv, HOME: plainHome };
 
 const commands = [
   { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env: baseEnv },
@@ -60,6 +66,8 @@ const commands = [
   { name: 'lightweight doctor (port closed)', argv: [process.execPath, bin, 'doctor', '--timeout', '10'], env: closedEnv },
   { name: 'codex doctor --json', argv: [join(codexDir, 'codex'), 'doctor', '--json'], env: withCodex },
   { name: 'lightweight doctor (with Codex)', argv: [process.execPath, bin, 'doctor'], env: withCodex },
+  { name: 'bash -ic exit, empty ~/.bashrc', argv: ['bash', '-ic', 'exit'], env: plainEnv },
+  { name: 'bash -ic exit, with the block', argv: ['bash', '-ic', 'exit'], env: baseEnv },
 ];
 
 // One untimed round to warm the file cache and let Codex create its state files.
@@ -109,6 +117,8 @@ const rows = [
   ['lightweight doctor (port closed)', med['lightweight doctor (port closed)'], `+${above('lightweight doctor (port closed)', node).toFixed(1)} ms over node`, 'far below --timeout 10 s', med['lightweight doctor (port closed)'] < 2000],
   ['codex doctor --json', codex, `${(codex / node).toFixed(2)}x node`, '(reference)', true],
   row('lightweight doctor (with Codex)', 'node + codex doctor', node + codex, 25),
+  ['bash -ic exit, empty ~/.bashrc', med['bash -ic exit, empty ~/.bashrc'], '(floor)', '-', true],
+  row('bash -ic exit, with the block', 'empty ~/.bashrc', med['bash -ic exit, empty ~/.bashrc'], 5),
 ];
 const line = (cells, widths) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
 const widths = [34, 11, 34, 24, 5];

@@ -153,7 +153,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
   let codexLogin = false;
   if (choices.layout === 'openai-base-url') {
-    const alreadyThere = auth.kind === 'apikey' && auth.apiKey === key;
+    const alreadyThere = auth.apiKey === key; // only an API-key login has one
     if (auth.kind === 'chatgpt') {
       notes.push(`${tildify(inp.authJson.path, paths.home)} held a ChatGPT login; it is replaced by the API key (${maskKey(key)}) and kept in a backup: \`${cmd('restore')}\` puts it back.`);
     }

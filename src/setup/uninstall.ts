@@ -43,14 +43,13 @@ export function planUninstall(inp: UninstallInputs): PlannedWrite[] {
     writes.push(edit(rc, after.trim() === '' && (inp.createdByTool.has(rc.target) || rc.target.endsWith('/conf.d/lightweight.fish')) ? null : after));
   }
 
-  if (inp.config.exists) {
-    const after = planUninstallConfig(inp.config.text, inp.configLabel, inp.previous);
-    if (after !== inp.config.text) writes.push(edit(inp.config, after === '' && inp.createdByTool.has(inp.config.target) ? null : after));
-  }
+  // A missing config.toml reads as empty, which uninstall leaves empty: no write.
+  const after = planUninstallConfig(inp.config.text, inp.configLabel, inp.previous);
+  if (after !== inp.config.text) writes.push(edit(inp.config, after === '' && inp.createdByTool.has(inp.config.target) ? null : after));
 
   // Codex's login store goes back to what it was only while it still holds the tool's key.
   const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
-  if (auth.kind === 'apikey' && inp.storedKey && auth.apiKey === inp.storedKey) {
+  if (inp.storedKey !== undefined && auth.apiKey === inp.storedKey) {
     const before = inp.authBefore;
     writes.push({ ...edit(inp.authJson, before ? before.text : null, true), ...(before?.text != null ? { mode: before.mode } : {}) });
   }

@@ -135,6 +135,7 @@ describe('planning setup', () => {
     it('with Codex installed: `codex login` stores the key (no file written by setup)', () => {
       const p = planSetup(base());
       expect(p.codexLogin).toBe(true);
+      expect(p.notes).toEqual([]);
       expect(p.writes.map((w) => w.path)).not.toContain(paths.authJson);
     });
     it('without Codex: auth.json written, private', () => {
@@ -195,9 +196,11 @@ describe('planning setup', () => {
     [{ previous: { model: 'o3' } }, { model: 'x', model_catalog_json: 'c.json' }, { model: 'o3', model_catalog_json: 'c.json' }],
     [{ previous: {}, owned: ['model', 'model_provider', 'openai_base_url', 'model_catalog_json'] }, { model_catalog_json: 'c.json' }, {}],
     [{ previous: { model: 'o3' } }, { model: 'x' }, { model: 'o3' }],
+    // A record from before the tool owned model_catalog_json covers the other three, even where they were unset.
+    [{ previous: {} }, { model: 'x', model_provider: 'acme', openai_base_url: 'u' }, {}],
   ])('previous values: record %j, config now %j -> %j', (prev, now, want) => {
     const state = prev && { version: 1 as const, layout: 'model-providers' as const, codexHome: '/c', rcFiles: [], ...prev };
-    expect(previousTopLevel(state, now)).toEqual(want);
+    expect(previousTopLevel(state, now)).toStrictEqual(want);
   });
 
   it('the instructions Codex shows when the variable is missing', () => {
@@ -228,6 +231,28 @@ describe('planning uninstall', () => {
     const ws = uninstall();
     expect(byPath(ws)).toEqual({ '~/.bashrc': 'alias ll=ls\n', '~/.codex/config.toml': '', '~/.config/lightweight/env': null });
     expect(ws.find((w) => w.path === paths.keys.posix)).toMatchObject({ secret: true, mode: 0o600 });
+    // The user's files keep their modes, and are not treated as secrets.
+    expect(ws.find((w) => w.path === `${HOME}/.bashrc`)).toMatchObject({ secret: false, mode: 0o644 });
+    expect(ws.find((w) => w.path === paths.config)).toMatchObject({ secret: false, mode: 0o600 });
+  });
+
+  it('a file the tool created but the user added to since stays, with their lines', () => {
+    const ws = uninstall({
+      rcFiles: [present(`${HOME}/.bashrc`, `${planSetup(inputs()).writes[2]!.after!}alias mine=ls\n`)],
+      config: present(paths.config, `${setupOnce.config.after}\n[tui]\nx = 1\n`, 0o600),
+      createdByTool: new Set([`${HOME}/.bashrc`, paths.config]),
+    });
+    expect(byPath(ws)).toMatchObject({ '~/.bashrc': 'alias mine=ls\n', '~/.codex/config.toml': '[tui]\nx = 1\n' });
+  });
+
+  it('a file the tool created, left with blank lines only: removed', () => {
+    const ws = uninstall({ rcFiles: [present(`${HOME}/.bashrc`, `\n\n${planSetup(inputs()).writes[2]!.after!}\n`)], createdByTool: new Set([`${HOME}/.bashrc`]) });
+    expect(byPath(ws)['~/.bashrc']).toBeNull();
+  });
+
+  it("the user's own rc file that held only the block is emptied, not removed", () => {
+    const block = planSetup(inputs({ rc: { shell: 'zsh', file: missing(`${HOME}/.zshrc`) } })).writes[2]!.after!;
+    expect(byPath(uninstall({ rcFiles: [present(`${HOME}/.zshrc`, block)] }))['~/.zshrc']).toBe('');
   });
 
   it('files the tool created go entirely when nothing else is left in them', () => {
@@ -262,6 +287,13 @@ describe('planning uninstall', () => {
       expect(uninstall({ authJson: apikey(KEY) }).find((x) => x.path === paths.authJson)!.after).toBeNull();
       expect(uninstall({ authJson: apikey(KEY), authBefore: { text: null, mode: 0o600 } }).find((x) => x.path === paths.authJson)!.after).toBeNull();
     });
+    it('a ChatGPT login, or nothing, with no stored key known: left alone', () => {
+      const chatgpt = present(paths.authJson, JSON.stringify({ tokens: { id_token: 'x' } }), 0o600);
+      for (const authJson of [chatgpt, missing(paths.authJson)]) {
+        expect(planUninstall({ config: missing(paths.config), configLabel: 'c', rcFiles: [], ownFiles: [], authJson, createdByTool: new Set() })).toEqual([]);
+      }
+    });
+
     it('holding another key, or no stored key known: left alone', () => {
       expect(uninstall({ authJson: apikey('sk-someone-else-0000') }).map((w) => w.path)).not.toContain(paths.authJson);
       expect(planUninstall({ config: missing(paths.config), configLabel: 'c', rcFiles: [], ownFiles: [], authJson: apikey(KEY), createdByTool: new Set() }).map((w) => w.path)).toEqual([]);

@@ -188,6 +188,9 @@ describe('removing a path', () => {
     ['the only entry', 'm = { p = 1 }\n', ['m', 'p'], 'm = {}\n'],
     ['an entry of a nested inline table', 'm = { n = { p = 1, q = 2 }, o = 3 }\n', ['m', 'n', 'q'], 'm = { n = { p = 1 }, o = 3 }\n'],
     ['an entry of an inline table under a header', '[m]\nn = { p = 1, q = 2 }\n', ['m', 'n', 'p'], '[m]\nn = { q = 2 }\n'],
+    ['neighbouring dotted entries of an inline table, first', 'm = { p.a = 1, p.b = 2, q = 3 }\n', ['m', 'p'], 'm = { q = 3 }\n'],
+    ['neighbouring dotted entries of an inline table, last', 'm = { q = 1, p.a = 2, p.b = 3 }\n', ['m', 'p'], 'm = { q = 1 }\n'],
+    ['dotted entries apart from each other', 'm = { p.a = 1, q = 2, p.b = 3, r = 4 }\n', ['m', 'p'], 'm = { q = 2, r = 4 }\n'],
     ['nothing there', 'a = 1\n', ['m'], 'a = 1\n'],
     ['a path under a plain value', 'm = 1\n', ['m', 'x'], 'm = 1\n'],
   ])('%s', (_n, text, path, want) => expect(edit(text, (d) => removePath(d, path))).toBe(want));

@@ -156,8 +156,15 @@ describe('what the scanner tells the editor', () => {
     expect(outline(text)[0]!.raw).toBe(raw);
   });
 
+  it('tabs are spaces around keys, dots and values', () => {
+    const text = 'a\t.\tb\t=\t"x"\t# c\n[t\t.\tu]\nk\t=\t1';
+    parse(text);
+    expect(outline(text).map((e) => [e.path, e.raw])).toEqual([['a.b', '"x"'], ['t.u.k', '1']]);
+  });
+
   it.each([
     ['a = 1 # no final newline', 24],
+    ['a = 1979-05-27 07:32:00', 23],
     ['a = 1\n   ', 6],
     ['a = 1\n\n# end', 6],
   ])('the last line of %j ends at %d, and trailing blanks are fine', (text, end) => {

@@ -455,7 +455,8 @@ export function liveCheck(v: LiveVerdict | { skipped: string }): Check {
   const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('gateway', 'live', status, title, detail, fix);
   if ('skipped' in v) return c('skip', 'A real request', v.skipped);
   const how = v.via === 'codex' ? 'through Codex' : `POST /responses (${v.model})`;
-  if (v.status === 'pass') return c('pass', `A real request works ${how}`, v.summary);
+  // The figures are what a user runs --live for: in the line itself, not only in --json.
+  if (v.status === 'pass') return c('pass', `A real request works: ${v.summary.replace(/\.$/, '')}`, v.summary);
   const title = v.status === 'warn' ? `A real request works ${how}, but another model answered` : `A real request fails ${how} (${v.cause})`;
   return { ...c(v.status, title, v.summary, v.fix), ...(v.cause ? { cause: v.cause } : {}) };
 }

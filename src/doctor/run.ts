@@ -94,7 +94,7 @@ async function liveVerdict(o: DoctorOptions, inst: Installed, codexPath: string 
   if (!codexPath || !summary.layout || unstoppable.length) {
     const v = await direct();
     const why = !codexPath ? 'Codex is not installed' : !summary.layout ? 'config.toml has no Lightweight layout' : `the MCP server ${unstoppable.map((n) => JSON.stringify(n)).join(', ')} cannot be kept from starting for one Codex run`;
-    return { ...v, summary: `${v.summary} (Sent directly: ${why}.)` };
+    return { ...v, summary: `${v.summary} (Not through Codex: ${why}.)` };
   }
   const { runCodexLive } = await import('../codex/live.js');
   const r = await runCodexLive(codexPath, { ...o.env, CODEX_HOME: inst.paths.codexHome }, { mcpServers: servers, providerTable: summary.layout === 'model-providers', timeoutMs: timeoutSeconds * 1000 });

@@ -144,9 +144,9 @@ export function usageText(u: Usage | undefined): string {
 
 function passDetail(v: Pick<LiveVerdict, 'model' | 'answeredBy' | 'ttftMs' | 'totalMs' | 'usage' | 'via'>): string {
   const who = v.answeredBy ?? v.model;
-  const first = v.ttftMs !== undefined ? `first output after ${Math.round(v.ttftMs)} ms, ` : '';
-  const total = v.totalMs !== undefined ? `${Math.round(v.totalMs)} ms in total` : '';
-  return `${who} answered${v.via === 'codex' ? ' through Codex' : ''}: ${first}${total}; ${usageText(v.usage)}.`;
+  const total = v.totalMs !== undefined ? ` in ${Math.round(v.totalMs)} ms` : '';
+  const first = v.ttftMs !== undefined ? ` (first output after ${Math.round(v.ttftMs)} ms)` : '';
+  return `${who} answered${v.via === 'codex' ? ' through Codex' : ' directly'}${total}${first}; ${usageText(v.usage)}.`;
 }
 
 /** Judges a direct streaming request. */

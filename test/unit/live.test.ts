@@ -70,7 +70,7 @@ describe('judging a direct request', () => {
   it('passes a completed stream, naming the model, the times and the tokens', () => {
     const v = judgeDirect(response(200, { contentType: 'text/event-stream; charset=utf-8', stream: streamOf(COMPLETE) }), CTX);
     expect(v).toMatchObject({ status: 'pass', via: 'direct', answeredBy: 'gpt-5.4', ttftMs: 40, totalMs: 100, usage: { input: 12, output: 3 } });
-    expect(v.summary).toBe('gpt-5.4 answered: first output after 40 ms, 100 ms in total; 15 tokens (12 in, 4 cached, 3 out).');
+    expect(v.summary).toBe('gpt-5.4 answered directly in 100 ms (first output after 40 ms); 15 tokens (12 in, 4 cached, 3 out).');
   });
 
   it.each<[string, DirectOutcome, LiveVerdict['cause'], RegExp]>([
@@ -108,7 +108,7 @@ describe('judging a request through Codex', () => {
   it('passes a completed turn: time to first output and in total from the turn start, tokens from Codex', () => {
     const v = judgeCodex(codexRun([...started, line(650, { type: 'item.completed', item: { type: 'agent_message', text: 'ok' } }), line(700, { type: 'turn.completed', usage: { input_tokens: 9000, cached_input_tokens: 0, output_tokens: 5 } })]), CODEX_CTX);
     expect(v).toMatchObject({ status: 'pass', via: 'codex', ttftMs: 250, totalMs: 300, usage: { input: 9000, output: 5 } });
-    expect(v.summary).toBe('gpt-5.4 answered through Codex: first output after 250 ms, 300 ms in total; 9005 tokens (9000 in, 5 out).');
+    expect(v.summary).toBe('gpt-5.4 answered through Codex in 300 ms (first output after 250 ms); 9005 tokens (9000 in, 5 out).');
   });
 
   it('warns when Codex reports the request rerouted to another model', () => {
@@ -159,7 +159,7 @@ describe('the Codex run', () => {
 
   it('the check: skipped, passed, warned and failed', () => {
     expect(liveCheck({ skipped: 'Not sent.' })).toMatchObject({ id: 'live', status: 'skip' });
-    expect(liveCheck({ ...directPass, via: 'codex' })).toMatchObject({ id: 'live', status: 'pass', title: 'A real request works through Codex' });
+    expect(liveCheck({ ...directPass, via: 'codex' })).toMatchObject({ id: 'live', status: 'pass', title: 'A real request works: gpt-5.4 answered', detail: 'gpt-5.4 answered.' });
     expect(liveCheck({ ...directPass, status: 'fail', cause: 'no-responses-api', fix: 'x' })).toMatchObject({ status: 'fail', cause: 'no-responses-api', title: 'A real request fails POST /responses (gpt-5.4) (no-responses-api)' });
   });
 });

@@ -83,11 +83,30 @@ async function dispatcherFor(url: string, opts: ProbeOptions): Promise<{ dispatc
   return { dispatcher, ...(proxy ? { proxy } : {}) };
 }
 
-export async function probeModels(baseUrl: string, key: string, opts: ProbeOptions): Promise<ProbeOutcome & { proxy?: string }> {
-  const url = `${baseUrl.replace(/\/+$/, '')}/models`;
+/** How a request that got no answer failed. */
+interface NoAnswer {
+  code?: string;
+  message: string;
+  timedOut: boolean;
+  elapsedMs: number;
+}
+
+/**
+ * One request to `url` with the bearer key, bounded by the deadline: the dispatcher (with its
+ * proxy and loopback rules), the timer and the clean-up are here; `read` takes the response
+ * (its body included) while the deadline still runs.
+ */
+async function send<T>(
+  url: string,
+  key: string,
+  opts: ProbeOptions,
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  read: (res: Dispatcher.ResponseData, elapsed: () => number) => Promise<T>,
+): Promise<{ answered: T; proxy?: string } | { failed: NoAnswer; proxy?: string }> {
   const made = await dispatcherFor(url, opts);
-  if ('refused' in made) return { kind: 'error', code: 'LW_NOT_LOOPBACK', message: made.refused, elapsedMs: 0 };
+  if ('refused' in made) return { failed: { code: 'LW_NOT_LOOPBACK', message: made.refused, timedOut: false, elapsedMs: 0 } };
   const { dispatcher, proxy } = made;
+  const via = proxy ? { proxy } : {};
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   const started = performance.now();
@@ -97,10 +116,24 @@ export async function probeModels(baseUrl: string, key: string, opts: ProbeOptio
     const res = await dispatcher.request({
       origin: target.origin,
       path: `${target.pathname}${target.search}`,
-      method: 'GET',
-      headers: { authorization: `Bearer ${key}`, accept: 'application/json', 'user-agent': `lightweight-setup/${__VERSION__}` },
+      method: init.method,
+      headers: { authorization: `Bearer ${key}`, 'user-agent': `lightweight-setup/${__VERSION__}`, ...init.headers },
+      ...(init.body !== undefined ? { body: init.body } : {}),
       signal: controller.signal,
     });
+    return { answered: await read(res, elapsed), ...via };
+  } catch (err) {
+    const code = errorCode(err);
+    return { failed: { message: errorMessage(err), timedOut: controller.signal.aborted, elapsedMs: elapsed(), ...(code ? { code } : {}) }, ...via };
+  } finally {
+    clearTimeout(timer);
+    // Closing waits for nothing: the request is done, and a hung server must not hold the process.
+    void dispatcher.destroy().catch(() => {});
+  }
+}
+
+export async function probeModels(baseUrl: string, key: string, opts: ProbeOptions): Promise<ProbeOutcome & { proxy?: string }> {
+  const sent = await send(`${baseUrl.replace(/\/+$/, '')}/models`, key, opts, { method: 'GET', headers: { accept: 'application/json' } }, async (res, elapsed) => {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of res.body) {
@@ -112,22 +145,15 @@ export async function probeModels(baseUrl: string, key: string, opts: ProbeOptio
       chunks.push(chunk as Buffer);
     }
     return {
-      kind: 'response',
+      kind: 'response' as const,
       status: res.statusCode,
       headers: res.headers as Record<string, string | string[] | undefined>,
       body: Buffer.concat(chunks).toString('utf8'),
       elapsedMs: elapsed(),
-      ...(proxy ? { proxy } : {}),
     };
-  } catch (err) {
-    const timedOut = controller.signal.aborted;
-    const code = errorCode(err);
-    return { kind: 'error', message: errorMessage(err), elapsedMs: elapsed(), timedOut, ...(code ? { code } : {}), ...(proxy ? { proxy } : {}) };
-  } finally {
-    clearTimeout(timer);
-    // Closing waits for nothing: the request is done, and a hung server must not hold the process.
-    void dispatcher.destroy().catch(() => {});
-  }
+  });
+  const via = sent.proxy ? { proxy: sent.proxy } : {};
+  return 'answered' in sent ? { ...sent.answered, ...via } : { kind: 'error', ...sent.failed, ...via };
 }
 
 /**
@@ -135,30 +161,13 @@ export async function probeModels(baseUrl: string, key: string, opts: ProbeOptio
  * a one-word prompt, read to its end (or the deadline). Times are from the request's start.
  */
 export async function streamResponse(baseUrl: string, key: string, model: string, opts: ProbeOptions): Promise<DirectOutcome> {
-  const url = `${baseUrl.replace(/\/+$/, '')}/responses`;
-  const made = await dispatcherFor(url, opts);
-  if ('refused' in made) return { kind: 'error', code: 'LW_NOT_LOOPBACK', message: made.refused, timedOut: false, totalMs: 0 };
-  const { dispatcher } = made;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
-  const started = performance.now();
-  const elapsed = () => performance.now() - started;
-  try {
-    const target = new URL(url);
-    const res = await dispatcher.request({
-      origin: target.origin,
-      path: target.pathname,
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${key}`,
-        accept: 'text/event-stream',
-        'content-type': 'application/json',
-        'user-agent': `lightweight-setup/${__VERSION__}`,
-      },
-      // store: false, so the test leaves nothing behind in the account's stored responses.
-      body: JSON.stringify({ model, input: LIVE_PROMPT, stream: true, store: false }),
-      signal: controller.signal,
-    });
+  const init = {
+    method: 'POST' as const,
+    headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+    // store: false, so the test leaves nothing behind in the account's stored responses.
+    body: JSON.stringify({ model, input: LIVE_PROMPT, stream: true, store: false }),
+  };
+  const sent = await send(`${baseUrl.replace(/\/+$/, '')}/responses`, key, opts, init, async (res, elapsed) => {
     const contentType = String(res.headers['content-type'] ?? '');
     const retryAfter = res.headers['retry-after'];
     const reader = /^text\/event-stream\b/i.test(contentType) && res.statusCode < 300 ? new SseReader() : undefined;
@@ -175,7 +184,7 @@ export async function streamResponse(baseUrl: string, key: string, model: string
       }
     }
     return {
-      kind: 'response',
+      kind: 'response' as const,
       status: res.statusCode,
       contentType,
       body,
@@ -183,11 +192,8 @@ export async function streamResponse(baseUrl: string, key: string, model: string
       totalMs: elapsed(),
       ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
     };
-  } catch (err) {
-    const code = errorCode(err);
-    return { kind: 'error', message: errorMessage(err), timedOut: controller.signal.aborted, totalMs: elapsed(), ...(code ? { code } : {}) };
-  } finally {
-    clearTimeout(timer);
-    void dispatcher.destroy().catch(() => {});
-  }
+  });
+  if ('answered' in sent) return sent.answered;
+  const { elapsedMs, ...failed } = sent.failed;
+  return { kind: 'error', ...failed, totalMs: elapsedMs };
 }

@@ -111,11 +111,15 @@ export interface RunResult {
  * npm `codex` is a Node wrapper around the native binary), and the result comes back at the
  * deadline even if a grandchild still holds the pipes.
  */
-export function run(file: string, args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number }): Promise<RunResult> {
+export function run(
+  file: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number; cwd?: string; onStdout?: (chunk: string) => void },
+): Promise<RunResult> {
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(file, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      child = spawn(file, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     } catch (err) {
       resolve({ code: null, stdout: '', stderr: (err as Error).message, timedOut: false });
       return;
@@ -139,7 +143,11 @@ export function run(file: string, args: string[], opts: { env: NodeJS.ProcessEnv
       child.stderr?.destroy();
       finish({ code: null, stdout, stderr, timedOut: true });
     }, opts.timeoutMs);
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stdout += text;
+      opts.onStdout?.(text);
+    });
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) => finish({ code: null, stdout, stderr: stderr + err.message, timedOut: false }));
     child.on('close', (code) => finish({ code, stdout, stderr, timedOut: false }));

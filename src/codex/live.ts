@@ -4,13 +4,12 @@
  * throwaway working directory, read-only, without session files (--ephemeral) and without
  * starting the user's MCP servers. Its JSONL events are timed as they arrive.
  */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIVE_PROMPT, type CodexLine, type CodexRun } from '../gateway/live.js';
 import { PROVIDER_ID } from '../gateway/constants.js';
-import { codexCommand } from './binary.js';
+import { codexCommand, run } from './binary.js';
 
 /** A name `-c mcp_servers.<name>.enabled=false` can address: Codex splits `-c` paths at every dot. */
 const BARE = /^[A-Za-z0-9_-]+$/;
@@ -34,38 +33,22 @@ export function codexLiveArgs(workdir: string, opts: { mcpServers: readonly stri
   return { args, unstoppable };
 }
 
-/** Runs `codex exec --json` (stdin closed), timing each event line; killed with its process group at the deadline. */
+/** Runs `codex exec --json` (stdin closed), timing each event line as it arrives; `run` kills it with its process group at the deadline. */
 export async function runCodexLive(codex: string, env: NodeJS.ProcessEnv, opts: { mcpServers: readonly string[]; providerTable: boolean; timeoutMs: number }): Promise<CodexRun> {
   const workdir = await fs.mkdtemp(join(tmpdir(), 'lightweight-live-'));
   try {
     const { args } = codexLiveArgs(workdir, opts);
     const c = codexCommand(codex, env);
-    return await new Promise<CodexRun>((resolve) => {
-      const started = performance.now();
-      const lines: CodexLine[] = [];
-      let stderr = '';
-      let pending = '';
-      let settled = false;
-      const child = spawn(c.file, args, { env: c.env, cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-      const finish = (code: number | null, timedOut: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve({ lines, code, stderr: stderr.slice(-4000), timedOut, totalMs: performance.now() - started });
-      };
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        finish(null, true);
-      }, opts.timeoutMs);
-      child.stdout!.on('data', (d: Buffer) => {
+    const started = performance.now();
+    const lines: CodexLine[] = [];
+    let pending = '';
+    const r = await run(c.file, args, {
+      env: c.env,
+      cwd: workdir,
+      timeoutMs: opts.timeoutMs,
+      onStdout: (chunk) => {
         const at = performance.now() - started;
-        pending += d.toString('utf8');
+        pending += chunk;
         let nl: number;
         while ((nl = pending.indexOf('\n')) !== -1) {
           const line = pending.slice(0, nl).trim();
@@ -77,14 +60,9 @@ export async function runCodexLive(codex: string, env: NodeJS.ProcessEnv, opts: 
             // Not an event line.
           }
         }
-      });
-      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      child.on('error', (err) => {
-        stderr += err.message;
-        finish(null, false);
-      });
-      child.on('close', (code) => finish(code, false));
+      },
     });
+    return { lines, code: r.code, stderr: r.stderr.slice(-4000), timedOut: r.timedOut, totalMs: performance.now() - started };
   } finally {
     await fs.rm(workdir, { recursive: true, force: true }).catch(() => {});
   }

@@ -13,7 +13,7 @@ import { errnoOf, removeEmptyDirs, resolveTarget } from '../files/io.js';
 import { withLock } from '../files/lock.js';
 import { resolvePaths, tildify, type Paths } from '../files/paths.js';
 import { readInstalled } from '../setup/installed.js';
-import { BASH_LOGIN_FILES, rcFileFor, SHELLS } from '../shell/detect.js';
+import { startupFiles } from '../shell/detect.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites } from '../ui/review.js';
@@ -159,7 +159,7 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
     const run = (await store.list()).find(undoable);
     if (!run) throw nothingToRestore();
     const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
-    const shellFiles = SHELLS.flatMap((shell) => [rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env })].concat(shell === 'bash' ? BASH_LOGIN_FILES.map((f) => join(paths.home, f)) : []));
+    const shellFiles = startupFiles({ home: paths.home, platform: io.platform, env: io.env });
     await validateRun(run, restorable(paths, [...(inst.state?.rcFiles ?? []), ...shellFiles], [paths.codexHome, ...(inst.state?.codexHome ? [inst.state.codexHome] : [])]));
     const plan = await planRestore(run);
     if (plan.changedSince.length && !flags.force) {

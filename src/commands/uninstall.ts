@@ -12,7 +12,7 @@ import { BOM, pathExists, readTextFile, removeEmptyDirs } from '../files/io.js';
 import { readInstalled } from '../setup/installed.js';
 import { withLock } from '../files/lock.js';
 import { tildify, type Paths } from '../files/paths.js';
-import { BASH_LOGIN_FILES, rcFileFor, SHELLS } from '../shell/detect.js';
+import { startupFiles } from '../shell/detect.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites } from '../ui/review.js';
@@ -27,10 +27,7 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
   const inst = await readInstalled(io.env, io.cwd, codexHome);
   const { paths } = inst;
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
-  const shellFiles = SHELLS.flatMap((shell) =>
-    [rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env })].concat(shell === 'bash' ? BASH_LOGIN_FILES.map((f) => join(paths.home, f)) : []),
-  );
-  const rcPaths = [...new Set([...(inst.state?.rcFiles ?? []), ...shellFiles])];
+  const rcPaths = [...new Set([...(inst.state?.rcFiles ?? []), ...startupFiles({ home: paths.home, platform: io.platform, env: io.env })])];
 
   // The oldest backup of each file tells whether the tool created it, and what auth.json held first.
   const runs = (await new BackupStore(paths.backups).list()).reverse();

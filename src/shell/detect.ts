@@ -42,6 +42,11 @@ export function rcFileFor(shell: Shell, { home, platform, env }: ShellPaths): st
 /** The startup files a bash login shell reads, in bash's order: it reads the first that exists. */
 export const BASH_LOGIN_FILES = ['.bash_profile', '.bash_login', '.profile'] as const;
 
+/** Every startup file a block may be in: each shell's usual one, and bash's login files. */
+export function startupFiles(paths: ShellPaths): string[] {
+  return SHELLS.flatMap((shell) => [rcFileFor(shell, paths), ...(shell === 'bash' ? BASH_LOGIN_FILES.map((f) => join(paths.home, f)) : [])]);
+}
+
 /**
  * The file a bash login shell reads (ssh sessions, macOS Terminal, tmux panes on macOS): the first
  * of BASH_LOGIN_FILES that exists, else the one setup creates (.bash_profile on macOS, where

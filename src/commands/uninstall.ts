@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { actionOf, applyWrites, plannedWrite, type PlannedWrite } from '../files/transaction.js';
 import { BackupStore, sha256 } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
-import { BOM, pathExists, readTextFile, removeEmptyDirs } from '../files/io.js';
+import { BOM, pathExists, readTextFile, removeEmptyDirs, tempFileWriter } from '../files/io.js';
 import { readInstalled } from '../setup/installed.js';
 import { withLock } from '../files/lock.js';
 import { tildify, type Paths } from '../files/paths.js';
@@ -115,7 +115,8 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
 }
 
 /** What the tool keeps in its directory: anything else there is someone else's and stays. */
-const OWN_ENTRIES = /^(env|env\.fish|state\.json|backups|lock|lock\.takeover|lock\.stale-\d+|\..*\.lightweight-\d+-[0-9a-f]+\.tmp)$/;
+const OWN_ENTRIES = /^(env|env\.fish|state\.json|backups|lock|lock\.takeover|lock\.stale-\d+)$/;
+const isOwn = (name: string) => OWN_ENTRIES.test(name) || tempFileWriter(name) !== undefined;
 
 /**
  * Removes the tool's directory where it really is: through a symlink, the files (backups with
@@ -131,7 +132,7 @@ async function removeStateDir(stateDir: string): Promise<string[]> {
   const names = await fs.readdir(real).catch(() => [] as string[]);
   const left: string[] = [];
   for (const name of names) {
-    if (OWN_ENTRIES.test(name)) await fs.rm(join(real, name), { recursive: true, force: true });
+    if (isOwn(name)) await fs.rm(join(real, name), { recursive: true, force: true });
     else left.push(join(real, name));
   }
   if (left.length) return left;

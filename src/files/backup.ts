@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir, errnoOf, fileError, processAlive, removeStaleTemps, writeAtomic } from './io.js';
+import { ensureDir, errnoOf, fileError, processAlive, removeStaleTemps, tempFileWriter, writeAtomic } from './io.js';
 
 /** How many runs' backups are kept; older ones are pruned after a successful run. */
 export const BACKUPS_KEPT = 20;
@@ -117,8 +117,8 @@ export class BackupStore {
       if (!RUN_ID.test(name) || known.has(dir)) continue;
       // No manifest yet: a run killed at its start, unless a live process is writing its first file there.
       const names = await fs.readdir(dir).catch(() => [] as string[]);
-      const writers = names.map((n) => /\.lightweight-(\d+)-[0-9a-f]+\.tmp$/.exec(n)?.[1]).filter((pid): pid is string => pid !== undefined);
-      if (writers.some((pid) => Number(pid) !== process.pid && processAlive(Number(pid)))) continue;
+      const writers = names.map(tempFileWriter).filter((pid): pid is number => pid !== undefined);
+      if (writers.some((pid) => pid !== process.pid && processAlive(pid))) continue;
       await fs.rm(dir, { recursive: true, force: true });
     }
   }

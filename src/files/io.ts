@@ -155,6 +155,12 @@ export async function writeAtomic(target: string, data: string | Buffer, mode: n
  * target itself is intact). The next write to that file clears such leftovers: ours by name,
  * and only those whose process is gone.
  */
+/** The process that wrote a temp file writeAtomic names (`.<name>.lightweight-<pid>-<hex>.tmp`), or undefined for any other name. */
+export function tempFileWriter(name: string): number | undefined {
+  const m = /^\..*\.lightweight-(\d+)-[0-9a-f]+\.tmp$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
 export async function removeStaleTemps(dir: string, prefix = '.'): Promise<void> {
   let names: string[];
   try {
@@ -163,8 +169,8 @@ export async function removeStaleTemps(dir: string, prefix = '.'): Promise<void>
     return;
   }
   for (const name of names) {
-    const m = name.startsWith(prefix) ? /\.lightweight-(\d+)-[0-9a-f]+\.tmp$/.exec(name) : null;
-    if (m && !processAlive(Number(m[1]))) await fs.rm(join(dir, name), { force: true }).catch(() => {});
+    const writer = name.startsWith(prefix) ? tempFileWriter(name) : undefined;
+    if (writer !== undefined && !processAlive(writer)) await fs.rm(join(dir, name), { force: true }).catch(() => {});
   }
 }
 

@@ -24,8 +24,13 @@ export interface CodexLivePlan {
  * The arguments of the run. Each MCP server of the config is turned off for this run only; the
  * Lightweight provider makes one attempt (no retries), so a failure costs one request and is quick.
  */
+/** MCP servers whose names `-c` cannot address, so that they cannot be turned off for one run. */
+export function unstoppableServers(names: readonly string[]): string[] {
+  return names.filter((n) => !BARE.test(n));
+}
+
 export function codexLiveArgs(workdir: string, opts: { mcpServers: readonly string[]; providerTable: boolean }): CodexLivePlan {
-  const unstoppable = opts.mcpServers.filter((n) => !BARE.test(n));
+  const unstoppable = unstoppableServers(opts.mcpServers);
   const args = ['exec', '--ephemeral', '--skip-git-repo-check', '--sandbox', 'read-only', '-C', workdir, '--json', '--color', 'never'];
   for (const name of opts.mcpServers.filter((n) => BARE.test(n))) args.push('-c', `mcp_servers.${name}.enabled=false`);
   if (opts.providerTable) args.push('-c', `model_providers.${PROVIDER_ID}.request_max_retries=0`, '-c', `model_providers.${PROVIDER_ID}.stream_max_retries=0`);

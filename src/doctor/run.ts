@@ -11,6 +11,7 @@ import { KEY_VAR } from '../gateway/constants.js';
 import { inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
 import { liveDirect } from '../gateway/check.js';
 import { judgeCodex, type LiveVerdict } from '../gateway/live.js';
+import { runCodexLive, unstoppableServers } from '../codex/live.js';
 import { DEFAULT_MODEL } from '../gateway/models.js';
 import { isTable } from '../toml/parse.js';
 import { parseToml } from '../toml/parse.js';
@@ -90,13 +91,12 @@ async function liveVerdict(o: DoctorOptions, inst: Installed, codexPath: string 
   const ctx = { baseUrl, model, timeoutSeconds };
   const direct = () => liveDirect({ ...ctx, key, env: o.env });
   const servers = isTable(inst.config.parsed?.mcp_servers) ? Object.keys(inst.config.parsed.mcp_servers) : [];
-  const unstoppable = servers.filter((n) => !/^[A-Za-z0-9_-]+$/.test(n));
+  const unstoppable = unstoppableServers(servers);
   if (!codexPath || !summary.layout || unstoppable.length) {
     const v = await direct();
     const why = !codexPath ? 'Codex is not installed' : !summary.layout ? 'config.toml has no Lightweight layout' : `the MCP server ${unstoppable.map((n) => JSON.stringify(n)).join(', ')} cannot be kept from starting for one Codex run`;
     return { ...v, summary: `${v.summary} (Not through Codex: ${why}.)` };
   }
-  const { runCodexLive } = await import('../codex/live.js');
   const r = await runCodexLive(codexPath, { ...o.env, CODEX_HOME: inst.paths.codexHome }, { mcpServers: servers, providerTable: summary.layout === 'model-providers', timeoutMs: timeoutSeconds * 1000 });
   const codexCtx = {
     ...ctx,

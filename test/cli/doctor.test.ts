@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startProxy, type Behaviour, type StandIn } from '../support/gateway.js';
+import type { DoctorReport } from '../support/doctor.js';
 import { Sandbox } from '../support/sandbox.js';
 import { useStandInAndSandbox } from '../support/standin.js';
 
@@ -12,22 +13,13 @@ useStandInAndSandbox((g, s) => {
   sb = s;
 });
 
-interface JsonCheck {
-  id: string;
-  status: string;
-  title: string;
-  detail: string;
-  fix: string;
-  cause?: string;
-}
-
 /** Sets up a healthy machine (fake Codex on PATH, key stored), then runs doctor --json and checks it wrote nothing. */
 async function doctorJson(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const before = sb.tree();
   const r = await sb.run(['doctor', '--json', ...args], { env });
   expect(sb.tree(), 'doctor must not change any file').toEqual(before);
   expect(r.all).not.toContain(KEY);
-  const report = JSON.parse(r.stdout) as { ok: boolean; checks: JsonCheck[] };
+  const report = JSON.parse(r.stdout) as DoctorReport;
   const by = (id: string) => report.checks.find((c) => c.id === id)!;
   return { r, report, by };
 }

@@ -3,7 +3,8 @@
  * settings that contradict the gateway, against the stand-in and each of its failure modes.
  */
 import { describe, expect, it } from 'vitest';
-import type { StandIn } from '../support/gateway.js';
+import { responsesPosts, type StandIn } from '../support/gateway.js';
+import { doctorJson } from '../support/doctor.js';
 import { Sandbox } from '../support/sandbox.js';
 import { useStandInAndSandbox } from '../support/standin.js';
 
@@ -15,15 +16,6 @@ useStandInAndSandbox((g, s) => {
   sb = s;
 });
 
-interface Check {
-  id: string;
-  status: string;
-  title: string;
-  detail: string;
-  fix: string;
-  cause?: string;
-}
-
 async function setUp(args: string[] = []) {
   const r = await sb.setup(KEY, ['--base-url', gw.base, ...args]);
   expect(r.code, r.all).toBe(0);
@@ -31,12 +23,11 @@ async function setUp(args: string[] = []) {
 }
 
 async function doctor(args: string[] = []) {
-  const r = await sb.run(['doctor', '--json', ...args]);
-  const report = JSON.parse(r.stdout) as { ok: boolean; checks: Check[] };
-  return { r, report, by: (id: string) => report.checks.filter((c) => c.id === id) };
+  const { r, report, checks } = await doctorJson(sb, args);
+  return { r, report, by: checks };
 }
 
-const posts = () => gw.requests.filter((q) => q.method === 'POST' && q.path === '/v1/responses');
+const posts = () => responsesPosts(gw);
 
 describe('doctor --live without Codex: one streaming POST /responses', () => {
   it('passes when the stream completes, naming the model, the times and the tokens; one request, with the key', async () => {

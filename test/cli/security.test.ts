@@ -10,6 +10,7 @@ import TOML from '@iarna/toml';
 import { describe, expect, it } from 'vitest';
 import type { StandIn } from '../support/gateway.js';
 import { startProxy } from '../support/gateway.js';
+import { doctorJson } from '../support/doctor.js';
 import { runProcess } from '../support/process.js';
 import { Sandbox } from '../support/sandbox.js';
 import { useStandInAndSandbox } from '../support/standin.js';
@@ -78,8 +79,7 @@ describe('2. a widened key directory is made private again, and doctor and the s
   it('setup with the same key makes a 0777 directory and 0666 files private again; doctor fails until then', async () => {
     expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
     chmodSync(sb.path('.config/lightweight'), 0o777);
-    const doctor = await sb.run(['doctor', '--json']);
-    const keyFile = (JSON.parse(doctor.stdout) as { checks: Array<{ id: string; status: string; title: string }> }).checks.find((c) => c.id === 'key-file')!;
+    const keyFile = (await doctorJson(sb)).checks('key-file')[0]!;
     expect(keyFile).toMatchObject({ status: 'fail' });
     expect(keyFile.title).toMatch(/lightweight, which holds the key file, is writable by others \(mode 0777\)/);
 
@@ -89,13 +89,12 @@ describe('2. a widened key directory is made private again, and doctor and the s
     expect(octal(sb.path('.config/lightweight'))).toBe('700');
     expect(octal(sb.path('.config/lightweight/env'))).toBe('600');
     expect(octal(sb.path('.config/lightweight/env.fish'))).toBe('600');
-    const after = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string }> };
-    expect(after.checks.find((c) => c.id === 'key-file')!.status).toBe('pass');
+    expect((await doctorJson(sb)).checks('key-file')[0]!.status).toBe('pass');
   });
 
   it.skipIf(!AS_ROOT)("doctor fails a key file that belongs to another user, and one in another user's directory", async () => {
     expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
-    const keyCheck = async () => (JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string; title: string }> }).checks.find((c) => c.id === 'key-file')!;
+    const keyCheck = async () => (await doctorJson(sb)).checks('key-file')[0]!;
     chownSync(sb.path('.config/lightweight/env'), OTHER_UID, OTHER_UID);
     expect(await keyCheck()).toMatchObject({ status: 'fail', title: expect.stringContaining(`belongs to another user (uid ${OTHER_UID})`) });
     chownSync(sb.path('.config/lightweight/env'), ME, ME);

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, startGateway, type RecordedRequest, type StandIn } from '../support/gateway.js';
+import { DEFAULT_MODELS, responsesPosts, startGateway, type RecordedRequest, type StandIn } from '../support/gateway.js';
+import { resetStandIn } from '../support/standin.js';
 import { runProcess } from '../support/process.js';
 import { CODEX_VERSIONS, codexBinDir, Sandbox } from '../support/sandbox.js';
 import { Terminal } from '../support/tmux.js';
@@ -26,10 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 beforeEach(() => {
-  gw.behave({ kind: 'ok' });
-  gw.requests.length = 0;
-  gw.models = [...DEFAULT_MODELS];
-  gw.revoked.clear();
+  resetStandIn(gw);
   sb = new Sandbox().withCodex();
   mkdirSync(sb.path('project'));
 });
@@ -40,7 +38,7 @@ afterEach(async () => {
   await runProcess('codex', ['app-server', 'daemon', 'stop'], { env: { ...sb.env, CODEX_HOME: sb.path('.codex') }, timeoutMs: 30_000 }).catch(() => undefined);
 });
 
-const responses = (g: StandIn = gw) => g.requests.filter((r) => r.method === 'POST' && r.path === '/v1/responses');
+const responses = (g: StandIn = gw) => responsesPosts(g);
 const config = () => parse(sb.read('.codex/config.toml')) as Record<string, any>;
 
 /** `codex exec` started directly, not from a shell: no rc file is read, and the environment has no key. */

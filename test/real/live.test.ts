@@ -7,7 +7,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, startGateway, type StandIn } from '../support/gateway.js';
+import { responsesPosts, startGateway, type StandIn } from '../support/gateway.js';
+import { doctorJson, type DoctorCheck } from '../support/doctor.js';
+import { resetStandIn } from '../support/standin.js';
 import { Sandbox } from '../support/sandbox.js';
 
 const KEY = 'sk-lw-live-real-0123456789';
@@ -19,25 +21,11 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 beforeEach(() => {
-  gw.behave({ kind: 'ok' });
-  gw.requests.length = 0;
-  gw.models = [...DEFAULT_MODELS];
-  gw.responses = 'ok';
-  gw.forbidden.clear();
-  delete gw.answerAs;
+  resetStandIn(gw);
   sb = new Sandbox().withCodex();
 });
 
-interface Check {
-  id: string;
-  status: string;
-  title: string;
-  detail: string;
-  fix: string;
-  cause?: string;
-}
-
-const posts = () => gw.requests.filter((q) => q.method === 'POST' && q.path === '/v1/responses');
+const posts = () => responsesPosts(gw);
 
 async function setUp(args: string[] = []) {
   const s = await sb.setup(KEY, ['--base-url', gw.base, ...args]);
@@ -45,10 +33,8 @@ async function setUp(args: string[] = []) {
   gw.requests.length = 0;
 }
 
-async function live(env: NodeJS.ProcessEnv = {}): Promise<Check> {
-  const r = await sb.run(['doctor', '--json', '--live'], { env, timeoutMs: 120_000 });
-  const report = JSON.parse(r.stdout) as { checks: Check[] };
-  return report.checks.find((c) => c.id === 'live')!;
+async function live(env: NodeJS.ProcessEnv = {}): Promise<DoctorCheck> {
+  return (await doctorJson(sb, ['--live'], { env, timeoutMs: 120_000 })).checks('live')[0]!;
 }
 
 describe('doctor --live through the real Codex', () => {

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type StandIn } from '../support/gateway.js';
+import type { DoctorCheck } from '../support/doctor.js';
 import { runProcess } from '../support/process.js';
 import { ROOT, Sandbox } from '../support/sandbox.js';
 
@@ -34,13 +35,6 @@ beforeAll(async () => {
   gw = await startGateway();
 });
 afterAll(() => gw.close());
-
-interface DoctorCheck {
-  id: string;
-  status: string;
-  title: string;
-  detail: string;
-}
 
 /** What the real Codex says about loading the config in this home. */
 async function codexSays(sb: Sandbox): Promise<{ status: string; summary: string }> {

@@ -51,6 +51,11 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
+/** The POST /v1/responses requests the stand-in received (what Codex, or a live check, asked the model). */
+export function responsesPosts(g: StandIn): RecordedRequest[] {
+  return g.requests.filter((r) => r.method === 'POST' && r.path === '/v1/responses');
+}
+
 function sse(res: ServerResponse, events: Array<Record<string, unknown>>, headers: Record<string, string> = {}): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
   for (const e of events) res.write(`event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`);

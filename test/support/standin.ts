@@ -14,13 +14,18 @@ export function useStandInAndSandbox(use: (gw: StandIn, sb: Sandbox) => void): v
   });
   afterAll(() => gw.close());
   beforeEach(() => {
-    gw.behave({ kind: 'ok' });
-    gw.requests.length = 0;
-    gw.models = [...DEFAULT_MODELS];
-    gw.revoked.clear();
-    gw.responses = 'ok';
-    gw.forbidden.clear();
-    delete gw.answerAs;
+    resetStandIn(gw);
     use(gw, new Sandbox());
   });
+}
+
+/** The stand-in as it starts: healthy, no requests recorded, the default models, no key revoked. */
+export function resetStandIn(gw: StandIn): void {
+  gw.behave({ kind: 'ok' });
+  gw.requests.length = 0;
+  gw.models = [...DEFAULT_MODELS];
+  gw.revoked.clear();
+  gw.responses = 'ok';
+  gw.forbidden.clear();
+  delete gw.answerAs;
 }

@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT, isCliError } from './errors.js';
 import type { Io } from './ui/output.js';
 import { terminalSafe } from './ui/safe-text.js';
+import { wrapText } from './ui/wrap.js';
 import { codexFacts } from './codex/doctor.js';
 import { homeOf, resolvePaths } from './files/paths.js';
 import { parseTimeout } from './setup/flags.js';
@@ -181,9 +182,11 @@ export function reportError(err: unknown, io: Io): number {
   }
   if (isCliError(err)) {
     // Messages quote paths, file lines and gateway answers: nothing in them may drive the terminal.
-    if (err.exitCode === EXIT.cancelled) io.stderr.write(`${terminalSafe(err.message)}\n`);
-    else io.stderr.write(`error: ${terminalSafe(err.message)}\n`);
-    for (const d of err.details.length ? [err.hint, ...err.details] : [err.hint]) if (d) io.stderr.write(`${terminalSafe(d)}\n`);
+    // In a terminal they wrap between words; the terminal's own wrap would cut a word (or a command) in two.
+    const columns = io.stderr.isTTY ? io.stderr.columns : undefined;
+    const say = (text: string) => io.stderr.write(`${columns ? wrapText(terminalSafe(text), columns - 1) : terminalSafe(text)}\n`);
+    say(err.exitCode === EXIT.cancelled ? err.message : `error: ${err.message}`);
+    for (const d of err.details.length ? [err.hint, ...err.details] : [err.hint]) if (d) say(d);
     return err.exitCode;
   }
   io.stderr.write(`internal error: ${terminalSafe(err instanceof Error ? ((io.env.LIGHTWEIGHT_DEBUG ? err.stack : err.message) ?? '') : String(err))}\n`);

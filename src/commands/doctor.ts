@@ -28,7 +28,7 @@ export async function doctor(flags: DoctorFlags, io: Io, codex: Promise<CodexFac
   else {
     const c = out.color;
     const sym = out.fancy ? { pass: c.green('✓'), warn: c.yellow('⚠'), fail: c.red('✗'), skip: c.dim('-') } : PLAIN;
-    io.stdout.write(renderText(checks, sym, (s) => (out.fancy ? c.bold(s) : s)));
+    io.stdout.write(renderText(checks, sym, (s) => (out.fancy ? c.bold(s) : s), out.size && out.size.columns - 1));
   }
   return doctorOk(checks) ? EXIT.ok : EXIT.checkFailed;
 }

@@ -196,7 +196,8 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     for (const w of readOnly) {
       const shown = tildify(w.path, paths.home);
       if (!(await prompts.confirm(`${shown} is read-only (mode ${w.mode.toString(8).padStart(4, '0')}). Write it anyway, and make it read-only again afterwards?`, false))) {
-        throw readOnlyError([w], paths.home, tildify);
+        // The user's own answer, like No at the review: a cancel, not a failure to explain.
+        throw new CliError(`Nothing was written: ${shown} stays read-only, as you answered.`, EXIT.cancelled);
       }
     }
   }

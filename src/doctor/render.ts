@@ -1,4 +1,5 @@
 /** Doctor's two outputs: grouped text for people, one JSON object for scripts. */
+import { visibleLength, wrapText } from '../ui/wrap.js';
 import { terminalSafe } from '../ui/safe-text.js';
 import type { Check, Group } from './checks.js';
 
@@ -22,21 +23,29 @@ export function doctorOk(checks: readonly Check[]): boolean {
   return !checks.some((c) => c.status === 'fail');
 }
 
-export function renderText(checks: readonly Check[], sym: Symbols = PLAIN, heading: (s: string) => string = (s) => s): string {
+/**
+ * With `width` (a terminal's), a long line wraps at word boundaries and continues under its own
+ * text, not under the symbol: unwrapped, the terminal breaks it mid-word at column 0.
+ */
+export function renderText(checks: readonly Check[], sym: Symbols = PLAIN, heading: (s: string) => string = (s) => s, width?: number): string {
   const lines: string[] = [];
+  const item = (symbol: string, text: string) => {
+    const line = `  ${symbol} ${text}`;
+    return width ? wrapText(line, width, ' '.repeat(visibleLength(symbol) + 3)) : line;
+  };
   for (const [group, name] of GROUPS) {
     const mine = checks.filter((c) => c.group === group);
     if (!mine.length) continue;
     lines.push(heading(name));
     // Titles and details quote model ids, gateway messages and file contents: made safe before the symbols are added.
-    for (const c of mine) lines.push(`  ${sym[c.status]} ${terminalSafe(`${c.title}${c.status === 'pass' || c.status === 'skip' || !c.detail ? '' : `: ${c.detail.replace(/\.$/, '')}`}`)}`);
+    for (const c of mine) lines.push(item(sym[c.status], terminalSafe(`${c.title}${c.status === 'pass' || c.status === 'skip' || !c.detail ? '' : `: ${c.detail.replace(/\.$/, '')}`}`)));
     lines.push('');
   }
   // Failures first: they are what stops Codex; warnings after.
   const problems = [...checks.filter((c) => c.status === 'fail'), ...checks.filter((c) => c.status === 'warn')];
   if (problems.length) {
     lines.push(heading('To fix'));
-    for (const c of problems) lines.push(`  ${sym[c.status]} ${terminalSafe(`${c.title} — ${c.fix || 'see above'}`)}`);
+    for (const c of problems) lines.push(item(sym[c.status], terminalSafe(`${c.title} — ${c.fix || 'see above'}`)));
     lines.push('');
   }
   const count = (s: Check['status']) => checks.filter((c) => c.status === s).length;

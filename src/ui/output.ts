@@ -5,6 +5,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import yoctoSpinner from 'yocto-spinner';
 import { terminalSafe } from './safe-text.js';
+import { truncate, visibleLength, wrapText } from './wrap.js';
 
 export { terminalSafe };
 
@@ -43,39 +44,6 @@ export function colorsAllowed(env: NodeJS.ProcessEnv, stream: NodeJS.WriteStream
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   return Boolean(stream.isTTY) && env.TERM !== 'dumb';
-}
-
-/**
- * Wraps prose at word boundaries to `width`, continuing lines with `indent`. A word longer than
- * the width (a path, a URL) stays whole on its own line: broken, it could not be copied.
- */
-export function wrapText(text: string, width: number, indent = ''): string {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    const lead = /^\s*/.exec(para)![0];
-    let line = lead;
-    for (const word of para.slice(lead.length).split(/ +/)) {
-      const empty = line === lead || line === indent;
-      const next = empty ? `${line}${word}` : `${line} ${word}`;
-      if (visibleLength(next) <= width || empty) line = next;
-      else {
-        out.push(line);
-        line = `${indent || lead}${word}`;
-      }
-    }
-    out.push(line);
-  }
-  return out.join('\n');
-}
-
-function visibleLength(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*m/g, '').length;
-}
-
-/** A line cut to `width` with an ellipsis: for code in a review, where a wrap would break it mid-word. */
-export function truncate(text: string, width: number): string {
-  return visibleLength(text) <= width ? text : `${text.slice(0, Math.max(1, width - 1))}…`;
 }
 
 export function makeOutput(io: Io): Output {

@@ -3,7 +3,8 @@ import { actionOf, type PlannedWrite } from '../files/transaction.js';
 import { unifiedDiff } from './diff.js';
 import { maskFile } from './secrets.js';
 import { tildify } from '../files/paths.js';
-import { truncate, type Output } from './output.js';
+import type { Output } from './output.js';
+import { truncate } from './wrap.js';
 
 /** One line per file: what happens to it, and how much. */
 export function summaryLine(w: PlannedWrite, home: string): string {

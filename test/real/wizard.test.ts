@@ -187,6 +187,69 @@ describe('the setup wizard in a terminal', () => {
     expect(await t.exitCode()).toBe(0);
   });
 
+  it('doctor in an 80-column terminal wraps long lines between words, under their own text', async () => {
+    sb = new Sandbox().withCodex();
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    term = new Terminal(sb.root, [process.execPath, BIN.lightweight, 'doctor'], { ...sb.env, TERM: 'xterm-256color' }, undefined, { columns: 80, rows: 24 });
+    expect(await term.exitCode()).toBe(0);
+    const rows = term.screen().replace(/\n+$/, '').split('\n');
+    // The key file's check is longer than 80 columns: its second row starts under the text, not at column 0.
+    const at = rows.findIndex((r) => r.includes('Key file ~/.config/lightweight/env is private'));
+    expect(at, rows.join('\n')).toBeGreaterThan(-1);
+    const textColumn = rows[at]!.indexOf('Key file');
+    expect(rows[at + 1]!.slice(0, textColumn).trim()).toBe('');
+    expect(rows[at + 1]![textColumn]).toMatch(/\S/);
+    for (const r of rows) expect(r.length, r).toBeLessThanOrEqual(80);
+  });
+
+  it('a read-only config.toml: the wizard asks, and yes writes it and makes it read-only again', async () => {
+    sb.write('.codex/config.toml', '# mine, kept read-only on purpose\nmodel = "o3"\n', 0o444);
+    const t = start(['--model', 'gpt-5.4', '--key-source', 'file']);
+    await t.waitFor(/Config layout/);
+    t.keys('Enter');
+    await t.waitFor(/Lightweight API key/);
+    t.type(KEY);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    expect(t.screen()).toContain('~/.codex/config.toml: changed (+');
+    expect(t.screen()).toContain('read-only: made read-only again');
+    t.keys('Enter');
+    await t.waitFor(/~\/\.codex\/config\.toml is read-only \(mode 0444\)\. Write it anyway, and make it read-only again afterwards\?/);
+    t.type('y');
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(sb.read('.codex/config.toml')).toMatch(/^# mine, kept read-only on purpose\nmodel = "gpt-5\.4"\n/);
+    expect(sb.mode('.codex/config.toml')).toBe(0o444);
+  });
+
+  it('a read-only config.toml: Enter at the question (no, the default) is a cancel that writes nothing', async () => {
+    sb.write('.codex/config.toml', 'model = "o3"\n', 0o444);
+    const before = sb.tree();
+    const t = start(['--model', 'gpt-5.4', '--key-source', 'file', '--layout', 'model-providers']);
+    await t.waitFor(/Lightweight API key/);
+    t.type(KEY);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    t.keys('Enter');
+    await t.waitFor(/Write it anyway/);
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(130);
+    expect(t.screen()).toContain('Nothing was written: ~/.codex/config.toml stays read-only, as you answered.');
+    expect(sb.tree()).toEqual(before);
+    expect(sb.mode('.codex/config.toml')).toBe(0o444);
+  });
+
+  it('an error in an 80-column terminal wraps between words, so its commands can be copied whole', async () => {
+    sb.write('.codex/config.toml', 'model = "o3"\n', 0o444);
+    term = new Terminal(sb.root, ['/bin/sh', '-c', `printf '%s\\n' '${KEY}' | "$0" "$1" --yes --api-key-stdin --no-verify`, process.execPath, BIN.setup], { ...sb.env, TERM: 'xterm-256color' }, undefined, { columns: 80, rows: 24 });
+    expect(await term.exitCode()).toBe(2);
+    const rows = term.screen().replace(/\n+$/, '').split('\n');
+    expect(rows.join('\n')).toContain('error: ~/.codex/config.toml is read-only (mode 0444)');
+    for (const r of rows) expect(r.length, r).toBeLessThanOrEqual(80);
+    // Each word of the fix is whole on one row.
+    expect(rows.join(' ').replace(/ +/g, ' ')).toContain('To let this change go through: chmod u+w ~/.codex/config.toml, run it again, then chmod a-w ~/.codex/config.toml to protect it again.');
+  });
+
   it('answering No at the review writes nothing', async () => {
     const t = start(['--model', 'o3', '--layout', 'openai-base-url']);
     await t.waitFor(/Lightweight API key/);

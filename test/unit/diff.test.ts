@@ -1,7 +1,7 @@
 import { applyPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../src/ui/diff.js';
-import { truncate, wrapText } from '../../src/ui/output.js';
+import { truncate, wrapText } from '../../src/ui/wrap.js';
 
 describe('unified diff', () => {
   it('is empty for equal texts', () => expect(unifiedDiff('a\n', 'a\n', 'a', 'b')).toBe(''));

@@ -304,6 +304,19 @@ describe('rendering', () => {
     );
   });
 
+  it('in a terminal, wraps a long line between words and continues it under its own text', () => {
+    const long: Check[] = [
+      { id: 'key-file', group: 'key', status: 'pass', title: 'Key file ~/.config/lightweight/env is private (0600, in a directory only you can write to)', detail: '', fix: '' },
+      { id: 'live', group: 'gateway', status: 'fail', title: 'A real request failed', detail: 'the gateway does not serve the Responses API at this URL', fix: 'Check the base URL: npx lightweight-setup --base-url https://gateway.internal.example.com/openai/v1' },
+    ];
+    const text = renderText(long, { pass: '✓', warn: '⚠', fail: '✗', skip: '-' }, (s) => s, 40);
+    expect(text.split('\n').slice(0, 5)).toEqual(['Key', '  ✓ Key file ~/.config/lightweight/env', '    is private (0600, in a directory', '    only you can write to)', '']);
+    // A word longer than the line (a URL) stays whole, so it can still be copied.
+    expect(text.split('\n').filter((l) => l.startsWith('  ') && l.length > 40)).toEqual(['    https://gateway.internal.example.com/openai/v1']);
+    // Unwrapped (not a terminal), every check stays on one line, for grep.
+    expect(renderText(long).split('\n')[1]).toBe('  [ok] Key file ~/.config/lightweight/env is private (0600, in a directory only you can write to)');
+  });
+
   it('prints the documented JSON shape', () => {
     expect(JSON.parse(renderJson(checks))).toEqual({
       ok: false,

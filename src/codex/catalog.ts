@@ -70,12 +70,16 @@ export interface CatalogInputs {
   bundled: ReadonlyArray<Readonly<Record<string, unknown>>>;
   /** The instructions the installed Codex gives a model it has no metadata for. */
   instructions: string;
+  /** `served` is the gateway page's table, because the gateway was not asked or did not answer. */
+  fromPage?: boolean;
 }
 
 export interface Catalog {
   text: string;
   /** The models listed, in the picker's order. */
   slugs: string[];
+  /** Listed from the gateway page's table, not from the gateway's own answer. */
+  fromPage?: boolean;
 }
 
 /** Known models first, in the gateway page's order, then the others the gateway serves, in its order. */
@@ -108,7 +112,7 @@ export function buildCatalog(inp: CatalogInputs): Catalog {
   const known = new Set(inp.bundled.flatMap((e) => Object.keys(e)));
   const slugs = pickerOrder(inp.served);
   const models = slugs.map((slug, i) => catalogEntry(slug, i + 1, inp, known));
-  return { text: `${JSON.stringify({ models }, null, 2)}\n`, slugs };
+  return { text: `${JSON.stringify({ models }, null, 2)}\n`, slugs, ...(inp.fromPage ? { fromPage: true } : {}) };
 }
 
 /** The slugs a catalog file lists, or undefined when it is not a catalog. */

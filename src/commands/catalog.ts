@@ -26,11 +26,11 @@ export type CatalogOutcome = { catalog: Catalog; problem?: undefined } | { catal
 /** The built-in table's models, for when the gateway could not be asked. */
 export const BUILT_IN_MODELS = MODELS.map((m) => m.id);
 
-export async function makeCatalog(codex: string, env: NodeJS.ProcessEnv, support: CatalogSupport, served: readonly string[]): Promise<CatalogOutcome> {
+export async function makeCatalog(codex: string, env: NodeJS.ProcessEnv, support: CatalogSupport, served: readonly string[], fromPage = false): Promise<CatalogOutcome> {
   if (!support.bundled) return { problem: 'this Codex has no model catalog support (`codex debug models`), so /model keeps its own list' };
   if (!support.instructions) return { problem: 'Codex did not show the instructions it gives a model without metadata, so no catalog was built' };
   if (served.length === 0) return { problem: 'the gateway lists no models' };
-  const catalog = buildCatalog({ served, bundled: support.bundled, instructions: support.instructions });
+  const catalog = buildCatalog({ served, bundled: support.bundled, instructions: support.instructions, fromPage });
   const check = await validateCatalog(codex, env, catalog);
   if (!check.ok) return { problem: `the installed Codex does not load the catalog built for it (${check.error.replace(/`[^`]*catalog\.json`/, 'the catalog')})` };
   return { catalog };

@@ -146,7 +146,9 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   const verdict: CheckVerdict | undefined =
     flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out, 'Cancelled during the gateway check; nothing was written.');
   const served = verdict?.ok ? verdict.models : BUILT_IN_MODELS;
-  const catalogOutcome: CatalogOutcome | undefined = codexPath && support ? await makeCatalog(codexPath, io.env, await support, served) : undefined;
+  // A dry run shows what a real run would list: the gateway's answer, which it does not ask for.
+  const fromPage = !flags.dryRun && !verdict?.ok;
+  const catalogOutcome: CatalogOutcome | undefined = codexPath && support ? await makeCatalog(codexPath, io.env, await support, served, fromPage) : undefined;
 
   const gathered: Gathered = {
     choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen },
@@ -170,8 +172,8 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   };
   const catalogNote = catalogOutcome?.problem
     ? `Codex's model picker keeps its own list: ${catalogOutcome.problem}.`
-    : catalogOutcome?.catalog && !verdict?.ok
-      ? `Codex's model picker lists the gateway page's ${BUILT_IN_MODELS.length} models (the gateway was not asked); \`${cmd('models --sync')}\` replaces them with the gateway's own list.`
+    : catalogOutcome?.catalog && fromPage
+      ? `Codex's model picker lists the gateway page's ${BUILT_IN_MODELS.length} models: the gateway ${verdict ? 'did not give its own list' : 'was not asked'}. Once it answers, \`${cmd('models --sync')}\` lists the models it serves.`
       : undefined;
 
   // Planning validates every input file, so a bad one stops setup before anything exists on disk.
@@ -510,6 +512,6 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
     return;
   }
   out.line(`  ${n++}. Run: codex${codexReadsFile ? ` (it reads the key from ${tildify(paths.keys.posix, paths.home)}, in any terminal or editor)` : ''}`);
-  if (version) out.line(`     Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? "; /model lists the gateway's models" : ''}.`);
+  if (version) out.line(`     Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? `; /model lists the gateway${g.catalog.fromPage ? " page's" : "'s"} models` : ''}.`);
   if (codexReadsFile && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
 }

@@ -82,7 +82,7 @@ export function envKeyInstructions(keyFile: string, home: string): string {
 
 /** What Codex's picker will list, for the review instead of a diff of the long generated file. */
 export function catalogSummary(c: Catalog): string {
-  return `Codex's model picker (/model) lists the gateway's ${c.slugs.length} model${c.slugs.length === 1 ? '' : 's'}: ${c.slugs.join(', ')}`;
+  return `Codex's model picker (/model) lists ${c.fromPage ? "the gateway page's" : "the gateway's"} ${c.slugs.length} model${c.slugs.length === 1 ? '' : 's'}: ${c.slugs.join(', ')}`;
 }
 
 /**

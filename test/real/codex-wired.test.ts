@@ -193,6 +193,24 @@ describe("the gateway's models in Codex's picker", () => {
     expect(gw.requests).toEqual([]);
   });
 
+  it('without the gateway\'s answer the picker lists the gateway page\'s models, and setup says so, not "the gateway\'s"', async () => {
+    gw.models = ['gpt-5.4', 'only-on-this-gateway'];
+    const notAsked = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify']);
+    expect(notAsked.code, notAsked.all).toBe(0);
+    expect(notAsked.stdout).toContain("Created ~/.codex/lightweight-models.json: Codex's model picker (/model) lists the gateway page's 7 models: gpt-5.4,");
+    expect(notAsked.stdout).toContain("Codex's model picker lists the gateway page's 7 models: the gateway was not asked. Once it answers, `lightweight models --sync` lists the models it serves.");
+    expect(notAsked.stdout).toContain("/model lists the gateway page's models.");
+    gw.revoked.add(KEY2);
+    const refused = await sb.setup(KEY2, ['--base-url', gw.base]);
+    expect(refused.code, refused.all).toBe(1);
+    expect(refused.stdout).toContain('the gateway did not give its own list.');
+    // Asked and answered, it lists exactly what the gateway serves.
+    const answered = await sb.setup(KEY, ['--base-url', gw.base]);
+    expect(answered.code, answered.all).toBe(0);
+    expect(answered.stdout).toContain("lists the gateway's 2 models: gpt-5.4, only-on-this-gateway");
+    expect(answered.stdout).not.toContain('gateway page');
+  });
+
   it('/model lists the gateway\'s seven models; /model claude-opus-4.6 switches, and the next request carries it', async () => {
     expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
     const t = await tui();

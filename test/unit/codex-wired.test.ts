@@ -197,6 +197,8 @@ describe('the model catalog', () => {
   it('gives each model its context window and description, the fallback instructions, and visibility in the picker', () => {
     const cat = buildCatalog(inp);
     expect(cat.slugs).toEqual(['gpt-5.4', 'o3', 'mystery-1']);
+    expect(cat.fromPage).toBeUndefined();
+    expect(buildCatalog({ ...inp, fromPage: true })).toEqual({ ...cat, fromPage: true });
     const [gpt, o3, mystery] = (JSON.parse(cat.text) as { models: Array<Record<string, unknown>> }).models;
     expect(gpt).toMatchObject({ slug: 'gpt-5.4', display_name: 'gpt-5.4', description: 'latest GPT, reasoning + vision; general coding (default)', context_window: 400_000, visibility: 'list', priority: 1, base_instructions: 'FALLBACK INSTRUCTIONS' });
     expect(o3).toMatchObject({ context_window: 200_000, priority: 2 });

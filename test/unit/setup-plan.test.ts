@@ -168,6 +168,8 @@ describe('planning setup', () => {
     ]);
     expect(p.config.after).toContain(`model_catalog_json = "${CATALOG_FILE}"`);
     expect(catalogSummary({ ...CATALOG, slugs: ['o3'] })).toBe("Codex's model picker (/model) lists the gateway's 1 model: o3");
+    // Built from the gateway page's table (the gateway was not asked, or did not answer), it says so.
+    expect(catalogSummary({ ...CATALOG, slugs: ['o3', 'gpt-5.4'], fromPage: true })).toBe("Codex's model picker (/model) lists the gateway page's 2 models: o3, gpt-5.4");
     expect(planSetup(inputs()).config.after).not.toContain('model_catalog_json');
   });
 

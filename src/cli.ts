@@ -212,7 +212,7 @@ export async function main(argv: string[], bin: BinName): Promise<void> {
   const io = defaultIo();
   toleratePipeClosed(process.stdout);
   toleratePipeClosed(process.stderr);
-  setInvocation(bin, io.env);
+  setInvocation(bin, io.env, { script: process.argv[1] ?? '', cwd: io.cwd });
   let code: number;
   try {
     const program = buildProgram(bin, io);

@@ -2,7 +2,9 @@
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import type { StandIn } from '../support/gateway.js';
-import { Sandbox } from '../support/sandbox.js';
+import { dirname } from 'node:path';
+import { runProcess } from '../support/process.js';
+import { ROOT, Sandbox } from '../support/sandbox.js';
 import { useStandInAndSandbox } from '../support/standin.js';
 
 const KEY = 'sk-lw-journey-0123456789ab';
@@ -137,5 +139,23 @@ describe('after a failure, the right next step', () => {
     const r = await sb.setup(KEY, ['--base-url', gw.base, '--timeout', '1']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('give it longer: lightweight doctor --timeout 30.');
+  });
+});
+
+describe('commands printed in the form that started the tool', () => {
+  it('from a clone (node bin/…, the name not on PATH), it prints node and the same path, and that runs as printed', async () => {
+    const env = { ...sb.env, PATH: `${dirname(process.execPath)}:/usr/bin:/bin` };
+    const r = await runProcess(process.execPath, ['bin/lightweight-setup.cjs', '--yes', '--api-key-stdin', '--base-url', gw.base, '--no-verify'], { env, cwd: ROOT, input: `${KEY}\n` });
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain(': node bin/lightweight-setup.cjs models --sync');
+    // No bare `lightweight-setup doctor` (command not found from a clone).
+    expect(r.all).not.toMatch(/(^|[\s`(])lightweight(-setup)? [a-z]/m);
+    const u = await runProcess('/bin/sh', ['-c', 'node bin/lightweight-setup.cjs uninstall --yes'], { env, cwd: ROOT });
+    expect(u.code, u.all).toBe(0);
+    const printed = /`(node bin\/lightweight-setup\.cjs doctor)` now finds no Lightweight setup/.exec(u.stdout);
+    expect(printed, u.stdout).not.toBeNull();
+    const d = await runProcess('/bin/sh', ['-c', printed![1]!], { env, cwd: ROOT });
+    expect(d.stdout).toContain('Lightweight');
+    expect(d.code).not.toBe(127);
   });
 });

@@ -34,8 +34,25 @@ export function codexBinDir(version: string = CODEX_VERSIONS.current): string {
   return dir;
 }
 export const CODEX_BIN_DIR = codexBinDir();
-/** Directories with node and the usual system tools, but no codex. */
-export const SYSTEM_PATH = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+/**
+ * `lightweight` and `lightweight-setup` on PATH, linked to this checkout's bins, as `npm install -g`
+ * links them: the tool then prints its commands as `lightweight …`, the installed form. (Started
+ * from a path that is not on PATH, it prints `node <path> …`; the npx tests cover npx's form.)
+ */
+export const TOOL_BIN_DIR = (() => {
+  const dir = join(ROOT, '.vitest-tmp', 'tool-bin');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, target] of [['lightweight', BIN.lightweight], ['lightweight-setup', BIN.setup]] as const) {
+    try {
+      symlinkSync(target, join(dir, name));
+    } catch {
+      // Already there (another test file made it first).
+    }
+  }
+  return dir;
+})();
+/** Directories with node, the tool's bins and the usual system tools, but no codex. */
+export const SYSTEM_PATH = [dirname(process.execPath), TOOL_BIN_DIR, '/usr/local/bin', '/usr/bin', '/bin'].join(':');
 
 export interface RunOptions extends Omit<ProcessOptions, 'env' | 'cwd'> {
   env?: NodeJS.ProcessEnv;

@@ -491,6 +491,10 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
     // Codex would fail the same way: the fix comes first, then the check again, and Codex last.
     out.line(`  ${n++}. ${failed.fix}`);
     out.line(`  ${n++}. Check again: ${cmd('doctor')}`);
+    if (!codexInstalled) {
+      out.line(`  ${n++}. Install Codex: ${CODEX_INSTALL}`);
+      out.line(`  ${n++}. Fill Codex's model picker (/model) with the gateway's models: ${cmd('models --sync')}`);
+    }
     out.line(`  ${n++}. Then run: codex`);
     return;
   }

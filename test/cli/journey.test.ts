@@ -134,6 +134,14 @@ describe('after a failure, the right next step', () => {
     expect(next).not.toContain(`LIGHTWEIGHT_API_KEY is`);
   });
 
+  it('a failed check without Codex installed: installing Codex (and filling its picker) comes before running it', async () => {
+    gw.behave({ kind: 'status', status: 401, body: JSON.stringify({ error: { message: 'Invalid API key' } }) });
+    const r = await sb.setup(KEY, ['--base-url', gw.base]);
+    expect(r.code).toBe(1);
+    const next = r.stdout.slice(r.stdout.indexOf('Next steps')).split('\n').filter((l) => /^\s+\d\./.test(l)).map((l) => l.trim().replace(/:.*/, ''));
+    expect(next).toEqual(['1. The key given on standard input is mistyped or revoked', '2. Check again', '3. Install Codex', "4. Fill Codex's model picker (/model) with the gateway's models", '5. Then run']);
+  });
+
   it('a timeout names the command to run again with a longer --timeout', async () => {
     gw.behave({ kind: 'hang' });
     const r = await sb.setup(KEY, ['--base-url', gw.base, '--timeout', '1']);

@@ -118,7 +118,7 @@ const BUILTIN_PROVIDERS = new Set(['openai', 'ollama', 'lmstudio', 'amazon-bedro
 export function configChecks(f: ConfigFacts): Check[] {
   const c = (id: string, status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', id, status, title, detail, fix);
   if (f.error) return [c('config', 'fail', `${f.path} cannot be read`, f.error, `Fix ${f.error.split(': ')[0]} (or move the file aside and run ${cmd()}).`)];
-  if (!f.exists || !f.parsed || !f.doc) return [c('config', 'fail', 'No Lightweight setup: config.toml does not exist', `${f.path} is missing.`, `Run ${cmd()}.`)];
+  if (!f.exists || !f.parsed || !f.doc) return [c('config', 'fail', 'No Lightweight setup', `${f.path} does not exist.`, `Run ${cmd()}.`)];
   const p = f.parsed;
   const doc = f.doc;
   const line = (path: readonly string[]) => `${f.path}:${firstLineOf(doc, path)}`;

@@ -41,11 +41,17 @@ export function renderText(checks: readonly Check[], sym: Symbols = PLAIN, headi
     for (const c of mine) lines.push(item(sym[c.status], terminalSafe(`${c.title}${c.status === 'pass' || c.status === 'skip' || !c.detail ? '' : `: ${c.detail.replace(/\.$/, '')}`}`)));
     lines.push('');
   }
-  // Failures first: they are what stops Codex; warnings after.
+  // Failures first: they are what stops Codex; warnings after. Problems with the same fix share
+  // one line (no setup and no key are both "run setup"): a checklist says each thing to do once.
   const problems = [...checks.filter((c) => c.status === 'fail'), ...checks.filter((c) => c.status === 'warn')];
+  const byFix = new Map<string, Check[]>();
+  for (const c of problems) {
+    const key = c.fix || `\0${c.id}`;
+    byFix.set(key, [...(byFix.get(key) ?? []), c]);
+  }
   if (problems.length) {
     lines.push(heading('To fix'));
-    for (const c of problems) lines.push(item(sym[c.status], terminalSafe(`${c.title} — ${c.fix || 'see above'}`)));
+    for (const same of byFix.values()) lines.push(item(sym[same[0]!.status], terminalSafe(`${same.map((c) => c.title).join('; ')} — ${same[0]!.fix || 'see above'}`)));
     lines.push('');
   }
   const count = (s: Check['status']) => checks.filter((c) => c.status === s).length;

@@ -304,6 +304,22 @@ describe('rendering', () => {
     );
   });
 
+  it('problems with the same fix share one line in "To fix", under the first one\'s symbol', () => {
+    const same: Check[] = [
+      { id: 'config', group: 'configuration', status: 'fail', title: 'No Lightweight setup', detail: '', fix: 'Run lightweight setup.' },
+      { id: 'api-key', group: 'key', status: 'fail', title: 'No key stored', detail: '', fix: 'Run lightweight setup.' },
+      { id: 'editors', group: 'key', status: 'warn', title: 'Editors will not see the key', detail: '', fix: 'Run lightweight setup.' },
+      { id: 'codex', group: 'codex', status: 'warn', title: 'Codex is old', detail: '', fix: '' },
+      { id: 'other', group: 'codex', status: 'warn', title: 'Something else', detail: '', fix: '' },
+    ];
+    const toFix = renderText(same).split('To fix\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(toFix).toEqual([
+      '  [fail] No Lightweight setup; No key stored; Editors will not see the key — Run lightweight setup.',
+      '  [warn] Codex is old — see above',
+      '  [warn] Something else — see above',
+    ]);
+  });
+
   it('in a terminal, wraps a long line between words and continues it under its own text', () => {
     const long: Check[] = [
       { id: 'key-file', group: 'key', status: 'pass', title: 'Key file ~/.config/lightweight/env is private (0600, in a directory only you can write to)', detail: '', fix: '' },

@@ -177,6 +177,10 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
   }
 
   const steps: Step[] = [(d) => setRootString(d, 'model', want.model)];
+  // A first setup over the user's own model: said, since a summarised review shows no diff line.
+  if (typeof parsed.model === 'string' && parsed.model !== want.model && activeLayout(parsed) === undefined) {
+    notes.push(`Replaced your model = "${parsed.model}" with "${want.model}"; \`${cmd('uninstall')}\` puts "${parsed.model}" back.`);
+  }
   if (want.catalog !== undefined) steps.push((d) => setRootString(d, 'model_catalog_json', want.catalog!));
   if (typeof parsed.model_catalog_json === 'string' && want.catalog !== undefined && parsed.model_catalog_json !== want.catalog) {
     notes.push(`Replaced model_catalog_json = "${parsed.model_catalog_json}" with this tool's catalog of the gateway's models; \`${cmd('uninstall')}\` puts yours back.`);

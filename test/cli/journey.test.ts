@@ -54,6 +54,17 @@ describe('a rerun knows what is there', () => {
   });
 });
 
+describe('a first setup over the user\'s own settings', () => {
+  it('says that it replaced the user\'s own model, and uninstall puts it back', async () => {
+    sb.write('.codex/config.toml', '# mine\nmodel = "o3"\n');
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify']);
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain('[warn] Replaced your model = "o3" with "gpt-5.4"; `lightweight uninstall` puts "o3" back.');
+    expect((await sb.run(['uninstall', '--yes'])).code).toBe(0);
+    expect(sb.read('.codex/config.toml')).toBe('# mine\nmodel = "o3"\n');
+  });
+});
+
 describe('problems before questions', () => {
   it('an invalid config.toml is named before the key is asked for or read', async () => {
     sb.write('.codex/config.toml', 'model = "o3"\n[tui\n');

@@ -30,6 +30,11 @@ const notes = (text: string, want: ConfigWant) => planCodexConfig(text, '~/.code
 describe('what setup says about what it replaced', () => {
   it.each<[string, string, ConfigWant, string[]]>([
     ['nothing to say on an empty file', '', file, []],
+    ['the user\'s own model, before any setup', 'model = "o3"\n', file, ['Replaced your model = "o3" with "gpt-5.4"; `npx lightweight-setup uninstall` puts "o3" back.']],
+    ['the user\'s own model, the same as chosen: nothing', 'model = "gpt-5.4"\n', file, []],
+    ['the user\'s own model, in the base-URL layout too', 'model = "gpt-5-codex"\n', base, ['Replaced your model = "gpt-5-codex" with "gpt-5.4"; `npx lightweight-setup uninstall` puts "gpt-5-codex" back.']],
+    ['a model a Lightweight setup wrote (a rerun says so in its changes): nothing', `model = "o3"\nmodel_provider = "lightweight"\n[model_providers.lightweight]\nname = "L"\n${OWN_AUTH}`, file, []],
+    ['a model under the base-URL layout (a rerun): nothing', 'model = "o3"\nopenai_base_url = "https://api.lightweight.one/v1"\n', base, []],
     ['a catalog of the user\'s own', 'model_catalog_json = "mine.json"\n', { ...file, catalog: 'lightweight-models.json' }, ['Replaced model_catalog_json = "mine.json" with this tool\'s catalog of the gateway\'s models; `npx lightweight-setup uninstall` puts yours back.']],
     ['its own catalog again: nothing', 'model_catalog_json = "lightweight-models.json"\n', { ...file, catalog: 'lightweight-models.json' }, []],
     ['a catalog, when setup writes none: nothing', 'model_catalog_json = "mine.json"\n', file, []],

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEFAULT_MODELS, responsesPosts, startGateway, type RecordedRequest, type StandIn } from '../support/gateway.js';
 import { resetStandIn } from '../support/standin.js';
 import { runProcess } from '../support/process.js';
-import { CODEX_VERSIONS, codexBinDir, Sandbox } from '../support/sandbox.js';
+import { BIN, CODEX_VERSIONS, codexBinDir, Sandbox } from '../support/sandbox.js';
 import { Terminal } from '../support/tmux.js';
 
 const KEY = 'sk-lw-wired-first-0123456789';
@@ -340,5 +340,38 @@ describe("Codex's background server", () => {
     await prompt(t2, 'with the second key', () => responses().slice(before).some((q) => q.authorization === `Bearer ${KEY2}`));
     const fresh = await sb.run(['doctor', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY2 }, timeoutMs: 60_000 });
     expect((JSON.parse(fresh.stdout) as { checks: Array<{ id: string; status: string }> }).checks.find((c) => c.id === 'codex-daemon'), fresh.stdout.slice(0, 3000)).toMatchObject({ status: 'pass' });
+  });
+  it('with env_key, the wizard that changes the key offers to restart the background server, and yes makes it send the new key', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify', '--key-source', 'env'])).code).toBe(0);
+    const t = await tui({ LIGHTWEIGHT_API_KEY: KEY });
+    await prompt(t, 'with the first key', () => responses().some((q) => q.authorization === `Bearer ${KEY}`));
+    t.type('/quit');
+    t.keys('Enter');
+    term!.close();
+
+    // The wizard, in a terminal, to change the key: everything else stays as it is.
+    term = new Terminal(sb.root, [process.execPath, BIN.setup, '--base-url', gw.base, '--no-verify', '--key-source', 'env', '--layout', 'model-providers', '--model', 'gpt-5.4'], { ...sb.env, TERM: 'xterm-256color' });
+    const w = term;
+    await w.waitFor(/Keep the key already stored/);
+    w.type('n');
+    w.keys('Enter');
+    await w.waitFor(/Lightweight API key/);
+    w.type(KEY2);
+    w.keys('Enter');
+    await w.waitFor(/Write these changes\?/);
+    w.keys('Enter');
+    await w.waitFor(/background server is running with the old key[\s\S]*Restart it now with the new key\?/, 40_000);
+    w.keys('Enter');
+    expect(await w.exitCode(60_000)).toBe(0);
+    expect(w.screen()).toContain("Restarted Codex's background server with the new key.");
+    expect(w.screen()).not.toContain(KEY2);
+    term.close();
+
+    // A new session, from an environment without the key (the desktop app's): the server sends the new one.
+    gw.revoked.add(KEY);
+    const t2 = await tui();
+    const before = responses().length;
+    await prompt(t2, 'with the second key', () => responses().slice(before).some((q) => q.authorization === `Bearer ${KEY2}`));
+    expect(responses().slice(before).every((q) => q.authorization === `Bearer ${KEY2}`)).toBe(true);
   });
 });

@@ -250,6 +250,30 @@ describe('the setup wizard in a terminal', () => {
     expect(rows.join(' ').replace(/ +/g, ' ')).toContain('To let this change go through: chmod u+w ~/.codex/config.toml, run it again, then chmod a-w ~/.codex/config.toml to protect it again.');
   });
 
+  it('uninstall and restore in a terminal ask first: No changes nothing (130), Yes goes ahead', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    expect((await sb.setup('sk-lw-wizard-second-key-4321', ['--no-verify'])).code).toBe(0);
+    const setUp = sb.tree();
+    const ask = async (args: string[], question: RegExp, answer: string) => {
+      term?.close();
+      term = new Terminal(sb.root, [process.execPath, BIN.lightweight, ...args], { ...sb.env, TERM: 'xterm-256color' });
+      await term.waitFor(question);
+      term.type(answer);
+      term.keys('Enter');
+      return term.exitCode();
+    };
+    expect(await ask(['restore'], /Restore these files\?/, 'n')).toBe(130);
+    expect(term!.screen()).toContain('Nothing was changed.');
+    expect(sb.tree()).toEqual(setUp);
+    expect(await ask(['uninstall'], /Remove all of this\?/, 'n')).toBe(130);
+    expect(sb.tree()).toEqual(setUp);
+
+    expect(await ask(['restore'], /Restore these files\?/, 'y')).toBe(0);
+    expect(sb.read('.config/lightweight/env')).toContain(KEY);
+    expect(await ask(['uninstall'], /Remove all of this\?/, 'y')).toBe(0);
+    expect(sb.tree()).toEqual({});
+  });
+
   it('answering No at the review writes nothing', async () => {
     const t = start(['--model', 'o3', '--layout', 'openai-base-url']);
     await t.waitFor(/Lightweight API key/);

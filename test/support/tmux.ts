@@ -3,7 +3,7 @@
  * send-keys and read with capture-pane (which shows exactly what a person would see).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class Terminal {
@@ -15,6 +15,8 @@ export class Terminal {
   constructor(dir: string, argv: string[], env: NodeJS.ProcessEnv, cwd?: string, size: { columns: number; rows: number } = { columns: 120, rows: 50 }) {
     this.socket = `lw-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.exitFile = join(dir, 'exit-code');
+    // A terminal started earlier in the same directory left its code here: not this one's.
+    rmSync(this.exitFile, { force: true });
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     const envArgs = Object.entries(env)
       .filter(([, v]) => v !== undefined)

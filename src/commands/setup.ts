@@ -498,8 +498,10 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
     out.line(`  ${n++}. Then run: codex`);
     return;
   }
-  // With the key file as Codex's key source, Codex needs no new terminal; the shell variable is for other tools.
-  const codexReadsFile = g.choices.layout === 'model-providers' && g.choices.keySource === 'file';
+  // Where Codex itself reads the key, when not from the shell: the key file (auth command) or its
+  // login store (base-URL layout). Codex then needs no new terminal; the shell variable is for other tools.
+  const codexKeyAt = g.choices.layout === 'openai-base-url' ? paths.authJson : g.choices.keySource === 'file' ? paths.keys.posix : undefined;
+  const codexReadsFile = codexKeyAt !== undefined;
   if (g.rc) {
     if (!codexReadsFile) out.line(`  ${n++}. Open a new terminal, or run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
   } else {
@@ -515,7 +517,7 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
     out.raw(`    ${CODEX_INSTALL}`);
     return;
   }
-  out.line(`  ${n++}. Run: codex${codexReadsFile ? ` (it reads the key from ${tildify(paths.keys.posix, paths.home)}, in any terminal or editor)` : ''}`);
+  out.line(`  ${n++}. Run: codex${codexKeyAt ? ` (it reads the key from ${tildify(codexKeyAt, paths.home)}, in any terminal or editor)` : ''}`);
   if (version) out.line(`     Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? `; /model lists the gateway${g.catalog.fromPage ? " page's" : "'s"} models` : ''}.`);
   if (codexReadsFile && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
 }

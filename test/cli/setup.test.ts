@@ -229,6 +229,10 @@ describe('the base-URL layout', () => {
     expect(calls.split('\n').filter((l) => l.startsWith('argv:')).join('\n')).not.toContain(KEY);
     expect(r.stdout).toMatch(/codex login --with-api-key/);
     expect(JSON.parse(sb.read('.codex/auth.json')).OPENAI_API_KEY).toBe(KEY);
+    // Codex reads the key from its login store: no new terminal is needed for Codex itself.
+    const next = r.stdout.slice(r.stdout.indexOf('Next steps'));
+    expect(next).toContain('1. Run: codex (it reads the key from ~/.codex/auth.json, in any terminal or editor)');
+    expect(next).not.toContain('Open a new terminal');
   });
 
   it('backs up a ChatGPT login it replaces and says so', async () => {

@@ -457,7 +457,8 @@ export function liveCheck(v: LiveVerdict | { skipped: string }): Check {
   const how = v.via === 'codex' ? 'through Codex' : `POST /responses (${v.model})`;
   // The figures are what a user runs --live for: in the line itself, not only in --json.
   if (v.status === 'pass') return c('pass', `A real request works: ${v.summary.replace(/\.$/, '')}`, v.summary);
-  const title = v.status === 'warn' ? `A real request works ${how}, but another model answered` : `A real request fails ${how} (${v.cause})`;
+  const title =
+    v.status === 'fail' ? `A real request fails ${how} (${v.cause})` : v.cause === 'slow-start' ? `A real request works ${how}, but only after a slow start` : `A real request works ${how}, but another model answered`;
   return { ...c(v.status, title, v.summary, v.fix), ...(v.cause ? { cause: v.cause } : {}) };
 }
 

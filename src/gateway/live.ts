@@ -17,6 +17,7 @@ export type LiveCause =
   | 'auth'
   | 'codex-key'
   | 'other-model'
+  | 'slow-start'
   | 'incomplete'
   | 'rate-limit'
   | 'server'
@@ -228,6 +229,13 @@ export interface CodexContext extends LiveContext {
 
 const REROUTE = /model rerouted: (\S+) -> (\S+)/;
 
+/**
+ * Codex's built-in provider (the base-URL layout) tries a WebSocket at <base>/responses before
+ * HTTPS: about 6 s of attempts where the gateway has none, at every session start. A first
+ * output this late in that layout is most likely that; a custom provider never tries.
+ */
+export const SLOW_START_MS = 4_000;
+
 /** The fix when Codex did not send a key the gateway takes, though the key works directly. */
 function codexKeyFix(ctx: CodexContext): string {
   if (ctx.layout === 'openai-base-url') return `Codex's login store holds another key (or none): run ${cmd()} to store the key there again.`;
@@ -258,6 +266,16 @@ export function judgeCodex(r: CodexRun, ctx: CodexContext): LiveVerdict {
     const ok = { ...base, ...measured, ...(usage ? { usage } : {}), ...(reroute ? { answeredBy: reroute[2]! } : {}) };
     if (reroute && !sameModel(ctx.model, reroute[2]!)) {
       return { ...ok, status: 'warn', cause: 'other-model', summary: `Codex asked for ${ctx.model}, but ${reroute[2]} answered.`, fix: `The gateway routes ${ctx.model} elsewhere: ask its operator, or pick the model you get: ${cmd()} --model ${reroute[2]}.` };
+    }
+    const waited = ok.ttftMs ?? ok.totalMs;
+    if (ctx.layout === 'openai-base-url' && waited >= SLOW_START_MS) {
+      return {
+        ...ok,
+        status: 'warn',
+        cause: 'slow-start',
+        summary: `${passDetail(ok).replace(/\.$/, '')}. Codex waited ${(waited / 1000).toFixed(1)} s before its first output: in the base-URL layout it first tries a WebSocket at the gateway, which costs about 6 s at every session start where the gateway has none.`,
+        fix: `The provider-table layout sends the request at once: ${cmd()} --layout model-providers.`,
+      };
     }
     return { ...ok, status: 'pass', summary: passDetail(ok), fix: '' };
   }

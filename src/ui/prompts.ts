@@ -36,7 +36,7 @@ export function makePrompts(io: Io) {
             default: def,
             choices: [
               { name: 'Provider table (recommended)', short: 'provider table', value: 'model-providers', description: 'model_provider = "lightweight" + [model_providers.lightweight]' },
-              { name: 'Base-URL override', short: 'base-URL override', value: 'openai-base-url', description: 'openai_base_url; for Codex builds that ignore custom providers (the key goes into Codex\'s login store)' },
+              { name: 'Base-URL override', short: 'base-URL override', value: 'openai-base-url', description: 'openai_base_url; for Codex builds that ignore custom providers (the key goes into Codex\'s login store; each session may first wait ~6 s on a WebSocket attempt)' },
             ],
           },
           ctx,

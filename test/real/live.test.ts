@@ -77,6 +77,22 @@ describe('doctor --live through the real Codex', () => {
     expect(posts().length).toBeLessThanOrEqual(2);
   });
 
+  it('base-URL layout: a completed request after Codex\'s WebSocket attempts is a warning that names them and the layout that avoids them', async () => {
+    await setUp(['--layout', 'openai-base-url']);
+    const check = await live();
+    // Codex's built-in provider asked for a WebSocket first (the stand-in has none), then posted.
+    expect(gw.requests.filter((q) => q.method === 'GET' && q.path === '/v1/responses' && q.upgrade).length).toBeGreaterThan(0);
+    expect(posts()).toHaveLength(1);
+    expect(check).toMatchObject({ status: 'warn', cause: 'slow-start', title: 'A real request works through Codex, but only after a slow start' });
+    expect(check.detail).toMatch(/Codex waited \d+\.\d s before its first output: in the base-URL layout it first tries a WebSocket at the gateway/);
+    expect(check.fix).toBe('The provider-table layout sends the request at once: lightweight setup --layout model-providers.');
+    // The provider table, as the fix says: no WebSocket, and a pass.
+    expect((await sb.setup(KEY, ['--layout', 'model-providers', '--no-verify'])).code).toBe(0);
+    gw.requests.length = 0;
+    expect(await live()).toMatchObject({ status: 'pass' });
+    expect(gw.requests.some((q) => q.upgrade)).toBe(false);
+  });
+
   it('Codex without the key while the key works directly: the key source is named, with the fix', async () => {
     await setUp(['--key-source', 'env']);
     // A terminal opened before setup: no LIGHTWEIGHT_API_KEY; doctor's own check uses the key file.

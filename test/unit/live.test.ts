@@ -111,6 +111,22 @@ describe('judging a request through Codex', () => {
     expect(v.summary).toBe('gpt-5.4 answered through Codex in 300 ms (first output after 250 ms); 9005 tokens (9000 in, 5 out).');
   });
 
+  it.each<[string, CodexContext['layout'], number, LiveVerdict['status']]>([
+    ['base-URL layout, first output after 6.4 s: the WebSocket attempts', 'openai-base-url', 6400, 'warn'],
+    ['base-URL layout, just under the limit', 'openai-base-url', 3999, 'pass'],
+    ['base-URL layout, at the limit', 'openai-base-url', 4000, 'warn'],
+    ['provider table, however slow (it never tries a WebSocket)', 'model-providers', 6400, 'pass'],
+  ])('%s: %s', (_n, layout, ttft, status) => {
+    const v = judgeCodex(codexRun([...started, line(400 + ttft, { type: 'item.completed', item: { type: 'agent_message', text: 'ok' } }), line(450 + ttft, { type: 'turn.completed', usage: { input_tokens: 10, output_tokens: 5 } })]), { ...CODEX_CTX, layout });
+    expect(v.status).toBe(status);
+    if (status === 'warn') {
+      expect(v).toMatchObject({ cause: 'slow-start', fix: 'The provider-table layout sends the request at once: npx lightweight-setup --layout model-providers.' });
+      expect(v.summary).toBe(
+        `gpt-5.4 answered through Codex in ${ttft + 50} ms (first output after ${ttft} ms); 15 tokens (10 in, 5 out). Codex waited ${(ttft / 1000).toFixed(1)} s before its first output: in the base-URL layout it first tries a WebSocket at the gateway, which costs about 6 s at every session start where the gateway has none.`,
+      );
+    }
+  });
+
   it('warns when Codex reports the request rerouted to another model', () => {
     const v = judgeCodex(
       codexRun([...started, line(500, { type: 'item.completed', item: { type: 'error', message: 'model rerouted: gpt-5.4 -> gpt-4o-mini (HighRiskCyberActivity)' } }), line(700, { type: 'turn.completed', usage: { input_tokens: 1, output_tokens: 1 } })]),

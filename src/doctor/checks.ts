@@ -343,11 +343,14 @@ function guiEditorsCheck(k: KeyFacts): Check {
   if (k.layout !== 'model-providers') return c('skip', 'Editors started from the desktop', 'No Lightweight layout is active.');
   if (k.keySource === 'file') return c('pass', 'Editors started from the desktop get the key', "Codex reads it from the key file through its auth command; no shell variable is needed.");
   if (k.guiHasKey) return c('pass', 'Editors started from the desktop get the key', `${KEY_VAR} is in the desktop session's environment.`);
+  // The key file first: it is the default since Codex 0.118, so an env_key left from an older Codex
+  // (or chosen) is best cleared that way; the other ways are for a Codex that cannot run an auth command.
+  const fileFirst = `Have Codex read the key file (Codex 0.118 or newer): ${cmd()} --key-source file. Otherwise: `;
   const fix =
     k.platform === 'darwin'
       ? // Not `launchctl setenv`: it takes the key as an argument, visible in ps.
-        `Start the editor from a terminal (code .) so it inherits the key, or switch layouts: ${cmd()} --layout openai-base-url (the key then lives in Codex's login store, which editors read).`
-      : `Start the editor from a terminal (code .), or put ${KEY_VAR}=<key> in ~/.config/environment.d/lightweight.conf (chmod 600) and log in again; or switch layouts: ${cmd()} --layout openai-base-url.`;
+        `${fileFirst}start the editor from a terminal (code .) so it inherits the key, or switch layouts: ${cmd()} --layout openai-base-url (the key then lives in Codex's login store, which editors read).`
+      : `${fileFirst}start the editor from a terminal (code .), or put ${KEY_VAR}=<key> in ~/.config/environment.d/lightweight.conf (chmod 600) and log in again; or switch layouts: ${cmd()} --layout openai-base-url.`;
   return c('warn', 'Editors started from the desktop will not see the key', `The key reaches ${KEY_VAR} only through shell startup files, which the VS Code extension and other desktop-launched editors never read.`, fix);
 }
 

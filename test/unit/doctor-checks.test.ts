@@ -159,8 +159,8 @@ describe('key checks', () => {
   });
 
   it.each([
-    ['linux', false, 'warn', /environment\.d/],
-    ['darwin', false, 'warn', /^Start the editor from a terminal \(code \.\).*--layout openai-base-url/],
+    ['linux', false, 'warn', /^Have Codex read the key file \(Codex 0\.118 or newer\): npx lightweight-setup --key-source file\. Otherwise: start the editor .*environment\.d/],
+    ['darwin', false, 'warn', /^Have Codex read the key file \(Codex 0\.118 or newer\): npx lightweight-setup --key-source file\. Otherwise: start the editor from a terminal \(code \.\).*--layout openai-base-url/],
     ['linux', true, 'pass', /^$/],
   ] as const)('GUI editors on %s (desktop has key: %s) -> %s', (platform, guiHasKey, status, fix) => {
     const c = byId(keyChecks(facts({ platform, guiHasKey })), 'gui-editors')!;

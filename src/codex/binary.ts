@@ -114,7 +114,7 @@ export interface RunResult {
 export function run(
   file: string,
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number; cwd?: string; onStdout?: (chunk: string) => void },
+  opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number; cwd?: string; onStdout?: (chunk: string) => void; onSpawn?: (pid: number) => void },
 ): Promise<RunResult> {
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
@@ -124,6 +124,7 @@ export function run(
       resolve({ code: null, stdout: '', stderr: (err as Error).message, timedOut: false });
       return;
     }
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
     let settled = false;

@@ -10,7 +10,7 @@ import { parse } from 'smol-toml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODELS, responsesPosts, startGateway, type RecordedRequest, type StandIn } from '../support/gateway.js';
 import { resetStandIn } from '../support/standin.js';
-import { runProcess } from '../support/process.js';
+import { killProcessesUnder, runProcess } from '../support/process.js';
 import { BIN, CODEX_VERSIONS, codexBinDir, Sandbox } from '../support/sandbox.js';
 import { Terminal } from '../support/tmux.js';
 
@@ -36,6 +36,8 @@ afterEach(async () => {
   term = undefined;
   // The TUI leaves Codex's background server running: stop it, or it outlives the test.
   await runProcess('codex', ['app-server', 'daemon', 'stop'], { env: { ...sb.env, CODEX_HOME: sb.path('.codex') }, timeoutMs: 30_000 }).catch(() => undefined);
+  // Its pid-update loop outlives the stop: nothing started in this test's sandbox may outlive the test.
+  killProcessesUnder(sb.root);
 });
 
 const responses = (g: StandIn = gw) => responsesPosts(g);

@@ -4,13 +4,15 @@
  * server started, nothing left in the working directory); and each failure mode of the
  * stand-in explained through Codex.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { responsesPosts, startGateway, type StandIn } from '../support/gateway.js';
 import { doctorJson, type DoctorCheck } from '../support/doctor.js';
 import { resetStandIn } from '../support/standin.js';
-import { Sandbox } from '../support/sandbox.js';
+import { processesNaming } from '../support/process.js';
+import { BIN, Sandbox } from '../support/sandbox.js';
 
 const KEY = 'sk-lw-live-real-0123456789';
 let gw: StandIn;
@@ -91,6 +93,26 @@ describe('doctor --live through the real Codex', () => {
     gw.requests.length = 0;
     expect(await live()).toMatchObject({ status: 'pass' });
     expect(gw.requests.some((q) => q.upgrade)).toBe(false);
+  });
+
+  it('Ctrl-C during the live check stops Codex and removes its throwaway directory (exit 130)', async () => {
+    // The base-URL layout's WebSocket attempts keep Codex busy for seconds: time to interrupt it.
+    await setUp(['--layout', 'openai-base-url']);
+    const temps = () => readdirSync(tmpdir()).filter((n) => n.startsWith('lightweight-live-'));
+    const before = temps();
+    const codexRuns = () => processesNaming('--ephemeral', sb.root);
+    const doctor = spawn(process.execPath, [BIN.lightweight, 'doctor', '--live'], { env: sb.env, stdio: 'ignore' });
+    const closed = new Promise<number | string | null>((r) => doctor.on('close', (code, signal) => r(code ?? signal)));
+    const deadline = Date.now() + 30_000;
+    while (codexRuns().length === 0) {
+      if (Date.now() > deadline) throw new Error('codex exec never started');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    doctor.kill('SIGINT');
+    expect(await closed).toBe(130);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(codexRuns()).toEqual([]);
+    expect(temps().filter((n) => !before.includes(n))).toEqual([]);
   });
 
   it('Codex without the key while the key works directly: the key source is named, with the fix', async () => {

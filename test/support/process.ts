@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcessResult {
   code: number | null;
@@ -45,4 +46,48 @@ export function runProcess(file: string, args: string[], opts: ProcessOptions): 
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else if (!opts.stdinOpen) child.stdin.end();
   });
+}
+
+/**
+ * Kills every process whose command line names a path under `dir` (a sandbox): what Codex leaves
+ * running there (its background server's pid-update loop outlives `codex app-server daemon stop`).
+ * Read from /proc, so it needs no pkill (procps) on the machine. Returns how many were signalled.
+ */
+export function killProcessesUnder(dir: string): number {
+  let killed = 0;
+  for (const pid of processes((args) => args.some((arg) => arg.startsWith(`${dir}/`) || arg.includes(`'${dir}/`)))) {
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed++;
+    } catch {
+      // gone already
+    }
+  }
+  return killed;
+}
+
+/** The processes with `word` among their arguments and an environment or arguments naming `dir` (a sandbox's). */
+export function processesNaming(word: string, dir: string): number[] {
+  return processes((args, environ) => args.includes(word) && (environ.includes(dir) || args.some((a) => a.includes(dir))));
+}
+
+/** Process ids (not this one's) whose arguments (and environment, where readable) match. */
+function processes(match: (args: string[], environ: string) => boolean): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      let environ = '';
+      try {
+        environ = readFileSync(`/proc/${name}/environ`, 'utf8');
+      } catch {
+        // Another user's: its arguments decide.
+      }
+      if (match(args, environ)) found.push(Number(name));
+    } catch {
+      // Gone already.
+    }
+  }
+  return found;
 }

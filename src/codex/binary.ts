@@ -7,6 +7,7 @@ import { accessSync, constants, readFileSync, realpathSync, statSync } from 'nod
 import { createRequire } from 'node:module';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { CliError } from '../errors.js';
+import { untilExit } from '../files/at-exit.js';
 
 export const CODEX_INSTALL = 'npm install -g @openai/codex';
 
@@ -114,7 +115,7 @@ export interface RunResult {
 export function run(
   file: string,
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number; cwd?: string; onStdout?: (chunk: string) => void; onSpawn?: (pid: number) => void },
+  opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number; cwd?: string; onStdout?: (chunk: string) => void },
 ): Promise<RunResult> {
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
@@ -124,13 +125,16 @@ export function run(
       resolve({ code: null, stdout: '', stderr: (err as Error).message, timedOut: false });
       return;
     }
-    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    // In its own group, the program does not get the terminal's Ctrl-C: if this process ends
+    // first, the group goes with it.
+    const forget = untilExit(() => process.kill(-child.pid!, 'SIGKILL'));
     let stdout = '';
     let stderr = '';
     let settled = false;
     const finish = (r: RunResult) => {
       if (settled) return;
       settled = true;
+      forget();
       clearTimeout(timer);
       resolve(r);
     };

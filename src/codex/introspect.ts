@@ -9,18 +9,19 @@ import { promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from '../files/at-exit.js';
 import { codexCommand, run } from './binary.js';
 import type { Catalog } from './catalog.js';
 
 const RUN_MS = 30_000;
 
 async function inScratch<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await fs.mkdtemp(join(tmpdir(), 'lightweight-codex-'));
+  const scratch = scratchDir('lightweight-codex-');
   try {
-    await fs.mkdir(join(dir, 'codex-home'), { mode: 0o700 });
-    return await fn(dir);
+    await fs.mkdir(join(scratch.dir, 'codex-home'), { mode: 0o700 });
+    return await fn(scratch.dir);
   } finally {
-    await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
+    scratch.remove();
   }
 }
 

@@ -4,9 +4,7 @@
  * throwaway working directory, read-only, without session files (--ephemeral) and without
  * starting the user's MCP servers. Its JSONL events are timed as they arrive.
  */
-import { promises as fs, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { scratchDir } from '../files/at-exit.js';
 import { LIVE_PROMPT, type CodexLine, type CodexRun } from '../gateway/live.js';
 import { PROVIDER_ID } from '../gateway/constants.js';
 import { codexCommand, run } from './binary.js';
@@ -40,19 +38,11 @@ export function codexLiveArgs(workdir: string, opts: { mcpServers: readonly stri
 
 /** Runs `codex exec --json` (stdin closed), timing each event line as it arrives; `run` kills it with its process group at the deadline. */
 export async function runCodexLive(codex: string, env: NodeJS.ProcessEnv, opts: { mcpServers: readonly string[]; providerTable: boolean; timeoutMs: number }): Promise<CodexRun> {
-  const workdir = await fs.mkdtemp(join(tmpdir(), 'lightweight-live-'));
-  // Codex runs in its own process group, so a Ctrl-C reaches only this process: stop Codex and
-  // remove the throwaway directory before going, or both outlive the interrupted doctor.
-  let pid: number | undefined;
-  const interrupted = (signal: NodeJS.Signals) => {
-    try {
-      if (pid !== undefined) process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-    rmSync(workdir, { recursive: true, force: true });
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
+  const scratch = scratchDir('lightweight-live-');
+  const workdir = scratch.dir;
+  // Codex runs in its own process group, so a Ctrl-C reaches only this process, whose default
+  // would end it at once: exiting instead lets run() stop Codex and the scratch directory go.
+  const interrupted = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
@@ -65,7 +55,6 @@ export async function runCodexLive(codex: string, env: NodeJS.ProcessEnv, opts: 
       env: c.env,
       cwd: workdir,
       timeoutMs: opts.timeoutMs,
-      onSpawn: (p) => (pid = p),
       onStdout: (chunk) => {
         const at = performance.now() - started;
         pending += chunk;
@@ -86,6 +75,6 @@ export async function runCodexLive(codex: string, env: NodeJS.ProcessEnv, opts: 
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
-    await fs.rm(workdir, { recursive: true, force: true }).catch(() => {});
+    scratch.remove();
   }
 }

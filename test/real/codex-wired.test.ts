@@ -4,13 +4,15 @@
  * background server is handled, and Codex's own /model picker lists the gateway's models.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODELS, responsesPosts, startGateway, type RecordedRequest, type StandIn } from '../support/gateway.js';
 import { resetStandIn } from '../support/standin.js';
-import { killProcessesUnder, runProcess } from '../support/process.js';
+import { descendantsOf, isRunning, killProcessesUnder, runProcess } from '../support/process.js';
 import { BIN, CODEX_VERSIONS, codexBinDir, Sandbox } from '../support/sandbox.js';
 import { Terminal } from '../support/tmux.js';
 
@@ -250,6 +252,46 @@ describe("the gateway's models in Codex's picker", () => {
     const ok = await exec();
     expect(ok.code, ok.all).toBe(0);
     expect(JSON.parse(sb.read('.codex/lightweight-models.json')).models.map((m: { slug: string }) => m.slug)).toEqual([...DEFAULT_MODELS, 'gpt-5.5-lightweight']);
+  });
+});
+
+describe('Ctrl-C while setup asks Codex what its catalog needs', () => {
+  it('stops that Codex and leaves no throwaway directory (exit 130, nothing written)', async () => {
+    gw.behave({ kind: 'hang' });
+    try {
+      const scratch = () => readdirSync(tmpdir()).filter((n) => n.startsWith('lightweight-codex-'));
+      const before = scratch();
+      const setup = spawn(process.execPath, [BIN.setup, '--yes', '--api-key-stdin', '--base-url', gw.base, '--timeout', '30'], { env: sb.env, stdio: ['pipe', 'ignore', 'pipe'] });
+      setup.stdin.end(`${KEY}\n`);
+      // Codex runs in its own process group: found as the setup's descendants (the launcher and its binary).
+      const pid = setup.pid!;
+      const seen = new Set<number>();
+      const probes = () => {
+        const now = descendantsOf(pid);
+        now.forEach((p) => seen.add(p));
+        return now;
+      };
+      const alive = () => [...seen].filter(isRunning);
+      let stderr = '';
+      setup.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | string | null>((r) => setup.on('close', (code, signal) => r(code ?? signal)));
+      const deadline = Date.now() + 20_000;
+      // Interrupted while Codex is asked in its throwaway directory (the gateway check hangs meanwhile).
+      while (probes().length === 0 || scratch().every((n) => before.includes(n))) {
+        if (Date.now() > deadline) throw new Error('Codex was never asked');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      setup.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expect(stderr).toContain('nothing was written');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.size).toBeGreaterThan(0);
+      expect(alive()).toEqual([]);
+      expect(scratch().filter((n) => !before.includes(n))).toEqual([]);
+      expect(sb.tree()).toEqual({ project: 'dir 755' });
+    } finally {
+      gw.behave({ kind: 'ok' });
+    }
   });
 });
 

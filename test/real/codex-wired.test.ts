@@ -357,7 +357,8 @@ describe("Codex's background server", () => {
     }
   });
 
-  it('with env_key, doctor names a background server started before the key changed, and the restart it gives fixes it', async () => {
+  /** env_key set up, and Codex's background server started by a session in a terminal that had the first key. */
+  async function serverStartedWithFirstKey(): Promise<void> {
     expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify', '--key-source', 'env'])).code).toBe(0);
     const t = await tui({ LIGHTWEIGHT_API_KEY: KEY });
     await prompt(t, 'with the first key', () => responses().some((q) => q.authorization === `Bearer ${KEY}`));
@@ -365,6 +366,10 @@ describe("Codex's background server", () => {
     t.keys('Enter');
     term!.close();
     term = undefined;
+  }
+
+  it('with env_key, doctor names a background server started before the key changed, and the restart it gives fixes it', async () => {
+    await serverStartedWithFirstKey();
     await new Promise((r) => setTimeout(r, 1100)); // the key file's time must be later than the server's start, to the second
 
     const s = await sb.setup(KEY2, ['--base-url', gw.base, '--no-verify', '--key-source', 'env']);
@@ -385,13 +390,9 @@ describe("Codex's background server", () => {
     const fresh = await sb.run(['doctor', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY2 }, timeoutMs: 60_000 });
     expect((JSON.parse(fresh.stdout) as { checks: Array<{ id: string; status: string }> }).checks.find((c) => c.id === 'codex-daemon'), fresh.stdout.slice(0, 3000)).toMatchObject({ status: 'pass' });
   });
+
   it('with env_key, the wizard that changes the key offers to restart the background server, and yes makes it send the new key', async () => {
-    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify', '--key-source', 'env'])).code).toBe(0);
-    const t = await tui({ LIGHTWEIGHT_API_KEY: KEY });
-    await prompt(t, 'with the first key', () => responses().some((q) => q.authorization === `Bearer ${KEY}`));
-    t.type('/quit');
-    t.keys('Enter');
-    term!.close();
+    await serverStartedWithFirstKey();
 
     // The wizard, in a terminal, to change the key: everything else stays as it is.
     term = new Terminal(sb.root, [process.execPath, BIN.setup, '--base-url', gw.base, '--no-verify', '--key-source', 'env', '--layout', 'model-providers', '--model', 'gpt-5.4'], { ...sb.env, TERM: 'xterm-256color' });

@@ -501,9 +501,9 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
   // Where Codex itself reads the key, when not from the shell: the key file (auth command) or its
   // login store (base-URL layout). Codex then needs no new terminal; the shell variable is for other tools.
   const codexKeyAt = g.choices.layout === 'openai-base-url' ? paths.authJson : g.choices.keySource === 'file' ? paths.keys.posix : undefined;
-  const codexReadsFile = codexKeyAt !== undefined;
+  const codexHasKey = codexKeyAt !== undefined;
   if (g.rc) {
-    if (!codexReadsFile) out.line(`  ${n++}. Open a new terminal, or run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
+    if (!codexHasKey) out.line(`  ${n++}. Open a new terminal, or run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
   } else {
     out.line(`  ${n++}. Load the key in your shell (--no-rc left your startup files alone): ${sourceLine('sh', paths.keys.posix, paths.home)}`);
   }
@@ -511,7 +511,7 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
     out.line(`  ${n++}. Install Codex: ${CODEX_INSTALL}`);
     out.line(`  ${n++}. Fill Codex's model picker (/model) with the gateway's models: ${cmd('models --sync')}`);
     out.line(`  ${n++}. Run: codex`);
-    if (codexReadsFile && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
+    if (codexHasKey && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
     out.line();
     out.status('warn', 'Codex is not installed yet; install it with:');
     out.raw(`    ${CODEX_INSTALL}`);
@@ -519,5 +519,5 @@ function printNextSteps(g: Gathered, paths: Paths, out: Output, codexInstalled: 
   }
   out.line(`  ${n++}. Run: codex${codexKeyAt ? ` (it reads the key from ${tildify(codexKeyAt, paths.home)}, in any terminal or editor)` : ''}`);
   if (version) out.line(`     Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? `; /model lists the gateway${g.catalog.fromPage ? " page's" : "'s"} models` : ''}.`);
-  if (codexReadsFile && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
+  if (codexHasKey && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
 }

@@ -64,6 +64,7 @@ export function setInvocation(bin: BinName, env: NodeJS.ProcessEnv, from?: Start
 /** The command line for a subcommand (`doctor`, `restore --force`), or for setup when none is given. */
 export function cmd(sub?: string): string {
   const prefix = store[KEY]?.() ?? NPX;
-  if (sub === undefined) return /(^|\/)lightweight(\.cjs)?$/.test(prefix) ? `${prefix} setup` : prefix;
+  // The `lightweight` bin needs the command named; `lightweight-setup` runs setup by default.
+  if (sub === undefined) return /(^|\/)lightweight(\.cjs)?'?$/.test(prefix) ? `${prefix} setup` : prefix;
   return `${prefix} ${sub}`;
 }

@@ -36,6 +36,8 @@ describe('cmd', () => {
     ['lightweight-setup', {}, undefined, ['lightweight-setup', 'lightweight-setup doctor']],
     ['lightweight', {}, { script: '/w/bin/lightweight.cjs', cwd: '/w', realpath: fs({}) }, ['node bin/lightweight.cjs setup', 'node bin/lightweight.cjs doctor']],
     ['lightweight-setup', {}, { script: '/w/bin/lightweight-setup.cjs', cwd: '/w', realpath: fs({}) }, ['node bin/lightweight-setup.cjs', 'node bin/lightweight-setup.cjs doctor']],
+    ['lightweight', {}, { script: '/my tools/bin/lightweight.cjs', cwd: '/w', realpath: fs({}) }, ["node '/my tools/bin/lightweight.cjs' setup", "node '/my tools/bin/lightweight.cjs' doctor"]],
+    ['lightweight-setup', {}, { script: '/my tools/bin/lightweight-setup.cjs', cwd: '/w', realpath: fs({}) }, ["node '/my tools/bin/lightweight-setup.cjs'", "node '/my tools/bin/lightweight-setup.cjs' doctor"]],
   ] as const)('started as %s (%j): setup is %j', (bin, env, from, [setup, doctor]) => {
     setInvocation(bin, env as NodeJS.ProcessEnv, from as StartedFrom | undefined);
     expect(cmd()).toBe(setup);

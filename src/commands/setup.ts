@@ -10,11 +10,10 @@ import type { Catalog } from '../codex/catalog.js';
 import type { KeySource } from '../codex/config.js';
 import { daemonStatus, restartDaemon } from '../codex/daemon.js';
 import type { CheckVerdict } from '../gateway/classify.js';
-import { readKeyFromPosixFile } from '../shell/keyfile.js';
 import { BUILT_IN_MODELS, introspectCodex, makeCatalog, type CatalogOutcome } from './catalog.js';
 import { CliError, EXIT } from '../errors.js';
 import { listTree, missingDirs, pathExists, readTextFile, type TextFile } from '../files/io.js';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway/constants.js';
 import { maskKey, normalizeKey, redact } from '../gateway/key.js';
@@ -22,7 +21,6 @@ import { canonicalModel, DEFAULT_MODEL } from '../gateway/models.js';
 import { expandPath, resolvePaths, tildify, type Paths } from '../files/paths.js';
 import { quotePathForShell, sourceLine } from '../shell/rc.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../shell/detect.js';
-import { existsSync } from 'node:fs';
 import { makeOutput, type Io, type Output } from '../ui/output.js';
 import type { Prompts } from '../ui/prompts.js';
 import { environmentOf } from '../gateway/urls.js';
@@ -111,10 +109,10 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
 
   // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
   const current = before.current;
-  const earlierState = before.state;
+  const earlier = before.state ? { ...(before.state.keySource ? { source: before.state.keySource } : {}), chosen: Boolean(before.state.keySourceChosen) } : undefined;
   const layout = resolved.layout ?? (prompts ? await prompts.layout(current?.layout ?? 'model-providers') : (current?.layout ?? 'model-providers'));
   const version = await codexVersionPromise;
-  let decision = decideKeySource(resolved.keySource, earlierState ? { ...(earlierState.keySource ? { source: earlierState.keySource } : {}), chosen: Boolean(earlierState.keySourceChosen) } : undefined, version);
+  let decision = decideKeySource(resolved.keySource, earlier, version);
   if (prompts && layout === 'model-providers' && !resolved.keySource && !decision.note) {
     const picked = await prompts.keySource(decision.source, tildify(paths.keys.posix, paths.home));
     decision = picked === decision.source ? decision : decideKeySource(picked, undefined, version);
@@ -135,8 +133,9 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   if (obtained.removed.length) out.status('info', `Took the key as ${maskKey(key)}: removed ${joinWords(obtained.removed)}.`);
   if (obtained.replacing) out.status('info', obtained.replacing);
 
+  const chosen = { choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen }, envName: environmentOf(baseUrl), key, keyOrigin, ...(rc ? { rc } : {}) };
   // Every input file is read and checked before anyone is asked anything on the network.
-  await makePlan({ choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen }, envName: environmentOf(baseUrl), key, keyOrigin, ...(rc ? { rc } : {}) }, paths, Boolean(codexPath));
+  await makePlan(chosen, paths, Boolean(codexPath));
 
   // Codex's model catalog needs the gateway's model list and what the installed Codex expects
   // of a catalog: both are asked side by side, before anything is planned. The check's verdict
@@ -150,21 +149,18 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   const fromPage = !flags.dryRun && !verdict?.ok;
   const catalogOutcome: CatalogOutcome | undefined = codexPath && support ? await makeCatalog(codexPath, io.env, await support, served, fromPage) : undefined;
 
+  const detected = detectShell(io.env);
   const gathered: Gathered = {
-    choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen },
+    ...chosen,
     ...(current ? { current } : {}),
     ...(before.storedKey ? { previousKey: before.storedKey } : {}),
     defaults: {
       layout: current?.layout ?? 'model-providers',
-      keySource: decideKeySource(undefined, earlierState ? { ...(earlierState.keySource ? { source: earlierState.keySource } : {}), chosen: Boolean(earlierState.keySourceChosen) } : undefined, version).source,
+      keySource: decideKeySource(undefined, earlier, version).source,
       model: currentModel ?? DEFAULT_MODEL,
       baseUrl: currentUrl ?? GATEWAY_URLS.production,
-      ...(detectShell(io.env) ? { shell: detectShell(io.env)! } : {}),
+      ...(detected ? { shell: detected } : {}),
     },
-    envName: environmentOf(baseUrl),
-    key,
-    keyOrigin,
-    ...(rc ? { rc } : {}),
     ...(catalogOutcome?.catalog ? { catalog: catalogOutcome.catalog } : {}),
     ...(catalogOutcome
       ? { catalogSupport: { ...(version ? { codexVersion: version } : {}), supported: Boolean(catalogOutcome.catalog), ...(catalogOutcome.problem ? { reason: catalogOutcome.problem } : {}) } }
@@ -178,7 +174,6 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
 
   // Planning validates every input file, so a bad one stops setup before anything exists on disk.
   const reviewed = await makePlan(gathered, paths, Boolean(codexPath));
-  const previousKey = readKeyFromPosixFile(reviewed.writes[0]!.before);
   if (flags.dryRun) {
     printPlan(reviewed, gathered, paths, out);
     if (decision.note) out.status('warn', decision.note);
@@ -248,7 +243,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   if (flags.verify === false) out.status('skip', 'Connectivity check skipped (--no-verify).');
   else if (verdict && !reportVerdict(verdict, checkReq, out)) exit = EXIT.checkFailed;
 
-  if (codexPath && layout === 'model-providers' && decision.source === 'env' && previousKey !== undefined && previousKey !== key) {
+  if (codexPath && layout === 'model-providers' && decision.source === 'env' && before.storedKey !== undefined && before.storedKey !== key) {
     await offerDaemonRestart(codexPath, key, paths, io, out, prompts);
   }
   printNextSteps(gathered, paths, out, codexPath !== undefined, version, verdict && !verdict.ok ? verdict : undefined);

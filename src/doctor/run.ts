@@ -3,25 +3,26 @@
  * the gateway probe start as soon as the local files are read, and the local checks are
  * computed while they run. Every wait is bounded by the timeout. Nothing is written.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { checkGateway } from '../gateway/check.js';
-import { run } from '../codex/binary.js';
-import { KEY_VAR } from '../gateway/constants.js';
-import { inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
-import { liveDirect } from '../gateway/check.js';
-import { judgeCodex, type LiveVerdict } from '../gateway/live.js';
+import { findExecutable, run } from '../codex/binary.js';
+import { catalogSlugs } from '../codex/catalog.js';
+import { daemonStatus, type DaemonStatus } from '../codex/daemon.js';
+import type { CodexFacts } from '../codex/doctor.js';
+import { validateCatalog } from '../codex/introspect.js';
 import { runCodexLive, unstoppableServers } from '../codex/live.js';
-import { DEFAULT_MODEL } from '../gateway/models.js';
-import { isTable } from '../toml/parse.js';
-import { parseToml } from '../toml/parse.js';
+import { configHome, tildify } from '../files/paths.js';
+import { checkGateway, liveDirect } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
+import { KEY_VAR } from '../gateway/constants.js';
+import { judgeCodex, type LiveVerdict } from '../gateway/live.js';
+import { DEFAULT_MODEL } from '../gateway/models.js';
 import { proxyFor } from '../gateway/proxy.js';
-import { tildify } from '../files/paths.js';
-import { findBlocks, sourcesBashrc } from '../shell/rc.js';
-import { configHome } from '../files/paths.js';
+import { inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
+import { isOwnAuthCommand } from '../shell/auth-command.js';
 import { bashLoginFile, detectShell, rcFileFor } from '../shell/detect.js';
-import { existsSync } from 'node:fs';
+import { findBlocks, sourcesBashrc } from '../shell/rc.js';
+import { isTable, parseToml } from '../toml/parse.js';
 import {
   catalogCheck,
   codexChecks,
@@ -40,12 +41,6 @@ import {
 
 /** A real request may take a while (a reasoning model, Codex starting): never less than this. */
 const LIVE_MIN_SECONDS = 60;
-import { catalogSlugs } from '../codex/catalog.js';
-import { daemonStatus, type DaemonStatus } from '../codex/daemon.js';
-import { findExecutable } from '../codex/binary.js';
-import { validateCatalog } from '../codex/introspect.js';
-import { isOwnAuthCommand } from '../shell/auth-command.js';
-import type { CodexFacts } from '../codex/doctor.js';
 
 export interface DoctorOptions {
   env: NodeJS.ProcessEnv;

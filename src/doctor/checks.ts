@@ -37,6 +37,11 @@ function check(group: Group, id: string, status: CheckStatus, title: string, det
   return { id, group, status, title, detail, fix };
 }
 
+/** The checks of one id: each check function makes its results with this. */
+function checkOf(group: Group, id: string): (status: CheckStatus, title: string, detail?: string, fix?: string) => Check {
+  return (status, title, detail = '', fix = '') => check(group, id, status, title, detail, fix);
+}
+
 /* ---------- Codex ---------- */
 
 /** Codex's own remediation, unless it is empty or redacted (`<redacted>` is not advice). */
@@ -62,7 +67,7 @@ export function codexChecks(c: CodexFacts, configPath: string, configExists = tr
   const out = [check('codex', 'codex', 'pass', `Codex ${c.version ?? '(version unknown)'} is installed`, c.path)];
   const map = (s: string): CheckStatus => (s === 'ok' ? 'pass' : s === 'warning' ? 'warn' : s === 'fail' ? 'fail' : 'skip');
   const load = c.doctor?.['config.load'];
-  const cc = (status: CheckStatus, title: string, detail = '', fix = '') => check('codex', 'codex-config', status, title, detail, fix);
+  const cc = checkOf('codex', 'codex-config');
   if (!load) {
     out.push(cc('skip', 'Codex\'s own config check', c.doctorError ?? '`codex doctor --json` is not available in this Codex version.'));
   } else if (!configExists) {
@@ -180,7 +185,7 @@ export function configChecks(f: ConfigFacts): Check[] {
 }
 
 export function baseUrlCheck(url: string | undefined, where: string): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', 'base-url', status, title, detail, fix);
+  const c = checkOf('configuration', 'base-url');
   if (typeof url !== 'string' || url === '') return c('fail', 'No base URL', `${where}: the base URL is missing or not a string.`, `Run ${cmd()}.`);
   let normalized;
   try {
@@ -238,7 +243,7 @@ export function keyChecks(k: KeyFacts): Check[] {
  * ~/.bash_login, ~/.profile) and not ~/.bashrc: the key must be loaded there too.
  */
 export function loginShellCheck(k: KeyFacts): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'login-shell', status, title, detail, fix);
+  const c = checkOf('key', 'login-shell');
   const login = k.rc!.login!;
   if (login.loadsKeyFile) return c('pass', `bash login shells load the key (${login.path})`);
   const codexNeedsIt = k.layout === 'model-providers' && k.keySource === 'env';
@@ -255,7 +260,7 @@ export function loginShellCheck(k: KeyFacts): Check {
  * key file gone), so doctor runs it and compares what it prints with the key file.
  */
 export function authCommandCheck(k: KeyFacts): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'auth-command', status, title, detail, fix);
+  const c = checkOf('key', 'auth-command');
   const run = k.authCommand;
   if (!run) return c('skip', "Codex's auth command", 'It was not run.');
   if (!run.ours) return c('skip', "Codex's auth command is one of your own", `model_providers.${PROVIDER_ID}.auth runs a command this tool did not write; doctor does not run it.`);
@@ -270,7 +275,7 @@ export function authCommandCheck(k: KeyFacts): Check {
 }
 
 function apiKeyCheck(k: KeyFacts): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'api-key', status, title, detail, fix);
+  const c = checkOf('key', 'api-key');
   const stored = k.keyFile.key;
   const file = k.keyFile.path;
   if (k.layout === 'openai-base-url') {
@@ -315,7 +320,7 @@ function apiKeyCheck(k: KeyFacts): Check {
 }
 
 function keyFileCheck(k: KeyFacts): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'key-file', status, title, detail, fix);
+  const c = checkOf('key', 'key-file');
   const f = k.keyFile;
   if (f.error) return c('fail', `${f.path} cannot be read`, f.error, `Move it aside and run ${cmd()}.`);
   if (!f.exists) return c('skip', 'No stored key file', `${f.path} does not exist.`);
@@ -338,7 +343,7 @@ function keyFileCheck(k: KeyFacts): Check {
 }
 
 function guiEditorsCheck(k: KeyFacts): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('key', 'gui-editors', status, title, detail, fix);
+  const c = checkOf('key', 'gui-editors');
   if (k.layout === 'openai-base-url') return c('pass', 'Editors started from the desktop get the key', 'The base-URL layout keeps it in Codex\'s login store, which they read.');
   if (k.layout !== 'model-providers') return c('skip', 'Editors started from the desktop', 'No Lightweight layout is active.');
   if (k.keySource === 'file') return c('pass', 'Editors started from the desktop get the key', "Codex reads it from the key file through its auth command; no shell variable is needed.");
@@ -370,7 +375,7 @@ export interface DaemonFacts {
  */
 export function daemonCheck(d: DaemonFacts): Check | undefined {
   if (d.keySource !== 'env' || !d.running) return undefined;
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('codex', 'codex-daemon', status, title, detail, fix);
+  const c = checkOf('codex', 'codex-daemon');
   // Codex records the start to the second: only a start in an earlier second is surely before the change.
   if (d.startedAt && d.keyChangedAt && d.startedAt.getTime() + 1000 <= d.keyChangedAt.getTime()) {
     return c(
@@ -401,7 +406,7 @@ export interface CatalogFacts {
 }
 
 export function catalogCheck(f: CatalogFacts, v: CheckVerdict | { skipped: string }): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('codex', 'model-catalog', status, title, detail, fix);
+  const c = checkOf('codex', 'model-catalog');
   const sync = cmd('models --sync');
   if (!f.layout) return c('skip', "Codex's model picker", 'No Lightweight layout is active.');
   if (f.configured === undefined) {
@@ -430,7 +435,7 @@ export function catalogCheck(f: CatalogFacts, v: CheckVerdict | { skipped: strin
 /* ---------- Gateway ---------- */
 
 export function connectivityCheck(v: CheckVerdict | { skipped: string }, baseUrl: string | undefined, keySource: string | undefined, proxyNote: string): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('gateway', 'connectivity', status, title, detail, fix);
+  const c = checkOf('gateway', 'connectivity');
   if ('skipped' in v) return c('skip', 'Gateway connectivity', v.skipped);
   const via = [keySource ? `key from ${keySource}` : '', proxyNote].filter(Boolean).join('; ');
   if (v.ok) return c('pass', v.summary.replace(/\.$/, ''), `GET ${baseUrl}/models${via ? ` (${via})` : ''}.`);
@@ -438,7 +443,7 @@ export function connectivityCheck(v: CheckVerdict | { skipped: string }, baseUrl
 }
 
 export function modelCheck(configModel: string | undefined, v: CheckVerdict | { skipped: string }): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('gateway', 'model', status, title, detail, fix);
+  const c = checkOf('gateway', 'model');
   if (!configModel) return c('skip', 'Configured model', 'config.toml sets no model.');
   const id = canonicalModel(configModel) ?? configModel;
   const alias = id !== configModel ? ` (alias of ${id})` : '';
@@ -455,7 +460,7 @@ export function modelCheck(configModel: string | undefined, v: CheckVerdict | { 
 
 /** `doctor --live`: one real request, through Codex when it is installed. */
 export function liveCheck(v: LiveVerdict | { skipped: string }): Check {
-  const c = (status: CheckStatus, title: string, detail = '', fix = '') => check('gateway', 'live', status, title, detail, fix);
+  const c = checkOf('gateway', 'live');
   if ('skipped' in v) return c('skip', 'A real request', v.skipped);
   const how = v.via === 'codex' ? 'through Codex' : `POST /responses (${v.model})`;
   // The figures are what a user runs --live for: in the line itself, not only in --json.

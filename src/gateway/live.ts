@@ -150,6 +150,19 @@ function passDetail(v: Pick<LiveVerdict, 'model' | 'answeredBy' | 'ttftMs' | 'to
   return `${who} answered${v.via === 'codex' ? ' through Codex' : ' directly'}${total}${first}; ${usageText(v.usage)}.`;
 }
 
+/**
+ * The fixes that do not depend on how the request was made: the same answer whether it went
+ * directly or through Codex. (Functions: the command form is known only when the tool runs.)
+ */
+const FIX = {
+  auth: () => `Copy the key again from the Lightweight dashboard and run ${cmd()}.`,
+  noResponsesApi: () => `Codex speaks only the Responses API. Check that the base URL is the gateway's API root (ending in /v1), or ask the gateway's operator to enable /responses.`,
+  forbidden: () => `See which models answer your key: ${cmd('models --test')}; then pick one: ${cmd()} --model <id>.`,
+  rateLimit: (retryAfter?: string) => `Wait${retryAfter ? ` ${retryAfter} s` : ' a minute'} and run ${cmd('doctor --live')} again.`,
+  server: () => "Retry in a minute; if it persists, the gateway's status page or support can say why.",
+  otherModel: (asked: string, answered: string) => `The gateway routes ${asked} elsewhere: ask its operator, or pick the model you get: ${cmd()} --model ${answered}.`,
+};
+
 /** Judges a direct streaming request. */
 export function judgeDirect(o: DirectOutcome, ctx: LiveContext): LiveVerdict {
   const base: Pick<LiveVerdict, 'via' | 'model'> = { via: 'direct', model: ctx.model };
@@ -161,19 +174,11 @@ export function judgeDirect(o: DirectOutcome, ctx: LiveContext): LiveVerdict {
   }
   const said = gatewayMessage(o.body);
   const saying = said ? `: ${said}` : '';
-  if (o.status === 404) {
-    return fail(
-      'no-responses-api',
-      `GET /models answers, but POST ${url} is 404${saying}: the gateway does not serve the Responses API at this URL.`,
-      `Codex speaks only the Responses API. Check that the base URL is the gateway's API root (ending in /v1), or ask the gateway's operator to enable /responses.`,
-    );
-  }
-  if (o.status === 401) return fail('auth', `The gateway refused the key for POST /responses (HTTP 401${saying}).`, `Copy the key again from the Lightweight dashboard and run ${cmd()}.`);
-  if (o.status === 403) {
-    return fail('model-forbidden', `The key may not use ${ctx.model} (HTTP 403${saying}).`, `See which models answer your key: ${cmd('models --test')}; then pick one: ${cmd()} --model <id>.`);
-  }
-  if (o.status === 429) return fail('rate-limit', `The gateway is rate-limiting this key (HTTP 429${saying}).`, `Wait${o.retryAfter ? ` ${o.retryAfter} s` : ' a minute'} and run ${cmd('doctor --live')} again.`);
-  if (o.status >= 300) return fail('server', `POST ${url} answered HTTP ${o.status}${saying}.`, `Retry in a minute; if it persists, the gateway's status page or support can say why.`);
+  if (o.status === 404) return fail('no-responses-api', `GET /models answers, but POST ${url} is 404${saying}: the gateway does not serve the Responses API at this URL.`, FIX.noResponsesApi());
+  if (o.status === 401) return fail('auth', `The gateway refused the key for POST /responses (HTTP 401${saying}).`, FIX.auth());
+  if (o.status === 403) return fail('model-forbidden', `The key may not use ${ctx.model} (HTTP 403${saying}).`, FIX.forbidden());
+  if (o.status === 429) return fail('rate-limit', `The gateway is rate-limiting this key (HTTP 429${saying}).`, FIX.rateLimit(o.retryAfter));
+  if (o.status >= 300) return fail('server', `POST ${url} answered HTTP ${o.status}${saying}.`, FIX.server());
   if (!/^text\/event-stream\b/i.test(o.contentType)) {
     return fail(
       'not-a-stream',
@@ -196,7 +201,7 @@ export function judgeDirect(o: DirectOutcome, ctx: LiveContext): LiveVerdict {
       status: 'warn',
       cause: 'other-model',
       summary: `Asked for ${ctx.model}, but ${s.model} answered.`,
-      fix: `The gateway routes ${ctx.model} elsewhere: ask its operator, or pick the model you get: ${cmd()} --model ${s.model}.`,
+      fix: FIX.otherModel(ctx.model, s.model),
     };
   }
   const ok = { ...base, ...measured };
@@ -265,7 +270,7 @@ export function judgeCodex(r: CodexRun, ctx: CodexContext): LiveVerdict {
         : undefined;
     const ok = { ...base, ...measured, ...(usage ? { usage } : {}), ...(reroute ? { answeredBy: reroute[2]! } : {}) };
     if (reroute && !sameModel(ctx.model, reroute[2]!)) {
-      return { ...ok, status: 'warn', cause: 'other-model', summary: `Codex asked for ${ctx.model}, but ${reroute[2]} answered.`, fix: `The gateway routes ${ctx.model} elsewhere: ask its operator, or pick the model you get: ${cmd()} --model ${reroute[2]}.` };
+      return { ...ok, status: 'warn', cause: 'other-model', summary: `Codex asked for ${ctx.model}, but ${reroute[2]} answered.`, fix: FIX.otherModel(ctx.model, reroute[2]!) };
     }
     const waited = ok.ttftMs ?? ok.totalMs;
     if (ctx.layout === 'openai-base-url' && waited >= SLOW_START_MS) {
@@ -292,12 +297,12 @@ export function judgeCodex(r: CodexRun, ctx: CodexContext): LiveVerdict {
   if (status === '401') {
     return ctx.direct?.status === 'pass' || ctx.direct?.status === 'warn'
       ? fail('codex-key', `Codex's request was refused (401) although the key works when sent directly: Codex did not send it (${codexSaid}).`, codexKeyFix(ctx))
-      : fail('auth', `The gateway refused the key Codex sent (${codexSaid}).`, `Copy the key again from the Lightweight dashboard and run ${cmd()}.`);
+      : fail('auth', `The gateway refused the key Codex sent (${codexSaid}).`, FIX.auth());
   }
-  if (status === '404') return fail('no-responses-api', `The gateway answered 404 to Codex's POST /responses (${codexSaid}).`, `Codex speaks only the Responses API: check that the base URL is the gateway's API root (ending in /v1).`);
-  if (status === '403') return fail('model-forbidden', `The key may not use ${ctx.model} (${codexSaid}).`, `See which models answer your key: ${cmd('models --test')}; then: ${cmd()} --model <id>.`);
-  if (status === '429') return fail('rate-limit', `The gateway is rate-limiting this key (${codexSaid}).`, `Wait a minute and run ${cmd('doctor --live')} again.`);
-  if (status && Number(status) >= 500) return fail('server', `The gateway failed Codex's request (${codexSaid}).`, 'Retry in a minute; if it persists, the gateway\'s status page or support can say why.');
+  if (status === '404') return fail('no-responses-api', `The gateway answered 404 to Codex's POST /responses (${codexSaid}).`, FIX.noResponsesApi());
+  if (status === '403') return fail('model-forbidden', `The key may not use ${ctx.model} (${codexSaid}).`, FIX.forbidden());
+  if (status === '429') return fail('rate-limit', `The gateway is rate-limiting this key (${codexSaid}).`, FIX.rateLimit());
+  if (status && Number(status) >= 500) return fail('server', `The gateway failed Codex's request (${codexSaid}).`, FIX.server());
   if (/stream (disconnected|closed) before/i.test(said)) return fail('incomplete', `The stream ended before the answer was complete (${codexSaid}).`, 'A proxy or load balancer may cut or buffer the stream: check HTTPS_PROXY and its idle timeout, then retry.');
   return fail('codex', `Codex could not complete the request (${codexSaid}).`, `Run ${cmd('doctor')} for Codex's own checks; \`codex exec "${LIVE_PROMPT}"\` shows the whole error.`);
 }

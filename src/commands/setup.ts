@@ -184,7 +184,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   }
   await checkParents(reviewed.writes, (p) => tildify(p, paths.home));
   const readOnly = readOnlyWrites(reviewed.writes);
-  if (readOnly.length && !prompts) throw readOnlyError(readOnly, paths.home, tildify);
+  if (readOnly.length && !prompts) throw readOnlyError(readOnly, paths.home);
   if (prompts) {
     out.line();
     out.heading('Review');

@@ -1,7 +1,6 @@
 /** `lightweight use-preview` / `use-production`: point the active layout at another gateway URL, and nothing else. */
 import { cmd } from '../invocation.js';
 import { applyWrites, plannedWrite, readOnlyError, readOnlyWrites } from '../files/transaction.js';
-import { tildify } from '../files/paths.js';
 import { BackupStore } from '../files/backup.js';
 import { runConnectivityCheck } from './verify.js';
 import { planBaseUrlSwitch } from '../codex/config.js';
@@ -42,7 +41,7 @@ export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, 
     const after = planBaseUrlSwitch(file.text, shown, url);
     const writes = [plannedWrite(file, after, { mode: file.mode ?? 0o600 })];
     const readOnly = readOnlyWrites(writes);
-    if (readOnly.length) throw readOnlyError(readOnly, inst.paths.home, tildify);
+    if (readOnly.length) throw readOnlyError(readOnly, inst.paths.home);
     const store = new BackupStore(inst.paths.backups);
     const tx = await store.begin(`use-${target}`);
     await applyWrites(writes, tx);

@@ -52,7 +52,7 @@ export async function syncCatalog(flags: ModelsFlags, io: Io): Promise<number> {
     const writes = [write(catalogFile, catalog.text, { summary: catalogSummary(catalog), dirMode: 0o700 }), write(config, planCatalogKey(config.text, inst.config.path))];
     if (state) writes.push(write(stateFile, renderState({ ...state, catalogSupport: { ...(codexVer ? { codexVersion: codexVer } : {}), supported: true } }), { internal: true }));
     const readOnly = readOnlyWrites(writes);
-    if (readOnly.length) throw readOnlyError(readOnly, paths.home, tildify);
+    if (readOnly.length) throw readOnlyError(readOnly, paths.home);
     const store = new BackupStore(paths.backups);
     const tx = await store.begin('models-sync');
     const done = await applyWrites(writes, tx);

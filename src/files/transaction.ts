@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { Transaction } from './backup.js';
 import { CliError } from '../errors.js';
 import { BOM, ensureDir, fileError, pathExists, writeAtomic, type TextFile } from './io.js';
+import { tildify } from './paths.js';
 
 export interface PlannedWrite {
   /** The path as the user knows it. */
@@ -81,7 +82,7 @@ export function readOnlyWrites(writes: readonly PlannedWrite[]): PlannedWrite[] 
   return writes.filter((w) => w.existed && (w.mode & 0o200) === 0 && actionOf(w) !== 'unchanged');
 }
 
-export function readOnlyError(files: readonly PlannedWrite[], home: string, tildify: (p: string, home: string) => string): CliError {
+export function readOnlyError(files: readonly PlannedWrite[], home: string): CliError {
   const shown = files.map((w) => tildify(w.path, home));
   const list = shown.join(' ');
   return new CliError(

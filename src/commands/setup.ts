@@ -12,7 +12,7 @@ import { daemonStatus, restartDaemon } from '../codex/daemon.js';
 import type { CheckVerdict } from '../gateway/classify.js';
 import { BUILT_IN_MODELS, introspectCodex, makeCatalog, type CatalogOutcome } from './catalog.js';
 import { CliError, EXIT } from '../errors.js';
-import { listTree, missingDirs, pathExists, readTextFile, type TextFile } from '../files/io.js';
+import { listTree, missingDirs, octalMode, pathExists, readTextFile, type TextFile } from '../files/io.js';
 import { existsSync, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway/constants.js';
@@ -192,7 +192,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     if (!(await prompts.confirm('Write these changes?'))) throw new CliError('Nothing was written.', EXIT.cancelled);
     for (const w of readOnly) {
       const shown = tildify(w.path, paths.home);
-      if (!(await prompts.confirm(`${shown} is read-only (mode ${w.mode.toString(8).padStart(4, '0')}). Write it anyway, and make it read-only again afterwards?`, false))) {
+      if (!(await prompts.confirm(`${shown} is read-only (mode ${octalMode(w.mode)}). Write it anyway, and make it read-only again afterwards?`, false))) {
         // The user's own answer, like No at the review: a cancel, not a failure to explain.
         throw new CliError(`Nothing was written: ${shown} stays read-only, as you answered.`, EXIT.cancelled);
       }

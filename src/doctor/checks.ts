@@ -18,6 +18,7 @@ import { getPath, isTable, type TomlTable } from '../toml/parse.js';
 import type { TomlDoc } from '../toml/scan.js';
 import { environmentOf, normalizeBaseUrl } from '../gateway/urls.js';
 import { CliError } from '../errors.js';
+import { octalMode } from '../files/io.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Group = 'codex' | 'configuration' | 'key' | 'gateway';
@@ -325,7 +326,6 @@ function keyFileCheck(k: KeyFacts): Check {
   if (f.error) return c('fail', `${f.path} cannot be read`, f.error, `Move it aside and run ${cmd()}.`);
   if (!f.exists) return c('skip', 'No stored key file', `${f.path} does not exist.`);
   if (!f.key) return c('fail', `${f.path} holds no key`, 'The export line is missing or was edited.', `Run ${cmd()}.`);
-  const octal = (m: number) => m.toString(8).padStart(4, '0');
   // Every new shell runs this file: whoever can replace it runs code as you.
   if (k.uid !== undefined && f.uid !== undefined && f.uid !== k.uid) {
     return c('fail', `${f.path} belongs to another user (uid ${f.uid})`, 'Your shells will not load it, and whoever owns it could change what they run.', `Remove it and run ${cmd()}.`);
@@ -334,10 +334,10 @@ function keyFileCheck(k: KeyFacts): Check {
     return c('fail', `${f.dir.path}, which holds the key file, belongs to another user (uid ${f.dir.uid})`, 'They can replace the key file, which every new shell runs.', `Remove the directory (or its symlink) and run ${cmd()}.`);
   }
   if (f.dir && (f.dir.mode & 0o022) !== 0) {
-    return c('fail', `${f.dir.path}, which holds the key file, is writable by others (mode ${octal(f.dir.mode)})`, 'Another user could replace the key file, which every new shell runs.', `Run ${cmd()} (it makes its own directory private again), or: chmod 700 ${f.dir.path}`);
+    return c('fail', `${f.dir.path}, which holds the key file, is writable by others (mode ${octalMode(f.dir.mode)})`, 'Another user could replace the key file, which every new shell runs.', `Run ${cmd()} (it makes its own directory private again), or: chmod 700 ${f.dir.path}`);
   }
   if (f.mode !== undefined && (f.mode & 0o077) !== 0) {
-    return c('fail', `${f.path} is open to others (mode ${octal(f.mode)})`, 'It holds your key, and every new shell runs it.', `chmod 600 ${f.path}`);
+    return c('fail', `${f.path} is open to others (mode ${octalMode(f.mode)})`, 'It holds your key, and every new shell runs it.', `chmod 600 ${f.path}`);
   }
   return c('pass', `Key file ${f.path} is private (0600, in a directory only you can write to)`);
 }

@@ -85,6 +85,11 @@ export async function readTextFile(path: string, maxBytes = MAX_TEXT_BYTES): Pro
   return { path, target, exists: true, text: bom ? text.slice(1) : text, ...(bom ? { bom } : {}), mode: stat.mode & 0o7777, uid: stat.uid };
 }
 
+/** A file mode as people write it for chmod: 0644, 0600. */
+export function octalMode(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, '0');
+}
+
 export function fileError(path: string, err: unknown, verb: 'read' | 'write' = 'write'): CliError {
   const code = errnoOf(err);
   const reason: Record<string, string> = {

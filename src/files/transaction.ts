@@ -6,7 +6,7 @@ import { constants, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transaction } from './backup.js';
 import { CliError } from '../errors.js';
-import { BOM, ensureDir, fileError, pathExists, writeAtomic, type TextFile } from './io.js';
+import { BOM, ensureDir, fileError, octalMode, pathExists, writeAtomic, type TextFile } from './io.js';
 import { tildify } from './paths.js';
 
 export interface PlannedWrite {
@@ -86,7 +86,7 @@ export function readOnlyError(files: readonly PlannedWrite[], home: string): Cli
   const shown = files.map((w) => tildify(w.path, home));
   const list = shown.join(' ');
   return new CliError(
-    `${shown.join(', ')} ${files.length === 1 ? 'is' : 'are'} read-only (mode ${files[0]!.mode.toString(8).padStart(4, '0')}), perhaps so that no tool rewrites ${files.length === 1 ? 'it' : 'them'}; nothing was written.`,
+    `${shown.join(', ')} ${files.length === 1 ? 'is' : 'are'} read-only (mode ${octalMode(files[0]!.mode)}), perhaps so that no tool rewrites ${files.length === 1 ? 'it' : 'them'}; nothing was written.`,
     2,
     `To let this change go through: chmod u+w ${list}, run it again, then chmod a-w ${list} to protect ${files.length === 1 ? 'it' : 'them'} again.`,
   );
@@ -128,7 +128,7 @@ async function unwritableDir(dir: string): Promise<{ dir: string; why: string; f
   if (st && uid !== undefined && st.uid !== uid) {
     return { dir: at, why: `is not writable by you (it belongs to uid ${st.uid})`, fix: (d) => `Give it back to your user (sudo chown -R "$(id -un)" ${d}), then run again.` };
   }
-  return { dir: at, why: `is not writable (mode ${st ? (st.mode & 0o7777).toString(8).padStart(4, '0') : 'unknown'})`, fix: (d) => `Make it writable (chmod u+w ${d}), then run again.` };
+  return { dir: at, why: `is not writable (mode ${st ? octalMode(st.mode) : 'unknown'})`, fix: (d) => `Make it writable (chmod u+w ${d}), then run again.` };
 }
 
 export async function applyWrites(writes: readonly PlannedWrite[], tx: Transaction): Promise<Map<PlannedWrite, WriteAction>> {
@@ -194,7 +194,7 @@ export async function keepPrivate(w: PlannedWrite): Promise<void> {
   }
   if ((st.mode & 0o022) !== 0) {
     throw new CliError(
-      `Will not write ${w.path}: it would land in ${realDir}, which others can write to (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')}), so another user could replace it.`,
+      `Will not write ${w.path}: it would land in ${realDir}, which others can write to (mode ${octalMode(st.mode)}), so another user could replace it.`,
       2,
       `Keep it in a private directory: remove the symlink (setup then writes a regular file), or point it at a directory only you can write to; nothing was changed.`,
     );

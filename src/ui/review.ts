@@ -2,6 +2,7 @@
 import { actionOf, type PlannedWrite } from '../files/transaction.js';
 import { unifiedDiff } from './diff.js';
 import { maskFile } from './secrets.js';
+import { octalMode } from '../files/io.js';
 import { tildify } from '../files/paths.js';
 import type { Output } from './output.js';
 import { truncate } from './wrap.js';
@@ -78,8 +79,8 @@ export function printWrites(writes: readonly PlannedWrite[], out: Output, home: 
     // Any file may hold a secret: a key pasted into an rc file, a token in config.toml, auth.json.
     const show = (t: string) => maskFile(w.target, redactKey(t));
     const label = w.path === w.target ? shown : `${shown} -> ${tildify(w.target, home)}`;
-    const readOnly = w.existed && (w.mode & 0o200) === 0 ? ` (read-only, mode ${w.mode.toString(8).padStart(4, '0')}: written, and read-only again afterwards)` : '';
-    out.line(`${label}: ${action === 'created' ? `new file (mode ${w.mode.toString(8).padStart(4, '0')})` : 'changed'}${readOnly}`);
+    const readOnly = w.existed && (w.mode & 0o200) === 0 ? ` (read-only, mode ${octalMode(w.mode)}: written, and read-only again afterwards)` : '';
+    out.line(`${label}: ${action === 'created' ? `new file (mode ${octalMode(w.mode)})` : 'changed'}${readOnly}`);
     out.diff(unifiedDiff(show(w.before), show(w.after ?? ''), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`).trimEnd());
   }
 }

@@ -41,7 +41,7 @@ export async function syncCatalog(flags: ModelsFlags, io: Io): Promise<number> {
   const { key } = keyForGateway(inst);
   const verdict = baseUrl && key ? await checkWithSpinner({ baseUrl, key, timeoutSeconds, env: io.env }, out) : undefined;
   const served = verdict?.ok ? verdict.models : BUILT_IN_MODELS;
-  const outcome = await makeCatalog(codexPath, io.env, await support, served);
+  const outcome = await makeCatalog(codexPath, io.env, await support, served, !verdict?.ok);
   if (!outcome.catalog) throw new CliError(`No catalog was written: ${outcome.problem}.`, EXIT.usage, `Codex ${(await version) ?? ''} keeps its own model list.`.replace('Codex  ', 'Codex '));
   const catalog = outcome.catalog;
   const codexVer = await version;

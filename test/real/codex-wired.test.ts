@@ -215,6 +215,15 @@ describe("the gateway's models in Codex's picker", () => {
     expect(answered.stdout).not.toContain('gateway page');
   });
 
+  it('models --sync when the gateway refuses the key: the gateway page\'s models, said as such, and exit 1', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    gw.revoked.add(KEY);
+    const sync = await sb.run(['models', '--sync']);
+    expect(sync.code, sync.all).toBe(1);
+    expect(sync.stdout).toContain("lightweight-models.json: Codex's model picker (/model) lists the gateway page's 7 models: gpt-5.4,");
+    expect(sync.stdout).toContain("The gateway could not be asked (auth: ");
+  });
+
   it('/model lists the gateway\'s seven models; /model claude-opus-4.6 switches, and the next request carries it', async () => {
     expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
     const t = await tui();

@@ -1,5 +1,4 @@
 /** From npx to a working Codex without a stumble: reruns, problems first, paste and URL mistakes, next steps. */
-import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import type { StandIn } from '../support/gateway.js';
 import { dirname } from 'node:path';
@@ -15,7 +14,6 @@ useStandInAndSandbox((g, s) => {
   gw = g;
   sb = s;
 });
-const config = () => parse(sb.read('.codex/config.toml')) as Record<string, any>;
 
 describe('a rerun knows what is there', () => {
   it('an unattended rerun to change the key changes only the key: the model and the gateway stay', async () => {
@@ -24,8 +22,8 @@ describe('a rerun knows what is there', () => {
     const r = await sb.setup(KEY2, ['--no-verify']);
     expect(r.code, r.all).toBe(0);
     expect(sb.read('.codex/config.toml')).toBe(before);
-    expect(config().model).toBe('o3');
-    expect(config().model_providers.lightweight.base_url).toBe(gw.base);
+    expect(sb.config().model).toBe('o3');
+    expect(sb.config().model_providers.lightweight.base_url).toBe(gw.base);
     expect(sb.read('.config/lightweight/env')).toContain(KEY2);
   });
 
@@ -33,8 +31,8 @@ describe('a rerun knows what is there', () => {
     expect((await sb.setup(KEY, ['--base-url', gw.base, '--model', 'o3', '--no-verify'])).code).toBe(0);
     const r = await sb.run(['setup', '--yes', '--no-verify', '--model', 'claude-opus-4.6']);
     expect(r.code, r.all).toBe(0);
-    expect(config().model).toBe('claude-opus-4.6');
-    expect(config().model_providers.lightweight.base_url).toBe(gw.base);
+    expect(sb.config().model).toBe('claude-opus-4.6');
+    expect(sb.config().model_providers.lightweight.base_url).toBe(gw.base);
     expect(sb.read('.config/lightweight/env')).toContain(KEY);
   });
 
@@ -120,13 +118,13 @@ describe('URL mistakes', () => {
     const r = await sb.setup(KEY, ['--base-url', `${gw.url}${suffix}`]);
     expect(r.code, r.all).toBe(0);
     expect(r.stdout).toContain(`Took the base URL ${gw.base}: ${endpoint} is an endpoint under it, which Codex adds itself.`);
-    expect(config().model_providers.lightweight.base_url).toBe(gw.base);
+    expect(sb.config().model_providers.lightweight.base_url).toBe(gw.base);
   });
 
   it('the Lightweight host without /v1 gets it added; another gateway gets a "did you mean"', async () => {
     const lw = await sb.setup(KEY, ['--base-url', 'https://api.lightweight.one', '--no-verify']);
     expect(lw.stdout).toContain("Took the base URL https://api.lightweight.one/v1: the gateway's API is under /v1.");
-    expect(config().model_providers.lightweight.base_url).toBe('https://api.lightweight.one/v1');
+    expect(sb.config().model_providers.lightweight.base_url).toBe('https://api.lightweight.one/v1');
     const other = await sb.setup(KEY, ['--base-url', gw.url, '--no-verify']);
     expect(other.stdout).toContain(`did you mean ${gw.url}/v1?`);
   });

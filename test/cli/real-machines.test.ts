@@ -5,7 +5,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { BIN, Sandbox } from '../support/sandbox.js';
 import { useStandInAndSandbox } from '../support/standin.js';
@@ -38,7 +37,7 @@ describe('a closed pipe', () => {
     const r = await withClosedPipe(args, `${KEY}\n`);
     expect(r.stderr).not.toMatch(/EPIPE|at .*\(node:|internal error/);
     expect(r.code).toBe(0);
-    if (!args.includes('--dry-run') && !args.includes('--help')) expect(parse(sb.read('.codex/config.toml')).model_provider).toBe('lightweight');
+    if (!args.includes('--dry-run') && !args.includes('--help')) expect(sb.config().model_provider).toBe('lightweight');
   });
 });
 

@@ -1,7 +1,6 @@
 /** Real processes: killed mid-write (SIGKILL), several at once, and a lock left by a dead one. */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { parse } from 'smol-toml';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { findBlocks } from '../../src/shell/rc.js';
 import { BIN, Sandbox } from '../support/sandbox.js';
@@ -88,7 +87,7 @@ describe('several setups at once', () => {
     const keys = ['sk-lw-concurrent-aaaaaaaa1', 'sk-lw-concurrent-bbbbbbbb2', 'sk-lw-concurrent-cccccccc3'];
     const runs = await Promise.all(keys.map((k, i) => sb.setup(k, ['--no-verify', '--model', ['o3', 'gpt-5.4', 'o4-mini'][i]!])));
     for (const r of runs) expect(r.code, r.all).toBe(0);
-    const config = parse(sb.read('.codex/config.toml')) as Record<string, unknown>;
+    const config = sb.config();
     expect(config.model_provider).toBe('lightweight');
     expect(['o3', 'gpt-5.4', 'o4-mini']).toContain(config.model);
     expect(findBlocks(sb.read('.bashrc'), 'rc')).toHaveLength(1);

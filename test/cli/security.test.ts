@@ -6,7 +6,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import TOML from '@iarna/toml';
 import { describe, expect, it } from 'vitest';
 import type { StandIn } from '../support/gateway.js';
 import { startProxy } from '../support/gateway.js';
@@ -127,7 +126,7 @@ describe('2. a widened key directory is made private again, and doctor and the s
 
   it("Codex's auth command refuses a key file that is not the user's own or that others can write to", async () => {
     expect((await sb.setup(KEY, ['--no-verify', '--key-source', 'file'])).code).toBe(0);
-    const auth = (TOML.parse(sb.read('.codex/config.toml')) as { model_providers: { lightweight: { auth: { command: string; args: string[] } } } }).model_providers.lightweight.auth;
+    const auth = sb.config().model_providers.lightweight.auth as { command: string; args: string[] };
     const runAuth = () => spawnSync(auth.command, auth.args, { env: { HOME: sb.home, PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
     expect(runAuth().stdout).toBe(KEY);
     chmodSync(sb.path('.config/lightweight/env'), 0o646);

@@ -1,6 +1,5 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import type { StandIn } from '../support/gateway.js';
 import { Sandbox } from '../support/sandbox.js';
@@ -17,14 +16,13 @@ useStandInAndSandbox((g, s) => {
   sb = s;
 });
 
-const config = () => parse(sb.read('.codex/config.toml')) as Record<string, any>;
 const bearerSeen = () => gw.requests.filter((r) => r.path === '/v1/models').map((r) => r.authorization);
 
 describe('unattended setup (provider table, the default)', () => {
   it('writes the config, the key file and the rc block, checks the gateway, and never prints the key', async () => {
     const r = await sb.setup(KEY, ['--base-url', gw.base]);
     expect(r.code, r.all).toBe(0);
-    expect(config()).toEqual({
+    expect(sb.config()).toEqual({
       model: 'gpt-5.4',
       model_provider: 'lightweight',
       model_providers: {
@@ -56,7 +54,7 @@ describe('unattended setup (provider table, the default)', () => {
   it('--key-source env writes the gateway page\'s provider table with env_key, and no auth command', async () => {
     const r = await sb.setup(KEY, ['--base-url', gw.base, '--key-source', 'env']);
     expect(r.code, r.all).toBe(0);
-    expect(config()).toEqual({
+    expect(sb.config()).toEqual({
       model: 'gpt-5.4',
       model_provider: 'lightweight',
       model_providers: {
@@ -79,8 +77,8 @@ describe('unattended setup (provider table, the default)', () => {
     const env = await sb.setup(KEY, ['--no-verify', '--key-source', 'env']);
     expect(env.code, env.all).toBe(0);
     expect(env.stdout).toContain('The key now comes from LIGHTWEIGHT_API_KEY (env_key) instead of the key file');
-    expect(config().model_providers.lightweight.auth).toBeUndefined();
-    expect(config().model_providers.lightweight.env_key).toBe('LIGHTWEIGHT_API_KEY');
+    expect(sb.config().model_providers.lightweight.auth).toBeUndefined();
+    expect(sb.config().model_providers.lightweight.env_key).toBe('LIGHTWEIGHT_API_KEY');
     const file = await sb.setup(KEY, ['--no-verify', '--key-source', 'file']);
     expect(file.code, file.all).toBe(0);
     expect(sb.read('.codex/config.toml')).toBe(withFile);
@@ -89,13 +87,13 @@ describe('unattended setup (provider table, the default)', () => {
   it('a rerun keeps a key source the user chose; without a choice it moves an env_key setup to the key file', async () => {
     expect((await sb.setup(KEY, ['--no-verify', '--key-source', 'env'])).code).toBe(0);
     expect((await sb.setup(KEY2, ['--no-verify'])).code).toBe(0);
-    expect(config().model_providers.lightweight.env_key).toBe('LIGHTWEIGHT_API_KEY');
+    expect(sb.config().model_providers.lightweight.env_key).toBe('LIGHTWEIGHT_API_KEY');
     // A setup from before key sources existed: env_key, and no recorded choice.
     sb.write('.config/lightweight/state.json', sb.read('.config/lightweight/state.json').replace(/,\s*"keySourceChosen": true/, ''), 0o600);
     const r = await sb.setup(KEY2, ['--no-verify']);
     expect(r.code, r.all).toBe(0);
-    expect(config().model_providers.lightweight.auth.command).toBe('/bin/sh');
-    expect(config().model_providers.lightweight.env_key).toBeUndefined();
+    expect(sb.config().model_providers.lightweight.auth.command).toBe('/bin/sh');
+    expect(sb.config().model_providers.lightweight.env_key).toBeUndefined();
     expect(r.stdout).toContain('The key now comes from the key file through an auth command');
   });
 
@@ -108,7 +106,7 @@ describe('unattended setup (provider table, the default)', () => {
   it('lightweight-setup is the same command', async () => {
     const r = await sb.run(['--yes', '--api-key-stdin', '--base-url', gw.base], { bin: 'setup', input: KEY });
     expect(r.code, r.all).toBe(0);
-    expect(config().model_provider).toBe('lightweight');
+    expect(sb.config().model_provider).toBe('lightweight');
   });
 
   it('a rerun with a new key replaces the key, keeps one rc block and leaves the config as it was', async () => {
@@ -196,7 +194,7 @@ describe('what the user already has is kept', () => {
     sb.write('.codex/config.toml', '[model_providers.lightweight]\nname = "Lightweight API"\n\n[model_providers.lightweight.auth]\ncommand = "sh"\n');
     const r = await sb.setup(KEY, ['--no-verify', '--key-source', 'env']);
     expect(r.code, r.all).toBe(0);
-    expect(config().model_providers.lightweight.auth).toBeUndefined();
+    expect(sb.config().model_providers.lightweight.auth).toBeUndefined();
     expect(r.stdout).toMatch(/Removed model_providers\.lightweight\.auth \(~\/\.codex\/config\.toml:4\)/);
   });
 
@@ -204,7 +202,7 @@ describe('what the user already has is kept', () => {
     sb.write('.codex/config.toml', '[model_providers.lightweight]\nname = "Lightweight API"\n\n[model_providers.lightweight.auth]\ncommand = "op"\nargs = ["read", "op://vault/lw"]\ntimeout_ms = 9000\n');
     const r = await sb.setup(KEY, ['--no-verify']);
     expect(r.code, r.all).toBe(0);
-    expect(config().model_providers.lightweight.auth).toEqual({ command: '/bin/sh', args: ['-c', expect.stringContaining('lightweight/env')], timeout_ms: 9000 });
+    expect(sb.config().model_providers.lightweight.auth).toEqual({ command: '/bin/sh', args: ['-c', expect.stringContaining('lightweight/env')], timeout_ms: 9000 });
     expect(r.stdout).toMatch(/Replaced the auth command of model_providers\.lightweight \(~\/\.codex\/config\.toml:4\)/);
   });
 });
@@ -213,7 +211,7 @@ describe('the base-URL layout', () => {
   it('without Codex installed, writes auth.json itself (0600) in the format Codex uses', async () => {
     const r = await sb.setup(KEY, ['--layout', 'openai-base-url', '--base-url', gw.base]);
     expect(r.code, r.all).toBe(0);
-    expect(config()).toEqual({ model: 'gpt-5.4', openai_base_url: gw.base });
+    expect(sb.config()).toEqual({ model: 'gpt-5.4', openai_base_url: gw.base });
     expect(JSON.parse(sb.read('.codex/auth.json'))).toEqual({ auth_mode: 'apikey', OPENAI_API_KEY: KEY });
     expect(sb.mode('.codex/auth.json')).toBe(0o600);
     expect(r.all).not.toContain(KEY);
@@ -251,7 +249,7 @@ describe('the base-URL layout', () => {
     await sb.setup(KEY, ['--no-verify']);
     const first = sb.read('.codex/config.toml');
     await sb.setup(KEY, ['--no-verify', '--layout', 'openai-base-url']);
-    expect(config()).toEqual({ model: 'gpt-5.4', openai_base_url: 'https://api.lightweight.one/v1' });
+    expect(sb.config()).toEqual({ model: 'gpt-5.4', openai_base_url: 'https://api.lightweight.one/v1' });
     await sb.setup(KEY, ['--no-verify', '--layout', 'model-providers']);
     expect(sb.read('.codex/config.toml')).toBe(first);
   });
@@ -265,12 +263,12 @@ describe('flags', () => {
   ])('%j writes the canonical model %s', async (args, model) => {
     const r = await sb.setup(KEY, ['--no-verify', ...args]);
     expect(r.code, r.all).toBe(0);
-    expect(config().model).toBe(model);
+    expect(sb.config().model).toBe(model);
   });
 
   it('--env preview points at the preview gateway', async () => {
     await sb.setup(KEY, ['--no-verify', '--env', 'preview']);
-    expect(config().model_providers.lightweight.base_url).toBe('https://preview.api.lightweight.one/v1');
+    expect(sb.config().model_providers.lightweight.base_url).toBe('https://preview.api.lightweight.one/v1');
   });
 
   it('--codex-home and $CODEX_HOME choose where config.toml goes', async () => {
@@ -445,7 +443,7 @@ describe('the connectivity check', () => {
     expect(r.code, r.all).toBe(1);
     expect(r.stdout).toMatch(summary);
     expect(r.stdout).toMatch(fix);
-    expect(config().model_provider).toBe('lightweight');
+    expect(sb.config().model_provider).toBe('lightweight');
     expect(r.all).not.toContain(KEY);
   });
 

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'smol-toml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MODELS, responsesPosts, startGateway, type RecordedRequest, type StandIn } from '../support/gateway.js';
+import { doctorJson } from '../support/doctor.js';
 import { resetStandIn } from '../support/standin.js';
 import { descendantsOf, isRunning, killProcessesUnder, runProcess } from '../support/process.js';
 import { BIN, CODEX_VERSIONS, codexBinDir, Sandbox } from '../support/sandbox.js';
@@ -43,7 +43,6 @@ afterEach(async () => {
 });
 
 const responses = (g: StandIn = gw) => responsesPosts(g);
-const config = () => parse(sb.read('.codex/config.toml')) as Record<string, any>;
 
 /** `codex exec` started directly, not from a shell: no rc file is read, and the environment has no key. */
 function exec(env: NodeJS.ProcessEnv = {}, extra: string[] = []) {
@@ -125,7 +124,7 @@ describe('the key from the key file, for every Codex', () => {
   it('--key-source env writes env_key and no auth command, and Codex works with the variable set', async () => {
     const s = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify', '--key-source', 'env']);
     expect(s.code, s.all).toBe(0);
-    const provider = config().model_providers.lightweight;
+    const provider = sb.config().model_providers.lightweight;
     expect(provider.env_key).toBe('LIGHTWEIGHT_API_KEY');
     expect(provider.auth).toBeUndefined();
     const r = await exec({ LIGHTWEIGHT_API_KEY: KEY });
@@ -142,7 +141,7 @@ describe('Codex 0.117 (before auth commands)', () => {
     const s = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify']);
     expect(s.code, s.all).toBe(0);
     expect(s.stdout).toContain('Codex 0.117.0 is older than 0.118.0 and cannot run an auth command');
-    const c = config();
+    const c = sb.config();
     expect(c.model_providers.lightweight.env_key).toBe('LIGHTWEIGHT_API_KEY');
     expect(c.model_providers.lightweight.auth).toBeUndefined();
     expect(c.model_catalog_json).toBeUndefined();
@@ -164,7 +163,7 @@ describe('Codex 0.117 (before auth commands)', () => {
 describe("the gateway's models in Codex's picker", () => {
   it('the request body for gpt-5.4 is the same with and without the catalog: instructions and tools do not change', async () => {
     expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
-    expect(config().model_catalog_json).toBe('lightweight-models.json');
+    expect(sb.config().model_catalog_json).toBe('lightweight-models.json');
     expect((await exec()).code).toBe(0);
     const withCatalog = requestShape(responses().at(-1)!);
     sb.write('.codex/config.toml', sb.read('.codex/config.toml').replace(/^model_catalog_json = .*\n/m, ''));
@@ -251,9 +250,8 @@ describe("the gateway's models in Codex's picker", () => {
     const broken = await exec();
     expect(broken.code).not.toBe(0);
     expect(broken.all).toContain('failed to parse model_catalog_json');
-    const d = await sb.run(['doctor', '--json'], { timeoutMs: 60_000 });
-    const checks = (JSON.parse(d.stdout) as { checks: Array<{ id: string; status: string; detail: string; fix: string }> }).checks;
-    expect(checks.find((c) => c.id === 'model-catalog')).toMatchObject({ status: 'fail', detail: expect.stringContaining('missing field'), fix: 'Rebuild it for this Codex: lightweight models --sync' });
+    const d = await doctorJson(sb, [], { timeoutMs: 60_000 });
+    expect(d.checks('model-catalog')[0]).toMatchObject({ status: 'fail', detail: expect.stringContaining('missing field'), fix: 'Rebuild it for this Codex: lightweight models --sync' });
     gw.models = [...DEFAULT_MODELS, 'gpt-5.5-lightweight'];
     const sync = await sb.run(['models', '--sync']);
     expect(sync.code, sync.all).toBe(0);
@@ -385,9 +383,8 @@ describe("Codex's background server", () => {
     expect(s.code, s.all).toBe(0);
     expect(s.stdout).toContain("Codex's background server is running with the old key");
     expect(s.stdout).toContain('run: codex app-server daemon restart');
-    const stale = await sb.run(['doctor', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY2 }, timeoutMs: 60_000 });
-    const daemon = (JSON.parse(stale.stdout) as { checks: Array<{ id: string; status: string; fix: string }> }).checks.find((c) => c.id === 'codex-daemon');
-    expect(daemon).toMatchObject({ status: 'warn', fix: expect.stringContaining('codex app-server daemon restart') });
+    const stale = await doctorJson(sb, [], { env: { LIGHTWEIGHT_API_KEY: KEY2 }, timeoutMs: 60_000 });
+    expect(stale.checks('codex-daemon')[0]).toMatchObject({ status: 'warn', fix: expect.stringContaining('codex app-server daemon restart') });
 
     // The fix as a user runs it: from a new terminal, which has the new key.
     const restart = await runProcess('bash', ['-ic', 'codex app-server daemon restart'], { env: { ...sb.env, CODEX_HOME: sb.path('.codex') }, cwd: sb.path('project'), timeoutMs: 60_000 });
@@ -396,8 +393,8 @@ describe("Codex's background server", () => {
     const t2 = await tui({ LIGHTWEIGHT_API_KEY: KEY2 });
     const before = responses().length;
     await prompt(t2, 'with the second key', () => responses().slice(before).some((q) => q.authorization === `Bearer ${KEY2}`));
-    const fresh = await sb.run(['doctor', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY2 }, timeoutMs: 60_000 });
-    expect((JSON.parse(fresh.stdout) as { checks: Array<{ id: string; status: string }> }).checks.find((c) => c.id === 'codex-daemon'), fresh.stdout.slice(0, 3000)).toMatchObject({ status: 'pass' });
+    const fresh = await doctorJson(sb, [], { env: { LIGHTWEIGHT_API_KEY: KEY2 }, timeoutMs: 60_000 });
+    expect(fresh.checks('codex-daemon')[0], fresh.r.stdout.slice(0, 3000)).toMatchObject({ status: 'pass' });
   });
 
   it('with env_key, the wizard that changes the key offers to restart the background server, and yes makes it send the new key', async () => {
@@ -409,9 +406,7 @@ describe("Codex's background server", () => {
     await w.waitFor(/Keep the key already stored/);
     w.type('n');
     w.keys('Enter');
-    await w.waitFor(/Lightweight API key/);
-    w.type(KEY2);
-    w.keys('Enter');
+    await w.answer(/Lightweight API key/, KEY2);
     await w.waitFor(/Write these changes\?/);
     w.keys('Enter');
     await w.waitFor(/background server is running with the old key[\s\S]*Restart it now with the new key\?/, 40_000);

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { doctorJson } from '../support/doctor.js';
 import { runProcess } from '../support/process.js';
 import { Sandbox } from '../support/sandbox.js';
 
@@ -81,8 +82,7 @@ describe('bash login shells (ssh sessions, macOS Terminal, tmux panes on macOS)'
     expect(s.stdout).toContain('~/.bash_profile: bash login shells (ssh sessions, macOS Terminal) load the key file too.');
     expect((await loginBash()).stdout).toBe(`[${KEY}]`);
     expect((await runProcess('bash', ['-ic', PRINT], { env: sb.env, cwd: sb.home })).stdout).toBe(`[${KEY}]`);
-    const d = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string }> };
-    expect(d.checks.find((c) => c.id === 'login-shell')?.status).toBe('pass');
+    expect((await doctorJson(sb)).checks('login-shell')[0]?.status).toBe('pass');
     // Uninstall takes it out of both files again.
     expect((await sb.run(['uninstall', '--yes'])).code).toBe(0);
     expect(sb.read('.bash_profile')).toBe('export PATH="$HOME/bin:$PATH"\n');
@@ -102,8 +102,7 @@ describe('bash login shells (ssh sessions, macOS Terminal, tmux panes on macOS)'
     // Created later, without the block: bash now reads it instead of ~/.profile.
     sb.write('.bash_profile', 'export EDITOR=vi\n');
     expect((await loginBash()).stdout).toBe('[]');
-    const d = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string; title: string; fix: string }> };
-    expect(d.checks.find((c) => c.id === 'login-shell')).toMatchObject({
+    expect((await doctorJson(sb)).checks('login-shell')[0]).toMatchObject({
       status: 'fail',
       title: 'bash login shells do not load the key: ~/.bash_profile neither has the block nor sources ~/.bashrc',
       fix: 'Run lightweight setup --shell bash (it adds the block to ~/.bash_profile).',
@@ -153,8 +152,7 @@ describe('the auth command Codex runs for the key', () => {
 
   async function authCommand(): Promise<string[]> {
     expect((await sb.setup(KEY, ['--no-verify'])).code).toBe(0);
-    const { parse } = await import('smol-toml');
-    const auth = (parse(sb.read('.codex/config.toml')) as { model_providers: { lightweight: { auth: { command: string; args: string[] } } } }).model_providers.lightweight.auth;
+    const auth = sb.config().model_providers.lightweight.auth as { command: string; args: string[] };
     expect(auth.command).toBe('/bin/sh');
     return auth.args;
   }

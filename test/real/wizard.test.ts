@@ -37,9 +37,7 @@ describe('the setup wizard in a terminal', () => {
     t.keys('Enter');
     await t.waitFor(/Default model/);
     t.keys('Enter');
-    await t.waitFor(/Lightweight API key/);
-    t.type(KEY);
-    t.keys('Enter');
+    await t.answer(/Lightweight API key/, KEY);
     await t.waitFor(/Write these changes\?/);
     t.keys('Enter');
     expect(await t.exitCode()).toBe(0);
@@ -81,9 +79,7 @@ describe('the setup wizard in a terminal', () => {
     t.keys('Enter');
     await t.waitFor(/Where Codex gets the key/);
     t.keys('Down', 'Enter');
-    await t.waitFor(/Lightweight API key/);
-    t.type(KEY);
-    t.keys('Enter');
+    await t.answer(/Lightweight API key/, KEY);
     await t.waitFor(/Write these changes\?/);
     expect(t.screen()).toMatch(/Planned: provider table, key from LIGHTWEIGHT_API_KEY, model o3/);
     t.keys('Enter');
@@ -136,9 +132,7 @@ describe('the setup wizard in a terminal', () => {
     const t = term;
     await t.waitFor(/Which shell do you use\? \(\$SHELL does not say\)/);
     t.keys('Down', 'Enter'); // zsh
-    await t.waitFor(/Lightweight API key/);
-    t.type(KEY);
-    t.keys('Enter');
+    await t.answer(/Lightweight API key/, KEY);
     await t.waitFor(/Write these changes\?/);
     t.keys('Enter');
     expect(await t.exitCode()).toBe(0);
@@ -149,9 +143,7 @@ describe('the setup wizard in a terminal', () => {
     gw.behave({ kind: 'hang' });
     try {
       const t = start(['--layout', 'model-providers', '--key-source', 'file', '--model', 'o3', '--timeout', '60']);
-      await t.waitFor(/Lightweight API key/);
-      t.type(KEY);
-      t.keys('Enter');
+      await t.answer(/Lightweight API key/, KEY);
       await t.waitFor(/Checking http:\/\/127\.0\.0\.1:\d+\/v1\/models/);
       t.keys('C-c');
       expect(await t.exitCode()).toBe(130);
@@ -169,9 +161,7 @@ describe('the setup wizard in a terminal', () => {
       await t.waitFor(q);
       t.keys('Enter');
     }
-    await t.waitFor(/Lightweight API key/);
-    t.type(KEY);
-    t.keys('Enter');
+    await t.answer(/Lightweight API key/, KEY);
     await t.waitFor(/Write these changes\?/);
     const rows = t.visible();
     // The whole review is on the screen at once: from its heading to the question.
@@ -207,9 +197,7 @@ describe('the setup wizard in a terminal', () => {
     const t = start(['--model', 'gpt-5.4', '--key-source', 'file']);
     await t.waitFor(/Config layout/);
     t.keys('Enter');
-    await t.waitFor(/Lightweight API key/);
-    t.type(KEY);
-    t.keys('Enter');
+    await t.answer(/Lightweight API key/, KEY);
     await t.waitFor(/Write these changes\?/);
     expect(t.screen()).toContain('~/.codex/config.toml: changed (+');
     expect(t.screen()).toContain('read-only: made read-only again');
@@ -226,9 +214,7 @@ describe('the setup wizard in a terminal', () => {
     sb.write('.codex/config.toml', 'model = "o3"\n', 0o444);
     const before = sb.tree();
     const t = start(['--model', 'gpt-5.4', '--key-source', 'file', '--layout', 'model-providers']);
-    await t.waitFor(/Lightweight API key/);
-    t.type(KEY);
-    t.keys('Enter');
+    await t.answer(/Lightweight API key/, KEY);
     await t.waitFor(/Write these changes\?/);
     t.keys('Enter');
     await t.waitFor(/Write it anyway/);
@@ -276,9 +262,7 @@ describe('the setup wizard in a terminal', () => {
 
   it('answering No at the review writes nothing', async () => {
     const t = start(['--model', 'o3', '--layout', 'openai-base-url']);
-    await t.waitFor(/Lightweight API key/);
-    t.type(KEY);
-    t.keys('Enter');
+    await t.answer(/Lightweight API key/, KEY);
     await t.waitFor(/Write these changes\?/);
     t.type('n');
     t.keys('Enter');

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { parse } from 'smol-toml';
 import { runProcess, type ProcessOptions, type ProcessResult } from './process.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -85,6 +86,11 @@ export class Sandbox {
 
   read(rel: string): string {
     return readFileSync(this.path(rel), 'utf8');
+  }
+
+  /** Codex's config.toml (or `rel`) as parsed TOML, for asserting on values rather than bytes. */
+  config(rel = '.codex/config.toml'): Record<string, any> {
+    return parse(this.read(rel)) as Record<string, any>;
   }
 
   write(rel: string, content: string, mode = 0o644): string {

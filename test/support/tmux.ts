@@ -48,6 +48,13 @@ export class Terminal {
     this.tmux(['send-keys', '-t', this.session, '-l', text]);
   }
 
+  /** One answer to a prompt: waits for it, types `text` (a hidden key, say) and presses Enter. */
+  async answer(prompt: RegExp, text: string): Promise<void> {
+    await this.waitFor(prompt);
+    this.type(text);
+    this.keys('Enter');
+  }
+
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -9,7 +9,7 @@
  * filled in. So the instructions and tools Codex sends do not change: the request body for
  * gpt-5.4 with and without the catalog is compared in test/real.
  */
-import { modelInfo, MODELS } from '../gateway/models.js';
+import { modelInfo, MODEL_IDS } from '../gateway/models.js';
 
 /**
  * Codex's fallback metadata for a model it knows nothing about (`model_info_from_slug`): the
@@ -85,7 +85,7 @@ export interface Catalog {
 /** Known models first, in the gateway page's order, then the others the gateway serves, in its order. */
 export function pickerOrder(served: readonly string[]): string[] {
   const set = new Set(served);
-  const known = MODELS.map((m) => m.id).filter((id) => set.delete(id));
+  const known = MODEL_IDS.filter((id) => set.delete(id));
   return [...known, ...set];
 }
 

@@ -5,7 +5,6 @@
  */
 import { buildCatalog, type Catalog } from '../codex/catalog.js';
 import { bundledCatalog, fallbackInstructions, validateCatalog } from '../codex/introspect.js';
-import { MODELS } from '../gateway/models.js';
 
 export interface CatalogSupport {
   bundled?: Array<Record<string, unknown>>;
@@ -22,9 +21,6 @@ export async function introspectCodex(codex: string, env: NodeJS.ProcessEnv): Pr
 }
 
 export type CatalogOutcome = { catalog: Catalog; problem?: undefined } | { catalog?: undefined; problem: string };
-
-/** The built-in table's models, for when the gateway could not be asked. */
-export const BUILT_IN_MODELS = MODELS.map((m) => m.id);
 
 export async function makeCatalog(codex: string, env: NodeJS.ProcessEnv, support: CatalogSupport, served: readonly string[], fromPage = false): Promise<CatalogOutcome> {
   if (!support.bundled) return { problem: 'this Codex has no model catalog support (`codex debug models`), so /model keeps its own list' };

@@ -4,7 +4,7 @@ import { checkGateway } from '../gateway/check.js';
 import { CliError, EXIT } from '../errors.js';
 import { GATEWAY_URLS } from '../gateway/constants.js';
 import { keyForGateway, readInstalled, usableBaseUrl } from '../setup/installed.js';
-import { canonicalModel, MODELS, modelInfo } from '../gateway/models.js';
+import { canonicalModel, MODEL_IDS, modelInfo } from '../gateway/models.js';
 import { parseTimeout } from '../setup/flags.js';
 import { makeOutput, terminalSafe, type Io } from '../ui/output.js';
 
@@ -95,7 +95,7 @@ export interface ModelsReport {
 /** Joins the served ids with the page's table; the built-in table stands in when the gateway cannot be asked. */
 export function modelsReport(baseUrl: string, served: string[] | undefined, configuredName: string | undefined, note?: string): ModelsReport {
   const configured = configuredName ? (canonicalModel(configuredName) ?? configuredName) : undefined;
-  const ids = served ?? MODELS.map((m) => m.id);
+  const ids = served ?? MODEL_IDS;
   return {
     source: served ? 'gateway' : 'built-in',
     baseUrl,

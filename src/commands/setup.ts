@@ -10,14 +10,14 @@ import type { Catalog } from '../codex/catalog.js';
 import type { KeySource } from '../codex/config.js';
 import { daemonStatus, restartDaemon } from '../codex/daemon.js';
 import type { CheckVerdict } from '../gateway/classify.js';
-import { BUILT_IN_MODELS, introspectCodex, makeCatalog, type CatalogOutcome } from './catalog.js';
+import { introspectCodex, makeCatalog, type CatalogOutcome } from './catalog.js';
 import { CliError, EXIT } from '../errors.js';
 import { listTree, missingDirs, octalMode, pathExists, readTextFile, type TextFile } from '../files/io.js';
 import { existsSync, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { GATEWAY_URLS, KEY_VAR, type GatewayEnv, type Layout } from '../gateway/constants.js';
 import { maskKey, normalizeKey, redact } from '../gateway/key.js';
-import { canonicalModel, DEFAULT_MODEL } from '../gateway/models.js';
+import { canonicalModel, DEFAULT_MODEL, MODEL_IDS } from '../gateway/models.js';
 import { expandPath, resolvePaths, tildify, type Paths } from '../files/paths.js';
 import { quotePathForShell, sourceLine } from '../shell/rc.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../shell/detect.js';
@@ -144,7 +144,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   const support = codexPath ? introspectCodex(codexPath, io.env) : undefined;
   const verdict: CheckVerdict | undefined =
     flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out, 'Cancelled during the gateway check; nothing was written.');
-  const served = verdict?.ok ? verdict.models : BUILT_IN_MODELS;
+  const served = verdict?.ok ? verdict.models : MODEL_IDS;
   // A dry run shows what a real run would list: the gateway's answer, which it does not ask for.
   const fromPage = !flags.dryRun && !verdict?.ok;
   const catalogOutcome: CatalogOutcome | undefined = codexPath && support ? await makeCatalog(codexPath, io.env, await support, served, fromPage) : undefined;
@@ -169,7 +169,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   const catalogNote = catalogOutcome?.problem
     ? `Codex's model picker keeps its own list: ${catalogOutcome.problem}.`
     : catalogOutcome?.catalog && fromPage
-      ? `Codex's model picker lists the gateway page's ${BUILT_IN_MODELS.length} models: the gateway ${verdict ? 'did not give its own list' : 'was not asked'}. Once it answers, \`${cmd('models --sync')}\` lists the models it serves.`
+      ? `Codex's model picker lists the gateway page's ${MODEL_IDS.length} models: the gateway ${verdict ? 'did not give its own list' : 'was not asked'}. Once it answers, \`${cmd('models --sync')}\` lists the models it serves.`
       : undefined;
 
   // Planning validates every input file, so a bad one stops setup before anything exists on disk.

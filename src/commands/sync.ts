@@ -17,8 +17,9 @@ import { catalogSummary } from '../setup/plan.js';
 import { parseState, renderState } from '../setup/state.js';
 import { parseTimeout } from '../setup/flags.js';
 import { makeOutput, type Io } from '../ui/output.js';
-import { BUILT_IN_MODELS, introspectCodex, makeCatalog } from './catalog.js';
+import { introspectCodex, makeCatalog } from './catalog.js';
 import { checkWithSpinner } from './verify.js';
+import { MODEL_IDS } from '../gateway/models.js';
 import type { ModelsFlags } from './models.js';
 
 function write(file: TextFile, after: string, extra: { summary?: string; dirMode?: number; internal?: boolean } = {}): PlannedWrite {
@@ -40,7 +41,7 @@ export async function syncCatalog(flags: ModelsFlags, io: Io): Promise<number> {
   const baseUrl = usableBaseUrl(inst);
   const { key } = keyForGateway(inst);
   const verdict = baseUrl && key ? await checkWithSpinner({ baseUrl, key, timeoutSeconds, env: io.env }, out) : undefined;
-  const served = verdict?.ok ? verdict.models : BUILT_IN_MODELS;
+  const served = verdict?.ok ? verdict.models : MODEL_IDS;
   const outcome = await makeCatalog(codexPath, io.env, await support, served, !verdict?.ok);
   if (!outcome.catalog) throw new CliError(`No catalog was written: ${outcome.problem}.`, EXIT.usage, `Codex ${(await version) ?? ''} keeps its own model list.`.replace('Codex  ', 'Codex '));
   const catalog = outcome.catalog;
@@ -64,7 +65,7 @@ export async function syncCatalog(flags: ModelsFlags, io: Io): Promise<number> {
   out.status('pass', `${verb} ${tildify(paths.catalog, paths.home)}: ${catalogSummary(catalog)}.`);
   if (actions[1] !== 'unchanged') out.status('pass', `Set model_catalog_json = "${CATALOG_FILE}" in ${inst.config.path}.`);
   if (verdict && !verdict.ok) {
-    out.status('warn', `The gateway could not be asked (${verdict.cause}: ${verdict.summary.replace(/\.$/, '')}), so the picker lists the gateway page's ${BUILT_IN_MODELS.length} models. Run this again when it answers.`);
+    out.status('warn', `The gateway could not be asked (${verdict.cause}: ${verdict.summary.replace(/\.$/, '')}), so the picker lists the gateway page's ${MODEL_IDS.length} models. Run this again when it answers.`);
     return EXIT.checkFailed;
   }
   out.line('New Codex sessions (a new `codex`, or /new in an open one) list these models in /model.');

@@ -21,6 +21,9 @@ export const MODELS: readonly ModelInfo[] = [
   { id: 'claude-sonnet-4.6', context: '1M', contextTokens: 1_000_000, what: 'fast, efficient', bestFor: 'quick responses' },
 ];
 
+/** The page's model ids, in its order: what stands in for the gateway's list when it cannot be asked. */
+export const MODEL_IDS: readonly string[] = MODELS.map((m) => m.id);
+
 export const DEFAULT_MODEL = 'gpt-5.4';
 
 /** Names the gateway resolves to a canonical model. */
@@ -45,13 +48,13 @@ export function modelInfo(id: string): ModelInfo | undefined {
 export function normalizeModel(name: string): string {
   const id = canonicalModel(name);
   if (id) return id;
-  const close = closestNames(name, [...MODELS.map((m) => m.id), ...Object.keys(MODEL_ALIASES)]);
+  const close = closestNames(name, [...MODEL_IDS, ...Object.keys(MODEL_ALIASES)]);
   throw new CliError(
     `Unknown model "${name}".`,
     2,
     close.length
-      ? `Did you mean ${close.map((c) => `"${c}"`).join(' or ')}? Models: ${MODELS.map((m) => m.id).join(', ')}.`
-      : `Models: ${MODELS.map((m) => m.id).join(', ')} (aliases: ${Object.keys(MODEL_ALIASES).join(', ')}).`,
+      ? `Did you mean ${close.map((c) => `"${c}"`).join(' or ')}? Models: ${MODEL_IDS.join(', ')}.`
+      : `Models: ${MODEL_IDS.join(', ')} (aliases: ${Object.keys(MODEL_ALIASES).join(', ')}).`,
   );
 }
 

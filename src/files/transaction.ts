@@ -79,7 +79,12 @@ export function actionOf(w: PlannedWrite): WriteAction {
  * their config precisely so that nothing rewrites it behind their back.
  */
 export function readOnlyWrites(writes: readonly PlannedWrite[]): PlannedWrite[] {
-  return writes.filter((w) => w.existed && (w.mode & 0o200) === 0 && actionOf(w) !== 'unchanged');
+  return writes.filter((w) => isReadOnly(w) && actionOf(w) !== 'unchanged');
+}
+
+/** The file exists and its owner may not write it (chmod a-w): written, it is made read-only again. */
+export function isReadOnly(w: PlannedWrite): boolean {
+  return w.existed && (w.mode & 0o200) === 0;
 }
 
 export function readOnlyError(files: readonly PlannedWrite[], home: string): CliError {

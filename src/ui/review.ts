@@ -1,5 +1,5 @@
 /** The review of planned writes that setup, restore and uninstall show: one diff per file, secrets masked. */
-import { actionOf, type PlannedWrite } from '../files/transaction.js';
+import { actionOf, isReadOnly, type PlannedWrite } from '../files/transaction.js';
 import { unifiedDiff } from './diff.js';
 import { maskFile } from './secrets.js';
 import { octalMode } from '../files/io.js';
@@ -18,7 +18,7 @@ export function summaryLine(w: PlannedWrite, home: string): string {
   const diff = unifiedDiff(w.before, w.after ?? '', 'a', 'b').split('\n');
   const added = diff.filter((l) => l.startsWith('+') && !l.startsWith('+++')).length;
   const removed = diff.filter((l) => l.startsWith('-') && !l.startsWith('---')).length;
-  const readOnly = w.existed && (w.mode & 0o200) === 0 ? ', read-only: made read-only again' : '';
+  const readOnly = isReadOnly(w) ? ', read-only: made read-only again' : '';
   return `${action === 'created' ? '+' : '~'} ${shown}: ${action === 'created' ? 'new file' : 'changed'} (+${added} -${removed}${readOnly})`;
 }
 
@@ -79,7 +79,7 @@ export function printWrites(writes: readonly PlannedWrite[], out: Output, home: 
     // Any file may hold a secret: a key pasted into an rc file, a token in config.toml, auth.json.
     const show = (t: string) => maskFile(w.target, redactKey(t));
     const label = w.path === w.target ? shown : `${shown} -> ${tildify(w.target, home)}`;
-    const readOnly = w.existed && (w.mode & 0o200) === 0 ? ` (read-only, mode ${octalMode(w.mode)}: written, and read-only again afterwards)` : '';
+    const readOnly = isReadOnly(w) ? ` (read-only, mode ${octalMode(w.mode)}: written, and read-only again afterwards)` : '';
     out.line(`${label}: ${action === 'created' ? `new file (mode ${octalMode(w.mode)})` : 'changed'}${readOnly}`);
     out.diff(unifiedDiff(show(w.before), show(w.after ?? ''), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`).trimEnd());
   }

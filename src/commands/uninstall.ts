@@ -114,7 +114,10 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
   return EXIT.ok;
 }
 
-/** What the tool keeps in its directory: anything else there is someone else's and stays. */
+/**
+ * What the tool keeps in its directory: anything else there is someone else's and stays.
+ * (`lock.stale-<pid>` is no longer made, but earlier versions left it when breaking a stale lock.)
+ */
 const OWN_ENTRIES = /^(env|env\.fish|state\.json|backups|lock|lock\.takeover|lock\.stale-\d+)$/;
 const isOwn = (name: string) => OWN_ENTRIES.test(name) || tempFileWriter(name) !== undefined;
 

@@ -321,10 +321,6 @@ export function setTableValue(doc: TomlDoc, path: Path, field: string, value: Ow
   }
 }
 
-export function setTableString(doc: TomlDoc, path: Path, field: string, value: string): Edit[] {
-  return setTableValue(doc, path, field, value);
-}
-
 /**
  * Creates the table `name` under the existing table `parent`, in the parent's form: a
  * `[parent.name]` table at the end of the document for a header table, an inline table entry

@@ -4,6 +4,7 @@
  * catalog. Every run is isolated in a throwaway CODEX_HOME and HOME (nothing of the user's is
  * read or written), and the one request Codex makes goes to a stand-in on 127.0.0.1.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -73,26 +74,51 @@ function completedStream(res: ServerResponse): void {
   res.end();
 }
 
+/** Requests the probe reads at most: Codex's first request is about 40 KB. */
+const PROBE_BODY_LIMIT = 4 * 1024 * 1024;
+/** The variable that carries the probe's bearer secret to the Codex it starts. */
+const PROBE_TOKEN_VAR = 'LIGHTWEIGHT_PROBE_TOKEN';
+
+/** Whether a request carries exactly `Bearer <token>`, compared in constant time. */
+export function carriesToken(authorization: string | undefined, token: string): boolean {
+  const want = Buffer.from(`Bearer ${token}`);
+  const got = Buffer.from(authorization ?? '');
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
 /**
  * The instructions the installed Codex gives a model it has no metadata for (every gateway
  * model): it runs once, read-only and ephemeral, against a stand-in on 127.0.0.1 that records
  * the request and answers it at once.
+ *
+ * Any local process can reach a port on 127.0.0.1, and another user can see a new listener in
+ * /proc/net/tcp and post first: what the probe keeps becomes Codex's instructions for every
+ * later session. So the stand-in keeps only a request that carries a random bearer secret, which
+ * reaches the Codex it starts through that Codex's environment (readable by this user alone;
+ * its arguments, and so a secret in the URL, are visible to everyone in /proc).
  */
 export async function fallbackInstructions(codex: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   let captured: string | undefined;
+  const token = randomBytes(32).toString('base64url');
   // node:http only when Codex is asked: setup without Codex never loads it.
   const { createServer } = await import('node:http');
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const trusted = carriesToken(req.headers.authorization, token);
+    if (!trusted || req.method !== 'POST' || !(req.url ?? '').startsWith('/v1/responses')) {
+      res.writeHead(trusted ? 404 : 401, { 'content-type': 'application/json', connection: 'close' });
+      res.end('{}');
+      return;
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > PROBE_BODY_LIMIT) req.destroy();
+      else chunks.push(c);
+    });
     req.on('end', () => {
-      if (req.method === 'POST' && (req.url ?? '').startsWith('/v1/responses')) {
-        captured ??= instructionsOf(Buffer.concat(chunks).toString('utf8'));
-        completedStream(res);
-      } else {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end('{}');
-      }
+      captured ??= instructionsOf(Buffer.concat(chunks).toString('utf8'));
+      completedStream(res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -117,10 +143,10 @@ export async function fallbackInstructions(codex: string, env: NodeJS.ProcessEnv
           '-c',
           `model_provider="${provider}"`,
           '-c',
-          `model_providers.${provider}={ name = "probe", base_url = "http://127.0.0.1:${port}/v1", wire_api = "responses" }`,
+          `model_providers.${provider}={ name = "probe", base_url = "http://127.0.0.1:${port}/v1", wire_api = "responses", env_key = "${PROBE_TOKEN_VAR}" }`,
           'ok',
         ],
-        { env: cmd.env, timeoutMs: RUN_MS },
+        { env: { ...cmd.env, [PROBE_TOKEN_VAR]: token }, timeoutMs: RUN_MS },
       );
       return captured;
     });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLock } from '../../src/files/lock.js';
+import { carriesToken } from '../../src/codex/introspect.js';
 import { classify } from '../../src/gateway/classify.js';
 import { pinLocalhost } from '../../src/gateway/probe.js';
 import { maskAllJsonValues, maskFile, maskSecretValues } from '../../src/ui/secrets.js';
@@ -170,4 +171,18 @@ describe('taking over a stale lock', () => {
     await expect(withLock(dir, async () => 'ran')).rejects.toThrow(/is not a regular file/);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+});
+
+describe("the catalog probe's bearer check", () => {
+  const token = 'probe-secret-0123456789';
+  it.each([
+    [`Bearer ${token}`, true],
+    [undefined, false],
+    ['', false],
+    [`Bearer ${token}x`, false],
+    [`Bearer ${token.slice(0, -1)}`, false],
+    [`bearer ${token}`, false],
+    [token, false],
+    [`Bearer  ${token}`, false],
+  ])('%s → %s', (header, ok) => expect(carriesToken(header, token)).toBe(ok));
 });

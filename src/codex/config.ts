@@ -165,8 +165,12 @@ function providerSteps(want: ConfigWant): Step[] {
   ];
 }
 
-/** Plans the edit of config.toml for the wanted layout. Throws CliError on invalid TOML. */
-export function planCodexConfig(before: string, file: string, want: ConfigWant): ConfigPlan {
+/**
+ * Plans the edit of config.toml for the wanted layout. Throws CliError on invalid TOML. Whether
+ * Codex loads the result is asked of the installed Codex (codex/loads.ts); only where there is
+ * none to ask (`predictRefusals`) do the rules below stand in for it, as a prediction.
+ */
+export function planCodexConfig(before: string, file: string, want: ConfigWant, opts: { predictRefusals?: boolean } = {}): ConfigPlan {
   const parsed = parseToml(before, file);
   const doc = scanToml(before);
   const notes: string[] = [];
@@ -229,10 +233,10 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant):
   verifyEdit(parsed, after, file, want);
   // A setup that leaves a setting Codex refuses would end with "Run: codex", and Codex would not start.
   // Judged on the result; placed by line in the file as the user has it now (setup's own lines would shift them).
-  const refused = refusedSettings(doc, parseToml(after, file), file);
+  const refused = opts.predictRefusals === false ? [] : refusedSettings(doc, parseToml(after, file), file);
   if (refused.length) {
     throw new CliError(
-      `${file} has ${refused.length === 1 ? 'a setting' : `${refused.length} settings`} the current Codex refuses to load: Codex would not start after this setup, so nothing was written.`,
+      `${file} has ${refused.length === 1 ? 'a setting' : `${refused.length} settings`} current Codex refuses to load (predicted: no installed Codex could be asked): Codex would not start after this setup, so nothing was written.`,
       2,
       'Fix this, then run setup again:',
       refused.map((r) => `  ${r.where}: ${r.problem} ${r.fix}`),
@@ -415,6 +419,16 @@ export interface RefusedSetting {
 
 const RESERVED_PROVIDER_IDS = ['openai', 'ollama', 'lmstudio', 'amazon-bedrock'];
 
+/** Codex 0.171 lets a config change these of the built-in amazon-bedrock provider (and refuses any other field). */
+const BEDROCK_FIELDS = new Set(['base_url', 'auth', 'http_headers', 'aws']);
+const BEDROCK_AWS_FIELDS = new Set(['profile', 'region', 'credential_export', 'auth_refresh']);
+
+function bedrockOverride(id: string, p: unknown): boolean {
+  if (id !== 'amazon-bedrock' || !isTable(p)) return false;
+  const aws = p.aws;
+  return Object.keys(p).every((k) => BEDROCK_FIELDS.has(k)) && (aws === undefined || (isTable(aws) && Object.keys(aws).every((k) => BEDROCK_AWS_FIELDS.has(k))));
+}
+
 /** Settings that make current Codex refuse to load the whole file (codex-facts.md). */
 export function refusedSettings(doc: TomlDoc, parsed: TomlTable, file: string): RefusedSetting[] {
   const out: RefusedSetting[] = [];
@@ -435,8 +449,8 @@ export function refusedSettings(doc: TomlDoc, parsed: TomlTable, file: string): 
   if (isTable(providers)) {
     for (const [id, p] of Object.entries(providers)) {
       const path = ['model_providers', id];
-      if (RESERVED_PROVIDER_IDS.includes(id)) {
-        out.push({ where: at(path), key: path.join('.'), problem: `"${id}" is a built-in provider id; Codex refuses a [model_providers.${id}] table.`, fix: 'Rename that provider (and model_provider, if it points at it).' });
+      if (RESERVED_PROVIDER_IDS.includes(id) && !bedrockOverride(id, p)) {
+        out.push({ where: at(path), key: path.join('.'), problem: `"${id}" is a built-in provider id; Codex refuses a [model_providers.${id}] table${id === 'amazon-bedrock' ? ' that changes more than base_url, auth, http_headers and aws' : ''}.`, fix: 'Rename that provider (and model_provider, if it points at it).' });
       }
       if (!isTable(p)) continue;
       if (p.wire_api === 'chat') {

@@ -32,6 +32,9 @@ export function codexLiveArgs(workdir: string, opts: { mcpServers: readonly stri
   const args = ['exec', '--ephemeral', '--skip-git-repo-check', '--sandbox', 'read-only', '-C', workdir, '--json', '--color', 'never'];
   for (const name of opts.mcpServers.filter((n) => BARE.test(n))) args.push('-c', `mcp_servers.${name}.enabled=false`);
   if (opts.providerTable) args.push('-c', `model_providers.${PROVIDER_ID}.request_max_retries=0`, '-c', `model_providers.${PROVIDER_ID}.stream_max_retries=0`);
+  // Without this, a connection that fails is retried for ever ("Reconnecting... waiting for
+  // network", Codex 0.171), whatever the retry counts say: the run would end only at the timeout.
+  args.push('-c', 'features.unbounded_connection_retries=false');
   args.push(LIVE_PROMPT);
   return { args, unstoppable };
 }

@@ -32,6 +32,7 @@ import { readInstalled } from '../setup/installed.js';
 import type { ConfigSummary } from '../codex/config.js';
 import { printWrites } from '../ui/review.js';
 import { withLock } from '../files/lock.js';
+import { baseUrlLayoutRuledOut, codexVerdictNow, ensureCodexLoadsPlan, forcedChatgptLogin, type NowVerdict } from '../setup/codex-verdict.js';
 
 const LAYOUT_NAMES: Record<Layout, string> = { 'model-providers': 'provider table', 'openai-base-url': 'base-URL override' };
 /** How anyone runs setup again, in text that outlives this run (the auth command's message): the npx form works for all. */
@@ -79,16 +80,19 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
     throw new CliError('--api-key-stdin expects the key piped in, but standard input is a terminal.', EXIT.usage, 'Pipe it in (for example from a secret manager), or leave the flag out to be asked for it without echo.');
   }
   const paths = resolvePaths(io.env, io.cwd, flags.codexHome);
-  // Problems before questions: a missing home, a config.toml that does not parse, a shell that
-  // cannot be told, all come out before the first question (and before the key is typed).
-  const before = await whatIsThere(io, paths, flags.codexHome);
+  const codexPath = findExecutable('codex', io.env);
+  // Problems before questions: a missing home, a config.toml that does not parse or that the
+  // installed Codex refuses, a layout a setting rules out, a shell that cannot be told, all come
+  // out before the first question (and before the key is typed).
+  const before = await whatIsThere(io, paths, flags.codexHome, codexPath);
+  if (before.forcedChatgpt && resolved.layout === 'openai-base-url') throw baseUrlLayoutRuledOut(before.forcedChatgpt);
   const prompts: Prompts | undefined = interactive ? (await import('../ui/prompts.js')).makePrompts(io) : undefined;
   for (const n of resolved.notes) out.status('info', n);
   for (const w of resolved.warnings) out.status('warn', w);
+  if (before.codex.fixedBySetup) out.status('info', before.codex.fixedBySetup);
   let rcChoice = resolveRc(flags, resolved.shell, io, paths, !prompts);
   refuseUnquotablePaths(rcChoice, paths);
 
-  const codexPath = findExecutable('codex', io.env);
   const codexVersionPromise = codexPath ? codexVersion(codexPath, io.env) : Promise.resolve(undefined);
   if (prompts) {
     out.heading('Lightweight setup for the Codex CLI');
@@ -110,7 +114,11 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
   const current = before.current;
   const earlier = before.state ? { ...(before.state.keySource ? { source: before.state.keySource } : {}), chosen: Boolean(before.state.keySourceChosen) } : undefined;
-  const layout = resolved.layout ?? (prompts ? await prompts.layout(current?.layout ?? 'model-providers') : (current?.layout ?? 'model-providers'));
+  // forced_login_method = "chatgpt" leaves one layout that works: no question, and said why.
+  if (before.forcedChatgpt && !resolved.layout) out.status('info', `forced_login_method = "chatgpt" (${before.forcedChatgpt}) rules out the base-URL layout (Codex refuses API-key logins): using the provider table.`);
+  const layout =
+    resolved.layout ??
+    (before.forcedChatgpt ? 'model-providers' : prompts ? await prompts.layout(current?.layout ?? 'model-providers') : (current?.layout ?? 'model-providers'));
   const version = await codexVersionPromise;
   let decision = decideKeySource(resolved.keySource, earlier, version);
   if (prompts && layout === 'model-providers' && !resolved.keySource && !decision.note) {
@@ -135,7 +143,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
 
   const chosen = { choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen }, envName: environmentOf(baseUrl), key, keyOrigin, ...(rc ? { rc } : {}) };
   // Every input file is read and checked before anyone is asked anything on the network.
-  await makePlan(chosen, paths, Boolean(codexPath));
+  await makePlan(chosen, paths, Boolean(codexPath), before.codex.asked);
 
   // Codex's model catalog needs the gateway's model list and what the installed Codex expects
   // of a catalog: both are asked side by side, before anything is planned. The check's verdict
@@ -172,8 +180,10 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
       ? `Codex's model picker lists the gateway page's ${MODEL_IDS.length} models: the gateway ${verdict ? 'did not give its own list' : 'was not asked'}. Once it answers, \`${cmd('models --sync')}\` lists the models it serves.`
       : undefined;
 
-  // Planning validates every input file, so a bad one stops setup before anything exists on disk.
-  const reviewed = await makePlan(gathered, paths, Boolean(codexPath));
+  // Planning validates every input file, so a bad one stops setup before anything exists on disk;
+  // the installed Codex then says whether it loads the result (its word, not the tool's rules).
+  const reviewed = await makePlan(gathered, paths, Boolean(codexPath), before.codex.asked);
+  if (codexPath && before.codex.asked) await ensureCodexLoadsPlan(codexPath, io.env, paths.codexHome, reviewed.writes, paths.config, tildify(paths.config, paths.home));
   if (flags.dryRun) {
     printPlan(reviewed, gathered, paths, out);
     if (decision.note) out.status('warn', decision.note);
@@ -204,7 +214,7 @@ export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   const { plan, actions } = await withLock(paths.stateDir, async () => {
     // Plan again under the lock: another run, or the user, may have changed a file while the
     // review was on screen, and a write must start from what is on disk now.
-    const plan = await makePlan(gathered, paths, Boolean(codexPath));
+    const plan = await makePlan(gathered, paths, Boolean(codexPath), before.codex.asked);
     const store = new BackupStore(paths.backups);
     const tx = await store.begin('setup');
     const actions = await applyWrites(plan.writes, tx);
@@ -317,16 +327,26 @@ function joinWords(parts: readonly string[]): string {
 }
 
 /** What is on the machine before setup asks anything; a problem here stops setup before the first question. */
-async function whatIsThere(io: Io, paths: Paths, codexHome: string | undefined): Promise<{ current?: ConfigSummary; storedKey?: string; state?: SetupState }> {
+async function whatIsThere(
+  io: Io,
+  paths: Paths,
+  codexHome: string | undefined,
+  codexPath: string | undefined,
+): Promise<{ current?: ConfigSummary; storedKey?: string; state?: SetupState; codex: NowVerdict; forcedChatgpt?: string }> {
   if (!(await pathExists(paths.home))) {
     throw new CliError(`Your home directory ${paths.home} does not exist (HOME=${io.env.HOME ?? ''}).`, EXIT.usage, 'Set HOME to your home directory and run again; nothing was written.');
   }
   const inst = await readInstalled(io.env, io.cwd, codexHome);
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix that line (or move the file aside) and run again; nothing was written.');
+  const text = inst.config.file?.text ?? '';
+  const codex = await codexVerdictNow(codexPath, io.env, paths.codexHome, { exists: inst.config.exists, text, shown: inst.config.path });
+  const forcedChatgpt = await forcedChatgptLogin(io.platform, { text, shown: inst.config.path });
   return {
     ...(inst.summary.layout ? { current: inst.summary } : {}),
     ...(inst.keyFile.key ? { storedKey: inst.keyFile.key } : {}),
     ...(inst.state ? { state: inst.state } : {}),
+    codex,
+    ...(forcedChatgpt ? { forcedChatgpt } : {}),
   };
 }
 
@@ -378,7 +398,7 @@ async function refuseRcInStateDir(rc: TextFile, paths: Paths): Promise<void> {
   }
 }
 
-async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean): Promise<SetupPlan> {
+async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean, codexAsked: boolean): Promise<SetupPlan> {
   const [config, posix, fish, authJson, state, catalogFile, rcFile, loginRc] = await Promise.all([
     readTextFile(paths.config),
     readTextFile(paths.keys.posix),
@@ -404,6 +424,7 @@ async function makePlan(g: Gathered, paths: Paths, codexInstalled: boolean): Pro
     ...(g.catalog ? { catalog: g.catalog } : {}),
     ...(g.catalogSupport ? { catalogSupport: g.catalogSupport } : {}),
     codexInstalled,
+    codexAsked,
     setupCommand: SETUP_ANYWHERE,
   });
 }

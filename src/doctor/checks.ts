@@ -14,6 +14,7 @@ import { maskKey } from '../gateway/key.js';
 import { canonicalModel, closestNames, modelInfo } from '../gateway/models.js';
 import type { CheckVerdict, Cause } from '../gateway/classify.js';
 import type { LiveCause, LiveVerdict } from '../gateway/live.js';
+import type { RouteFacts } from '../gateway/route.js';
 import { getPath, isTable, type TomlTable } from '../toml/parse.js';
 import type { TomlDoc } from '../toml/scan.js';
 import { environmentOf, normalizeBaseUrl } from '../gateway/urls.js';
@@ -57,7 +58,13 @@ function detailText(v: unknown): string | undefined {
   return undefined;
 }
 
-export function codexChecks(c: CodexFacts, configPath: string, configExists = true): Check[] {
+/** Codex's own reason for refusing the config (`codex features list`), placed at the line of the setting it names. */
+export interface CodexRefusal {
+  reason: string;
+  where?: string;
+}
+
+export function codexChecks(c: CodexFacts, configPath: string, configExists = true, refusal?: CodexRefusal): Check[] {
   if (!c.path) {
     return [
       check('codex', 'codex', 'fail', 'Codex CLI is not installed', 'No `codex` on PATH.', CODEX_INSTALL),
@@ -80,6 +87,10 @@ export function codexChecks(c: CodexFacts, configPath: string, configExists = tr
     // Codex loaded the file and has something to say (a deprecated key, settings it ignores): not a load failure.
     const said = detailText(load.details?.['startup warning']) ?? load.summary;
     out.push(cc('warn', 'Codex loads config.toml, with a warning', `codex doctor: ${said.replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')}.`, theirFix(load.remediation) ?? `Codex still runs; to silence the warning, edit ${configPath} as it says.`));
+  } else if (refusal) {
+    // `codex doctor` says only "invalid data"; Codex's loader says what and where.
+    const where = refusal.where ?? configPath;
+    out.push(cc(map(load.status), `Codex cannot load config.toml (${where})`, `Codex: ${refusal.reason.replace(/\.$/, '')}.`, `Fix ${where} (Codex does not start while it is there), then run ${cmd('doctor')} again.`));
   } else {
     const d = load.details ?? {};
     const line = detailText(d.line);
@@ -121,7 +132,12 @@ export function codexChecks(c: CodexFacts, configPath: string, configExists = tr
 
 const BUILTIN_PROVIDERS = new Set(['openai', 'ollama', 'lmstudio', 'amazon-bedrock', 'oss']);
 
-export function configChecks(f: ConfigFacts): Check[] {
+/**
+ * `predict`: no installed Codex can say whether it loads the file, so the tool's own rules stand
+ * in for it (worded as a prediction). Where Codex answers, its word (codex-config) is the only one.
+ * `forcedChatgpt`: where forced_login_method = "chatgpt" is set (file:line), if it is.
+ */
+export function configChecks(f: ConfigFacts, opts: { predict?: boolean; forcedChatgpt?: string } = {}): Check[] {
   const c = (id: string, status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', id, status, title, detail, fix);
   if (f.error) return [c('config', 'fail', `${f.path} cannot be read`, f.error, `Fix ${f.error.split(': ')[0]} (or move the file aside and run ${cmd()}).`)];
   if (!f.exists || !f.parsed || !f.doc) return [c('config', 'fail', 'No Lightweight setup', `${f.path} does not exist.`, `Run ${cmd()}.`)];
@@ -160,7 +176,7 @@ export function configChecks(f: ConfigFacts): Check[] {
 
   const summary = summarize(p);
   if (layout) out.push(baseUrlCheck(summary.baseUrl, layout === 'model-providers' ? line([...PROVIDER_PATH, 'base_url']) : line(['openai_base_url'])));
-  const refused = refusedSettings(doc, p, f.path);
+  const refused = opts.predict === false ? [] : refusedSettings(doc, p, f.path);
   // wire_api = "chat" is a setting Codex refuses: it is reported once, below, as that.
   if (layout === 'model-providers' && !refused.some((r) => r.key === `${PROVIDER_PATH.join('.')}.wire_api`)) {
     const wire = getPath(p, [...PROVIDER_PATH, 'wire_api']);
@@ -180,7 +196,18 @@ export function configChecks(f: ConfigFacts): Check[] {
     out.push(c('model-set', 'warn', 'No top-level model', `${f.path} has no model = "..." (some Codex versions then expose no shell tool with custom providers).`, `Add model = "gpt-5.4" before the first table, or run ${cmd()}.`));
   }
   for (const r of refused) {
-    out.push(c(`codex-refuses:${r.key}`, 'fail', `Codex refuses to load the file: ${r.key}`, `${r.where}: ${r.problem}`, `${r.fix.replace(/\.$/, '')} (${r.where}).`));
+    out.push(c(`codex-refuses:${r.key}`, 'fail', `Current Codex would refuse to load the file: ${r.key}`, `${r.where}: ${r.problem} (Predicted: no installed Codex could be asked.)`, `${r.fix.replace(/\.$/, '')} (${r.where}).`));
+  }
+  if (layout === 'openai-base-url' && opts.forcedChatgpt) {
+    out.push(
+      c(
+        'forced-login',
+        'fail',
+        'forced_login_method = "chatgpt" rules out the base-URL layout',
+        `${opts.forcedChatgpt}: Codex refuses API-key logins, and the base-URL layout sends the key from Codex's login store.`,
+        `Switch to the provider table, which works with it: ${cmd()} --layout model-providers.`,
+      ),
+    );
   }
   return out;
 }
@@ -236,7 +263,13 @@ export type AuthCommandRun =
   | { ours: true; code: number | null; stdout: string; stderr: string; timedOut: boolean };
 
 export function keyChecks(k: KeyFacts): Check[] {
-  return [apiKeyCheck(k), ...(k.rc?.login ? [loginShellCheck(k)] : []), keyFileCheck(k), ...(k.keySource === 'file' ? [authCommandCheck(k)] : []), guiEditorsCheck(k)];
+  // Shells are asked about only where there is a setup for them to load a key for (not after uninstall).
+  return [apiKeyCheck(k), ...(k.rc?.login && k.layout ? [loginShellCheck(k)] : []), keyFileCheck(k), ...(k.keySource === 'file' ? [authCommandCheck(k)] : []), guiEditorsCheck(k)];
+}
+
+/** Codex gets the key without any shell: from the key file through its auth command, or from its login store. */
+function codexReadsKeyItself(k: KeyFacts): boolean {
+  return k.layout === 'openai-base-url' || (k.layout === 'model-providers' && k.keySource === 'file');
 }
 
 /**
@@ -247,6 +280,10 @@ export function loginShellCheck(k: KeyFacts): Check {
   const c = checkOf('key', 'login-shell');
   const login = k.rc!.login!;
   if (login.loadsKeyFile) return c('pass', `bash login shells load the key (${login.path})`);
+  if (codexReadsKeyItself(k)) {
+    // Information, not a problem: Codex has the key either way; only other tools in login shells lack the variable.
+    return c('pass', `Codex gets the key in bash login shells too (from the key file); ${login.path} does not set ${KEY_VAR}`, `For other tools in ssh sessions and macOS Terminal: ${cmd()} --shell bash adds the block to ${login.path}.`);
+  }
   const codexNeedsIt = k.layout === 'model-providers' && k.keySource === 'env';
   return c(
     codexNeedsIt ? 'fail' : 'warn',
@@ -314,9 +351,18 @@ function apiKeyCheck(k: KeyFacts): Check {
   if (stored && k.rc?.sourcesKeyFile) {
     return c('warn', `${KEY_VAR} is not set in this shell`, `The key (${maskKey(stored)}) is stored in ${file} and ${k.rc.path} loads it, but this terminal was opened before setup.`, `${newShell[0]!.toUpperCase()}${newShell.slice(1)}.`);
   }
+  if (stored && codexReadsKeyItself(k)) {
+    // --no-rc (CI, provisioning): Codex reads the key file itself, so this is information, not a failure.
+    return c(
+      'pass',
+      `The key (${maskKey(stored)}) is stored in ${file}; Codex reads it there`,
+      `No startup file of your shell loads ${KEY_VAR} (${k.rc ? `${k.rc.path} has no lightweight-setup block` : 'your shell is unknown'}), so new shells do not have the variable; Codex does not need it. For other tools: ${k.rc ? `${cmd()} --shell ${k.rc.shell}` : `${cmd()} --shell <bash|zsh|fish|sh>`}.`,
+    );
+  }
   if (stored) {
     return c('fail', `${KEY_VAR} is stored but no startup file of your shell loads it`, `${file} holds ${maskKey(stored)}, but ${k.rc ? `${k.rc.path} has no lightweight-setup block` : 'your shell is unknown ($SHELL is not set)'}.`, k.rc ? `Run ${cmd()} --shell ${k.rc.shell}.` : `Run ${cmd()} --shell <bash|zsh|fish|sh>.`);
   }
+  if (!k.layout && !k.keyFile.error) return c('skip', `${KEY_VAR}`, 'No Lightweight setup, and no key stored or set.');
   return c('fail', `${KEY_VAR} is not set and no key is stored`, k.keyFile.error ?? `Neither this shell nor ${file} has the key.`, `Run ${cmd()}.`);
 }
 
@@ -434,12 +480,22 @@ export function catalogCheck(f: CatalogFacts, v: CheckVerdict | { skipped: strin
 
 /* ---------- Gateway ---------- */
 
-export function connectivityCheck(v: CheckVerdict | { skipped: string }, baseUrl: string | undefined, keySource: string | undefined, proxyNote: string): Check {
+/** How the check went, the way Codex goes: through which proxy, or directly and why. */
+export function routeNote(route: RouteFacts | undefined): string {
+  if (route?.proxy) return `through the proxy ${route.proxy.shown} (${route.proxy.variable}, as Codex picks it)`;
+  if (route?.exemptedBy) return `directly: ${route.exemptedBy.variable} exempts it from the proxy, for Codex too`;
+  return '';
+}
+
+export function connectivityCheck(v: CheckVerdict | { skipped: string }, baseUrl: string | undefined, keySource: string | undefined): Check {
   const c = checkOf('gateway', 'connectivity');
   if ('skipped' in v) return c('skip', 'Gateway connectivity', v.skipped);
-  const via = [keySource ? `key from ${keySource}` : '', proxyNote].filter(Boolean).join('; ');
+  const via = [keySource ? `key from ${keySource}` : '', routeNote(v.route)].filter(Boolean).join('; ');
+  if (v.ok && v.routeWarning) return c('warn', `${v.summary.replace(/\.$/, '')}, but not the way Codex goes`, `${v.routeWarning.summary}`, v.routeWarning.fix);
   if (v.ok) return c('pass', v.summary.replace(/\.$/, ''), `GET ${baseUrl}/models${via ? ` (${via})` : ''}.`);
-  return { ...c('fail', `Gateway check failed (${v.cause})`, `${v.summary.replace(/\.$/, '')}${via ? ` (${via})` : ''}.`, v.fix), cause: v.cause };
+  // A failure's summary already names the proxy it went through.
+  const source = keySource ? ` (key from ${keySource})` : '';
+  return { ...c('fail', `Gateway check failed (${v.cause})`, `${v.summary.replace(/\.$/, '')}${source}.`, v.fix), cause: v.cause };
 }
 
 export function modelCheck(configModel: string | undefined, v: CheckVerdict | { skipped: string }): Check {

@@ -10,6 +10,8 @@ import { catalogSlugs } from '../codex/catalog.js';
 import { daemonStatus, type DaemonStatus } from '../codex/daemon.js';
 import type { CodexFacts } from '../codex/doctor.js';
 import { validateCatalog } from '../codex/introspect.js';
+import { codexLoadsNow } from '../codex/loads.js';
+import { forcedChatgptLogin, refusalWhere } from '../setup/codex-verdict.js';
 import { runCodexLive, unstoppableServers } from '../codex/live.js';
 import { configHome, tildify } from '../files/paths.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
@@ -17,7 +19,6 @@ import type { CheckVerdict } from '../gateway/classify.js';
 import { KEY_VAR } from '../gateway/constants.js';
 import { judgeCodex, type LiveVerdict } from '../gateway/live.js';
 import { DEFAULT_MODEL } from '../gateway/models.js';
-import { proxyFor } from '../gateway/proxy.js';
 import { inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
 import { isOwnAuthCommand } from '../shell/auth-command.js';
 import { bashLoginFile, detectShell, rcFileFor } from '../shell/detect.js';
@@ -35,6 +36,7 @@ import {
   modelCheck,
   reconcile,
   type AuthCommandRun,
+  type CodexRefusal,
   type Check,
   type ProfileFile,
 } from './checks.js';
@@ -177,7 +179,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     login = { path: show(loginPath), loadsKeyFile: loads };
   }
 
-  const configPart = configChecks(inst.config);
+  const forcedChatgpt = forcedChatgptLogin(o.platform, { ...(inst.config.file ? { text: inst.config.file.text } : {}), shown: inst.config.path });
   const profiles = profileFiles(paths.codexHome, show);
   const authCommand = await authRun;
   const keyPart = keyChecks({
@@ -195,9 +197,16 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     guiHasKey,
   });
 
-  const proxy = usableUrl ? proxyFor(`${usableUrl}/models`, o.env) : undefined;
-  const proxyNote = proxy ? `through the proxy ${proxy} (HTTPS_PROXY/HTTP_PROXY; NO_PROXY honoured)` : '';
   const [codexResult, v, daemonNow, keyTime] = await Promise.all([codex, verdict, daemon, keyChangedAt]);
+  // Whether Codex loads the file is Codex's to say; the tool's rules only stand in where no Codex answers.
+  const codexAnswers = Boolean(codexPath && codexResult.doctor?.['config.load']);
+  const forced = await forcedChatgpt;
+  const configPart = configChecks(inst.config, { predict: !codexAnswers, ...(forced ? { forcedChatgpt: forced } : {}) });
+  let refusal: CodexRefusal | undefined;
+  if (codexPath && codexResult.doctor?.['config.load']?.status === 'fail') {
+    const said = await codexLoadsNow(codexPath, o.env, paths.codexHome, o.cwd);
+    if (said.asked && !said.loads) refusal = { reason: said.reason, ...(inst.config.file?.exists ? { where: refusalWhere(inst.config.file.text, inst.config.path, said.keyPath) } : {}) };
+  }
   // Codex refusing to load the config may be the catalog (a Codex upgrade): ask it about the catalog alone.
   const catalog = inst.catalog;
   const slugs = catalog?.text !== undefined ? catalogSlugs(catalog.text) : undefined;
@@ -231,7 +240,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     ...(keyTime ? { keyChangedAt: keyTime } : {}),
   });
   return reconcile([
-    ...codexChecks(codexResult, show(paths.config), inst.config.exists),
+    ...codexChecks(codexResult, show(paths.config), inst.config.exists, refusal),
     ...(daemonPart ? [daemonPart] : []),
     catalogCheck(
       {
@@ -250,7 +259,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     ...configPart,
     ...contradictions,
     ...keyPart,
-    connectivityCheck(v, usableUrl, source, proxyNote),
+    connectivityCheck(v, usableUrl, source),
     modelCheck(summary.model, v),
     ...(live ? [liveCheck(live)] : []),
   ]);

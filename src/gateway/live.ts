@@ -4,7 +4,8 @@
  * probe.ts and codex/live.ts; here are the event-stream reader and the judgement.
  */
 import { cmd } from '../invocation.js';
-import { gatewayMessage } from './classify.js';
+import { gatewayMessage, networkFailure, type NetworkCause } from './classify.js';
+import type { RouteFacts } from './route.js';
 import { KEY_VAR } from './constants.js';
 
 /** The prompt of every live request: one word back, so the answer costs a handful of output tokens. */
@@ -23,7 +24,8 @@ export type LiveCause =
   | 'server'
   | 'timeout'
   | 'connection'
-  | 'codex';
+  | 'codex'
+  | NetworkCause;
 
 export interface Usage {
   input: number;
@@ -107,7 +109,7 @@ export class SseReader {
 /** What the direct request saw. */
 export type DirectOutcome =
   | { kind: 'response'; status: number; contentType: string; body: string; stream?: StreamSummary; totalMs: number; retryAfter?: string }
-  | { kind: 'error'; code?: string; message: string; timedOut: boolean; totalMs: number };
+  | { kind: 'error'; code?: string; message: string; timedOut: boolean; totalMs: number; phase?: 'proxy' | 'connect' | 'tls'; status?: number };
 
 export interface LiveVerdict {
   status: 'pass' | 'warn' | 'fail';
@@ -128,6 +130,8 @@ export interface LiveContext {
   baseUrl: string;
   model: string;
   timeoutSeconds: number;
+  /** How the direct request went (Codex's proxy, or why none), for its failures. */
+  route?: RouteFacts;
 }
 
 /** The same model under a dated or provider-prefixed name (gpt-5.4-2026-03-05, openai/gpt-5.4) counts as the one asked for. */
@@ -144,10 +148,13 @@ export function usageText(u: Usage | undefined): string {
 }
 
 function passDetail(v: Pick<LiveVerdict, 'model' | 'answeredBy' | 'ttftMs' | 'totalMs' | 'usage' | 'via'>): string {
-  const who = v.answeredBy ?? v.model;
   const total = v.totalMs !== undefined ? ` in ${Math.round(v.totalMs)} ms` : '';
   const first = v.ttftMs !== undefined ? ` (first output after ${Math.round(v.ttftMs)} ms)` : '';
-  return `${who} answered${v.via === 'codex' ? ' through Codex' : ' directly'}${total}${first}; ${usageText(v.usage)}.`;
+  const how = v.via === 'codex' ? ' through Codex' : ' directly';
+  // A model is named as the one that answered only when the answer said so.
+  if (v.answeredBy) return `${v.answeredBy} answered${how}${total}${first}; ${usageText(v.usage)}.`;
+  const unseen = v.via === 'codex' ? 'Codex does not show which model answered' : 'The stream did not name the model that answered';
+  return `Asked for ${v.model}${how} and got an answer${total}${first}; ${usageText(v.usage)}. ${unseen}.`;
 }
 
 /**
@@ -169,8 +176,9 @@ export function judgeDirect(o: DirectOutcome, ctx: LiveContext): LiveVerdict {
   const url = `${ctx.baseUrl}/responses`;
   const fail = (cause: LiveCause, summary: string, fix: string): LiveVerdict => ({ ...base, status: 'fail', cause, summary, fix, ...(o.totalMs !== undefined ? { totalMs: o.totalMs } : {}) });
   if (o.kind === 'error') {
-    if (o.timedOut) return fail('timeout', `POST ${url} did not finish within ${ctx.timeoutSeconds} s.`, `A slow model or a proxy holding the stream back: try again with --timeout ${Math.min(600, ctx.timeoutSeconds * 2)}.`);
-    return fail('connection', `POST ${url} failed: ${o.message}${o.code ? ` (${o.code})` : ''}.`, `The same host answered GET /models; retry, and check any proxy between you and the gateway.`);
+    if (o.timedOut && o.phase !== 'proxy') return fail('timeout', `POST ${url} did not finish within ${ctx.timeoutSeconds} s.`, `A slow model or a proxy holding the stream back: try again with --timeout ${Math.min(600, ctx.timeoutSeconds * 2)}.`);
+    const n = networkFailure({ ...o, elapsedMs: o.totalMs }, { baseUrl: ctx.baseUrl, timeoutSeconds: ctx.timeoutSeconds, ...(ctx.route ? { route: ctx.route } : {}) });
+    return fail(n.cause, `POST ${url}: ${n.summary.replace(/^./, (c) => c.toLowerCase())}`, n.fix);
   }
   const said = gatewayMessage(o.body);
   const saying = said ? `: ${said}` : '';
@@ -303,6 +311,14 @@ export function judgeCodex(r: CodexRun, ctx: CodexContext): LiveVerdict {
   if (status === '403') return fail('model-forbidden', `The key may not use ${ctx.model} (${codexSaid}).`, FIX.forbidden());
   if (status === '429') return fail('rate-limit', `The gateway is rate-limiting this key (${codexSaid}).`, FIX.rateLimit());
   if (status && Number(status) >= 500) return fail('server', `The gateway failed Codex's request (${codexSaid}).`, FIX.server());
+  if (/Connection failed|error sending request|waiting for network/i.test(said)) {
+    // The direct request goes the way Codex goes (its proxy, its CAs): it answered, so what stops Codex is on Codex's side.
+    return fail(
+      'connection',
+      `The gateway answers a direct request made the way Codex connects${ctx.direct ? '' : ' (not tried)'}, but Codex cannot connect to it (${codexSaid}).`,
+      `Run \`codex doctor\` in the same terminal: its reachability check shows Codex's own view of the network (proxy, CAs, DNS).`,
+    );
+  }
   if (/stream (disconnected|closed) before/i.test(said)) return fail('incomplete', `The stream ended before the answer was complete (${codexSaid}).`, 'A proxy or load balancer may cut or buffer the stream: check HTTPS_PROXY and its idle timeout, then retry.');
   return fail('codex', `Codex could not complete the request (${codexSaid}).`, `Run ${cmd('doctor')} for Codex's own checks; \`codex exec "${LIVE_PROMPT}"\` shows the whole error.`);
 }

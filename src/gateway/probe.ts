@@ -1,16 +1,19 @@
 /**
  * The network requests this tool makes: GET <base>/models with the bearer key (and, for
  * `doctor --live` and `models --test`, one streaming POST <base>/responses), through
- * undici, bounded by a single deadline. Redirects are not followed (the key must never go
- * to another host) and TLS verification is never relaxed.
+ * undici over a connection opened the way Codex opens it (connect.ts), bounded by a single
+ * deadline. Redirects are not followed (the key must never go to another host) and TLS
+ * verification is never relaxed, whatever the environment says.
  */
 import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import type { LookupFunction } from 'node:net';
+import type { LookupFunction, Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
-import { Agent, EnvHttpProxyAgent } from './undici.js';
+import { Agent } from './undici.js';
 import type { ProbeOutcome } from './classify.js';
-import { proxyFor } from './proxy.js';
+import { openConnection } from './connect.js';
+import { codexRoute, proxyAllowed, type RouteFacts } from './route.js';
+import { loadTrust, secureContextFor, TrustError, type Trust } from './trust.js';
 import { isLoopbackAddress } from './urls.js';
 import { LIVE_PROMPT, SseReader, type DirectOutcome } from './live.js';
 
@@ -64,23 +67,50 @@ export async function pinLocalhost(
 }
 
 /**
- * The dispatcher for one request to `url`: through the proxy the environment names (never for
- * this machine), with `localhost` pinned to the loopback addresses it was checked against.
+ * The dispatcher for one request to `url`: a connection opened the way Codex opens it (its
+ * proxy, its trusted certificates), with `localhost` pinned to the loopback addresses it was
+ * checked against. Plain http (this machine only) never goes through a proxy.
  */
-async function dispatcherFor(url: string, opts: ProbeOptions): Promise<{ dispatcher: Dispatcher; proxy?: string } | { refused: string }> {
-  const proxy = proxyFor(url, opts.env);
-  const pinned = await pinLocalhost(new URL(url).hostname);
-  if (pinned.refused !== undefined) return { refused: `localhost resolves to ${pinned.refused} on this machine` };
-  const agentOptions = { connect: { timeout: opts.timeoutMs, ...(pinned.lookup ? { lookup: pinned.lookup } : {}) }, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connections: 1 };
-  const dispatcher: Dispatcher = proxy
-    ? new EnvHttpProxyAgent({
-        ...agentOptions,
-        httpProxy: opts.env.http_proxy ?? opts.env.HTTP_PROXY,
-        httpsProxy: opts.env.https_proxy ?? opts.env.HTTPS_PROXY,
-        noProxy: opts.env.no_proxy ?? opts.env.NO_PROXY,
-      })
-    : new Agent(agentOptions);
-  return { dispatcher, ...(proxy ? { proxy } : {}) };
+async function dispatcherFor(url: string, opts: ProbeOptions, signal: AbortSignal): Promise<{ dispatcher: Dispatcher; route: RouteFacts } | { failed: NoAnswer; route: RouteFacts }> {
+  const target = new URL(url);
+  const route = codexRoute(url, opts.env);
+  const usable = route.proxy && proxyAllowed(url) ? route.proxy : undefined;
+  const facts: RouteFacts = {
+    ...(usable ? { proxy: { shown: usable.shown, variable: usable.variable } } : {}),
+    ...(route.exemptedBy ? { exemptedBy: route.exemptedBy } : {}),
+    ...(route.unused ? { unused: route.unused } : {}),
+    ...(route.proxy && !usable ? { codexProxiesPlainHttp: { shown: route.proxy.shown, variable: route.proxy.variable } } : {}),
+  };
+  const pinned = usable ? {} : await pinLocalhost(target.hostname);
+  if (pinned.refused !== undefined) return { failed: { code: 'LW_NOT_LOOPBACK', message: `localhost resolves to ${pinned.refused} on this machine`, timedOut: false, elapsedMs: 0 }, route: facts };
+  const tls = target.protocol === 'https:';
+  let trust: Trust | undefined;
+  if (tls || usable?.url.protocol === 'https:') {
+    try {
+      trust = await loadTrust(opts.env);
+    } catch (err) {
+      if (!(err instanceof TrustError)) throw err;
+      return { failed: { code: 'LW_CA_FILE', message: err.message, timedOut: false, elapsedMs: 0, phase: 'tls' }, route: facts };
+    }
+  }
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(target.port) || (tls ? 443 : 80);
+  const connect = (_o: unknown, cb: (err: Error | null, socket: Socket | null) => void) => {
+    openConnection({
+      host,
+      port,
+      tls,
+      ...(usable ? { proxy: usable } : {}),
+      ...(trust ? { secureContext: () => secureContextFor(trust) } : {}),
+      ...(pinned.lookup ? { lookup: pinned.lookup } : {}),
+      signal,
+    }).then(
+      (s) => cb(null, s),
+      (e: Error) => cb(e, null),
+    );
+  };
+  const dispatcher = new Agent({ connect: connect as never, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connections: 1 });
+  return { dispatcher, route: facts };
 }
 
 /** How a request that got no answer failed. */
@@ -89,12 +119,25 @@ interface NoAnswer {
   message: string;
   timedOut: boolean;
   elapsedMs: number;
+  /** Which hop failed: the proxy, the connection to the gateway, or TLS with it. */
+  phase?: 'proxy' | 'connect' | 'tls';
+  /** The proxy's answer to CONNECT, or a SOCKS reply code. */
+  status?: number;
+}
+
+/** The hop a failure came from, and the proxy's status, wherever they sit in the error's causes. */
+function hopOf(err: unknown): { phase?: NoAnswer['phase']; status?: number } {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { phase, status } = e as { phase?: unknown; status?: unknown };
+    if (phase === 'proxy' || phase === 'connect' || phase === 'tls') return { phase, ...(typeof status === 'number' ? { status } : {}) };
+  }
+  return {};
 }
 
 /**
- * One request to `url` with the bearer key, bounded by the deadline: the dispatcher (with its
- * proxy and loopback rules), the timer and the clean-up are here; `read` takes the response
- * (its body included) while the deadline still runs.
+ * One request to `url` with the bearer key, bounded by the deadline: the dispatcher (with
+ * Codex's route and trust, and the loopback rules), the timer and the clean-up are here;
+ * `read` takes the response (its body included) while the deadline still runs.
  */
 async function send<T>(
   url: string,
@@ -102,15 +145,17 @@ async function send<T>(
   opts: ProbeOptions,
   init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
   read: (res: Dispatcher.ResponseData, elapsed: () => number) => Promise<T>,
-): Promise<{ answered: T; proxy?: string } | { failed: NoAnswer; proxy?: string }> {
-  const made = await dispatcherFor(url, opts);
-  if ('refused' in made) return { failed: { code: 'LW_NOT_LOOPBACK', message: made.refused, timedOut: false, elapsedMs: 0 } };
-  const { dispatcher, proxy } = made;
-  const via = proxy ? { proxy } : {};
+): Promise<({ answered: T } | { failed: NoAnswer }) & { route: RouteFacts }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   const started = performance.now();
   const elapsed = () => performance.now() - started;
+  const made = await dispatcherFor(url, opts, controller.signal);
+  if ('failed' in made) {
+    clearTimeout(timer);
+    return made;
+  }
+  const { dispatcher, route } = made;
   try {
     const target = new URL(url);
     const res = await dispatcher.request({
@@ -121,10 +166,10 @@ async function send<T>(
       ...(init.body !== undefined ? { body: init.body } : {}),
       signal: controller.signal,
     });
-    return { answered: await read(res, elapsed), ...via };
+    return { answered: await read(res, elapsed), route };
   } catch (err) {
     const code = errorCode(err);
-    return { failed: { message: errorMessage(err), timedOut: controller.signal.aborted, elapsedMs: elapsed(), ...(code ? { code } : {}) }, ...via };
+    return { failed: { message: errorMessage(err), timedOut: controller.signal.aborted, elapsedMs: elapsed(), ...(code ? { code } : {}), ...hopOf(err) }, route };
   } finally {
     clearTimeout(timer);
     // Closing waits for nothing: the request is done, and a hung server must not hold the process.
@@ -132,7 +177,7 @@ async function send<T>(
   }
 }
 
-export async function probeModels(baseUrl: string, key: string, opts: ProbeOptions): Promise<ProbeOutcome & { proxy?: string }> {
+export async function probeModels(baseUrl: string, key: string, opts: ProbeOptions): Promise<ProbeOutcome & { route: RouteFacts }> {
   const sent = await send(`${baseUrl.replace(/\/+$/, '')}/models`, key, opts, { method: 'GET', headers: { accept: 'application/json' } }, async (res, elapsed) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -152,15 +197,14 @@ export async function probeModels(baseUrl: string, key: string, opts: ProbeOptio
       elapsedMs: elapsed(),
     };
   });
-  const via = sent.proxy ? { proxy: sent.proxy } : {};
-  return 'answered' in sent ? { ...sent.answered, ...via } : { kind: 'error', ...sent.failed, ...via };
+  return 'answered' in sent ? { ...sent.answered, route: sent.route } : { kind: 'error', ...sent.failed, route: sent.route };
 }
 
 /**
  * One real request the way Codex makes it: a streaming `POST <base>/responses` with the model and
  * a one-word prompt, read to its end (or the deadline). Times are from the request's start.
  */
-export async function streamResponse(baseUrl: string, key: string, model: string, opts: ProbeOptions): Promise<DirectOutcome> {
+export async function streamResponse(baseUrl: string, key: string, model: string, opts: ProbeOptions): Promise<DirectOutcome & { route: RouteFacts }> {
   const init = {
     method: 'POST' as const,
     headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
@@ -193,7 +237,7 @@ export async function streamResponse(baseUrl: string, key: string, model: string
       ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
     };
   });
-  if ('answered' in sent) return sent.answered;
+  if ('answered' in sent) return { ...sent.answered, route: sent.route };
   const { elapsedMs, ...failed } = sent.failed;
-  return { kind: 'error', ...failed, totalMs: elapsedMs };
+  return { kind: 'error', ...failed, totalMs: elapsedMs, route: sent.route };
 }

@@ -7,15 +7,7 @@ declare module 'undici/lib/dispatcher/agent.js' {
   import { Agent } from 'undici';
   export default Agent;
 }
-declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
-  import { EnvHttpProxyAgent } from 'undici';
-  export default EnvHttpProxyAgent;
-}
 declare module 'undici/lib/api/api-request.js' {
   const request: (...args: unknown[]) => unknown;
   export default request;
-}
-declare module 'undici/lib/api/api-connect.js' {
-  const connect: (...args: unknown[]) => unknown;
-  export default connect;
 }

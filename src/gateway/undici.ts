@@ -1,17 +1,15 @@
 /**
  * The parts of undici the connectivity check uses, imported module by module: undici's index
  * also loads fetch, WebSocket, caches and mocks (about 400 KB more in the bundle, parsed on
- * every check). Like the index does, the request API is installed on Dispatcher's prototype;
- * the proxy agent needs `connect` there for its CONNECT tunnel.
+ * every check). Like the index does, the request API is installed on Dispatcher's prototype.
+ * Proxies are not undici's job here: connect.ts opens the tunnel the way Codex does.
  */
 import { setFlagsFromString } from 'node:v8';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
-import connect from 'undici/lib/api/api-connect.js';
 import request from 'undici/lib/api/api-request.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
-import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 
-Object.assign(Dispatcher.prototype, { request, connect });
+Object.assign(Dispatcher.prototype, { request });
 
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 would also optimise that module
 // with TurboFan on a background thread (about 200 ms of CPU), and the process cannot exit
@@ -19,4 +17,4 @@ Object.assign(Dispatcher.prototype, { request, connect });
 // compiler (Liftoff) alone is plenty, and exit is immediate.
 setFlagsFromString('--liftoff-only');
 
-export { Agent, EnvHttpProxyAgent };
+export { Agent };

@@ -45,6 +45,8 @@ export interface SetupInputs {
   /** What setup found about the installed Codex and catalogs, for doctor (absent when Codex is not installed). */
   catalogSupport?: CatalogSupportRecord;
   codexInstalled: boolean;
+  /** The installed Codex answers whether it loads a config: its word replaces the tool's rules (asked by the caller). */
+  codexAsked?: boolean;
   /** How the user runs setup again, for the auth command's message when the key file is gone. */
   setupCommand: string;
 }
@@ -111,7 +113,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     envKeyInstructions: envKeyInstructions(paths.keys.posix, paths.home),
     ...(inp.catalog ? { catalog: CATALOG_FILE } : {}),
     userHadModelProvider: prevState?.previous.model_provider !== undefined,
-  });
+  }, { predictRefusals: !inp.codexAsked });
   notes.push(...config.notes);
 
   const writes: PlannedWrite[] = [

@@ -70,7 +70,7 @@ describe('what setup says about what it replaced', () => {
     const text = 'profile = "work"\n[model_providers.openai]\nname = "x"\n';
     expect(() => planCodexConfig(text, '~/.codex/config.toml', file)).toThrowError(
       expect.objectContaining({
-        message: '~/.codex/config.toml has 2 settings the current Codex refuses to load: Codex would not start after this setup, so nothing was written.',
+        message: '~/.codex/config.toml has 2 settings current Codex refuses to load (predicted: no installed Codex could be asked): Codex would not start after this setup, so nothing was written.',
         hint: 'Fix this, then run setup again:',
         details: [
           '  ~/.codex/config.toml:1: a top-level profile = "work" was removed from Codex and now stops it loading the file. Move the settings of [profiles.work] into ~/.codex/work.config.toml and start Codex with --profile work, then delete that line.',
@@ -78,7 +78,7 @@ describe('what setup says about what it replaced', () => {
         ],
       }),
     );
-    expect(() => planCodexConfig('profile = "w"\n', 'c', file)).toThrowError(/^c has a setting the current Codex refuses to load/);
+    expect(() => planCodexConfig('profile = "w"\n', 'c', file)).toThrowError(/^c has a setting current Codex refuses to load \(predicted/);
   });
 });
 

@@ -3,6 +3,7 @@ import iarna from '@iarna/toml';
 import { parse } from 'smol-toml';
 import { activeLayout, planBaseUrlSwitch, planCodexConfig, planUninstallConfig, refusedSettings, type ConfigWant } from '../../src/codex/config.js';
 import { CliError } from '../../src/errors.js';
+import { parseToml } from '../../src/toml/parse.js';
 import { scanToml } from '../../src/toml/scan.js';
 
 const PROD = 'https://api.lightweight.one/v1';
@@ -246,7 +247,7 @@ describe('settings Codex refuses to load', () => {
     })();
     expect(err).toBeInstanceOf(CliError);
     expect(err.exitCode).toBe(2);
-    expect(err.message).toBe('config.toml has a setting the current Codex refuses to load: Codex would not start after this setup, so nothing was written.');
+    expect(err.message).toBe('config.toml has a setting current Codex refuses to load (predicted: no installed Codex could be asked): Codex would not start after this setup, so nothing was written.');
     expect(err.details).toEqual([
       '  config.toml:1: a top-level profile = "fox" was removed from Codex and now stops it loading the file. Move the settings of [profiles.fox] into fox.config.toml and start Codex with --profile fox, then delete that line.',
     ]);
@@ -336,5 +337,20 @@ describe('uninstall and URL switches', () => {
 
   it('a URL switch without a Lightweight setup is a usage error', () => {
     expect(() => planBaseUrlSwitch('model = "o3"\n', 'c', PROD)).toThrowError(/no Lightweight setup/);
+  });
+});
+
+describe('the rules that stand in for an absent Codex follow what Codex 0.171 does', () => {
+  const refused = (text: string) => refusedSettings(scanToml(text), parseToml(text, 'c'), 'c').map((r) => r.key);
+  it.each([
+    ['an amazon-bedrock table with only aws settings loads (a real config: profile and region)', '[model_providers.amazon-bedrock.aws]\nprofile = "dev"\nregion = "us-east-1"\n', []],
+    ['base_url, auth and http_headers may be changed too', '[model_providers.amazon-bedrock]\nbase_url = "https://x"\nhttp_headers = { a = "b" }\n', []],
+    ['a name is refused', '[model_providers.amazon-bedrock]\nname = "x"\n', ['model_providers.amazon-bedrock']],
+    ['an unknown aws setting is refused', '[model_providers.amazon-bedrock.aws]\nprofile = "dev"\nrole = "x"\n', ['model_providers.amazon-bedrock']],
+    ['openai is always refused', '[model_providers.openai]\nbase_url = "https://x"\n', ['model_providers.openai']],
+  ])('%s', (_n, text, keys) => expect(refused(text)).toEqual(keys));
+
+  it('with an installed Codex to ask, planning leaves the verdict to it', () => {
+    expect(() => planCodexConfig('approval_policy = "untrusted"\nprofile = "x"\n', 'c', providers, { predictRefusals: false })).not.toThrow();
   });
 });

@@ -178,14 +178,24 @@ describe('gateway checks', () => {
   const bad: CheckVerdict = { ok: false, cause: 'rate-limit', summary: 'limited.', fix: 'Wait 3 s.', latencyMs: 1, retryAfterSeconds: 3 };
 
   it('carries the cause when connectivity fails', () => {
-    expect(connectivityCheck(bad, 'https://x/v1', 'k', '')).toMatchObject({ id: 'connectivity', status: 'fail', cause: 'rate-limit', fix: 'Wait 3 s.' });
-    expect(connectivityCheck(ok, 'https://x/v1', 'k', '')).toMatchObject({ status: 'pass' });
-    expect(connectivityCheck(ok, 'https://x/v1', 'k', '').cause).toBeUndefined();
-    expect(connectivityCheck({ skipped: 'no key' }, undefined, undefined, '')).toMatchObject({ status: 'skip' });
+    expect(connectivityCheck(bad, 'https://x/v1', 'k')).toMatchObject({ id: 'connectivity', status: 'fail', cause: 'rate-limit', fix: 'Wait 3 s.' });
+    expect(connectivityCheck(ok, 'https://x/v1', 'k')).toMatchObject({ status: 'pass' });
+    expect(connectivityCheck(ok, 'https://x/v1', 'k').cause).toBeUndefined();
+    expect(connectivityCheck({ skipped: 'no key' }, undefined, undefined)).toMatchObject({ status: 'skip' });
   });
 
-  it('reports the proxy it went through', () => {
-    expect(connectivityCheck(ok, 'https://x/v1', 'k', 'through the proxy http://p:3128').detail).toContain('http://p:3128');
+  it('reports the proxy it went through, as Codex picks it, or the NO_PROXY entry that sends it directly', () => {
+    expect(connectivityCheck({ ...ok, route: { proxy: { shown: 'http://p:3128', variable: 'https_proxy' } } }, 'https://x/v1', 'k').detail).toBe(
+      'GET https://x/v1/models (key from k; through the proxy http://p:3128 (https_proxy, as Codex picks it)).',
+    );
+    expect(connectivityCheck({ ...ok, route: { exemptedBy: { variable: 'NO_PROXY', entry: 'x', proxy: 'http://p:3128' } } }, 'https://x/v1', 'k').detail).toBe(
+      'GET https://x/v1/models (key from k; directly: NO_PROXY exempts it from the proxy, for Codex too).',
+    );
+  });
+
+  it('warns when the gateway answered directly but Codex would go through a proxy', () => {
+    const v: CheckVerdict = { ...ok, routeWarning: { summary: 'Codex sends it through the proxy.', fix: 'Add 127.0.0.1 to NO_PROXY.' } };
+    expect(connectivityCheck(v, 'http://127.0.0.1:9/v1', 'k')).toMatchObject({ status: 'warn', title: 'The gateway at h answered in 5 ms with 2 models, but not the way Codex goes', fix: 'Add 127.0.0.1 to NO_PROXY.' });
   });
 
   it.each([

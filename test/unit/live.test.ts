@@ -82,12 +82,23 @@ describe('judging a direct request', () => {
     ['502', response(502), 'server', /answered HTTP 502/],
     ['a cut stream', response(200, { contentType: 'text/event-stream', stream: streamOf(COMPLETE.split('event: response.completed')[0]!) }), 'incomplete', /ended without response.completed \(3 events\)/],
     ['a timeout', { kind: 'error', message: 'aborted', timedOut: true, totalMs: 60000 }, 'timeout', /did not finish within 60 s/],
-    ['a reset', { kind: 'error', code: 'ECONNRESET', message: 'socket hang up', timedOut: false, totalMs: 5 }, 'connection', /socket hang up \(ECONNRESET\)/],
+    ['a reset', { kind: 'error', code: 'ECONNRESET', message: 'socket hang up', timedOut: false, totalMs: 5 }, 'connection', /^POST https:\/\/.*\/responses: the connection to .* was closed before an answer\.$/],
   ])('%s', (_n, outcome, cause, summary) => {
     const v = judgeDirect(outcome, CTX);
     expect(v).toMatchObject({ status: 'fail', cause });
     expect(v.summary).toMatch(summary);
     expect(v.fix).not.toBe('');
+  });
+
+  it("names the proxy's refusal as the cause, the way GET /models does", () => {
+    const v = judgeDirect({ kind: 'error', code: 'LW_PROXY_STATUS', status: 403, phase: 'proxy', message: 'x', timedOut: false, totalMs: 5 }, { ...CTX, route: { proxy: { shown: 'http://p:3128', variable: 'HTTPS_PROXY' } } });
+    expect(v).toMatchObject({ status: 'fail', cause: 'proxy-forbidden', summary: 'POST https://gw.example/v1/responses: the proxy http://p:3128 (HTTPS_PROXY) refused to open a connection to gw.example (HTTP 403).', fix: 'Ask your network administrator to allow gw.example through the proxy.' });
+  });
+
+  it('names no model as the one that answered when the stream does not say', () => {
+    const v = judgeDirect({ kind: 'response', status: 200, contentType: 'text/event-stream', body: '', stream: { completed: true, events: 3 }, totalMs: 80 }, CTX);
+    expect(v).toMatchObject({ status: 'pass', summary: 'Asked for gpt-5.4 directly and got an answer in 80 ms; token use not reported. The stream did not name the model that answered.' });
+    expect(v.answeredBy).toBeUndefined();
   });
 
   it('warns, naming it, when another model answered', () => {
@@ -108,7 +119,7 @@ describe('judging a request through Codex', () => {
   it('passes a completed turn: time to first output and in total from the turn start, tokens from Codex', () => {
     const v = judgeCodex(codexRun([...started, line(650, { type: 'item.completed', item: { type: 'agent_message', text: 'ok' } }), line(700, { type: 'turn.completed', usage: { input_tokens: 9000, cached_input_tokens: 0, output_tokens: 5 } })]), CODEX_CTX);
     expect(v).toMatchObject({ status: 'pass', via: 'codex', ttftMs: 250, totalMs: 300, usage: { input: 9000, output: 5 } });
-    expect(v.summary).toBe('gpt-5.4 answered through Codex in 300 ms (first output after 250 ms); 9005 tokens (9000 in, 5 out).');
+    expect(v.summary).toBe('Asked for gpt-5.4 through Codex and got an answer in 300 ms (first output after 250 ms); 9005 tokens (9000 in, 5 out). Codex does not show which model answered.');
   });
 
   it.each<[string, CodexContext['layout'], number, LiveVerdict['status']]>([
@@ -122,7 +133,7 @@ describe('judging a request through Codex', () => {
     if (status === 'warn') {
       expect(v).toMatchObject({ cause: 'slow-start', fix: 'The provider-table layout sends the request at once: npx lightweight-setup --layout model-providers.' });
       expect(v.summary).toBe(
-        `gpt-5.4 answered through Codex in ${ttft + 50} ms (first output after ${ttft} ms); 15 tokens (10 in, 5 out). Codex waited ${(ttft / 1000).toFixed(1)} s before its first output: in the base-URL layout it first tries a WebSocket at the gateway, which costs about 6 s at every session start where the gateway has none.`,
+        `Asked for gpt-5.4 through Codex and got an answer in ${ttft + 50} ms (first output after ${ttft} ms); 15 tokens (10 in, 5 out). Codex does not show which model answered. Codex waited ${(ttft / 1000).toFixed(1)} s before its first output: in the base-URL layout it first tries a WebSocket at the gateway, which costs about 6 s at every session start where the gateway has none.`,
       );
     }
   });

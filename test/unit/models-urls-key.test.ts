@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalModel, closestNames, editDistance, normalizeModel } from '../../src/gateway/models.js';
 import { environmentOf, isLoopbackAddress, isLoopbackHost, normalizeBaseUrl } from '../../src/gateway/urls.js';
-import { proxyFor } from '../../src/gateway/proxy.js';
 import { maskKey, normalizeKey, redact, validateKey } from '../../src/gateway/key.js';
 
 describe('models', () => {
@@ -205,15 +204,6 @@ describe('base URLs', () => {
     expect(() => normalizeBaseUrl('http://app.localhost:8080/v1')).toThrow(/only allowed for this machine/);
   });
 
-  it.each([
-    // A proxy never sees loopback traffic, whatever NO_PROXY says.
-    ['http://localhost:9/v1/models', { HTTP_PROXY: 'http://proxy.corp:3128' }, undefined],
-    ['http://127.0.0.1:9/v1/models', { http_proxy: 'http://proxy.corp:3128' }, undefined],
-    ['https://[::1]:9/v1/models', { HTTPS_PROXY: 'http://proxy.corp:3128' }, undefined],
-    ['http://app.localhost:9/v1/models', { HTTP_PROXY: 'http://proxy.corp:3128' }, 'http://proxy.corp:3128'],
-    ['https://api.lightweight.one/v1/models', { HTTPS_PROXY: 'http://u:p@proxy.corp:3128' }, 'http://proxy.corp:3128'],
-    ['https://api.lightweight.one/v1/models', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '.lightweight.one' }, undefined],
-  ])('proxy for %s with %j: %s', (url, env, want) => expect(proxyFor(url, env)).toBe(want));
 });
 
 describe('keys', () => {

@@ -5,7 +5,7 @@
  */
 import { cmd } from '../invocation.js';
 import { activeLayout, firstLineOf, PROVIDER_PATH, refusedSettings, summarize, type KeySource } from '../codex/config.js';
-import type { CodexFacts } from '../codex/doctor.js';
+import type { CodexDoctorFinding, CodexFacts } from '../codex/doctor.js';
 import type { ConfigFacts, KeyFileFacts } from '../setup/installed.js';
 import type { AuthState } from '../codex/login-store.js';
 import { CODEX_INSTALL } from '../codex/binary.js';
@@ -487,14 +487,33 @@ export function routeNote(route: RouteFacts | undefined): string {
   return '';
 }
 
-export function connectivityCheck(v: CheckVerdict | { skipped: string }, baseUrl: string | undefined, keySource: string | undefined): Check {
+/** What Codex's own doctor found when it tried the provider's URL (no key sent): its word on whether Codex gets there. */
+function codexReach(f: CodexDoctorFinding): { reaches: boolean; said: string } {
+  const said = Object.values(f.details ?? {})
+    .map((v) => (typeof v === 'string' ? v : ''))
+    .filter((v) => /reachable|failed|unreachable|route/i.test(v))
+    .join('; ');
+  return { reaches: f.status !== 'fail', said: said || f.summary };
+}
+
+export function connectivityCheck(v: CheckVerdict | { skipped: string }, baseUrl: string | undefined, keySource: string | undefined, codexSays?: CodexDoctorFinding): Check {
   const c = checkOf('gateway', 'connectivity');
   if ('skipped' in v) return c('skip', 'Gateway connectivity', v.skipped);
   const via = [keySource ? `key from ${keySource}` : '', routeNote(v.route)].filter(Boolean).join('; ');
+  const codex = codexSays ? codexReach(codexSays) : undefined;
+  if (v.ok && codex && !codex.reaches) {
+    // The check goes the way Codex goes; where Codex itself still cannot get there, Codex is right.
+    return c('fail', 'The gateway answers this check, but Codex itself cannot reach it', `codex doctor: ${codex.said.replace(/<redacted>/g, '…')}.`, `Run \`codex doctor\` here: its network checks show what stops Codex (proxy, CA, DNS), and this tool's check goes the way it found (${v.summary.replace(/\.$/, '')}).`);
+  }
   if (v.ok && v.routeWarning) return c('warn', `${v.summary.replace(/\.$/, '')}, but not the way Codex goes`, `${v.routeWarning.summary}`, v.routeWarning.fix);
   if (v.ok) return c('pass', v.summary.replace(/\.$/, ''), `GET ${baseUrl}/models${via ? ` (${via})` : ''}.`);
   // A failure's summary already names the proxy it went through.
   const source = keySource ? ` (key from ${keySource})` : '';
+  const network = !['auth', 'not-found', 'rate-limit', 'server', 'bad-response'].includes(v.cause);
+  if (network && codex?.reaches) {
+    // Codex got there (without a key) where this check did not: never a ✗ where Codex works.
+    return { ...c('warn', `Gateway check failed (${v.cause}), but Codex itself reaches the gateway`, `${v.summary.replace(/\.$/, '')}${source}; codex doctor: ${codex.said.replace(/<redacted>/g, '…')}. The key and the model list are unchecked.`, `${v.fix} If Codex works, \`${cmd('doctor --live')}\` checks a real request through it.`), cause: v.cause };
+  }
   return { ...c('fail', `Gateway check failed (${v.cause})`, `${v.summary.replace(/\.$/, '')}${source}.`, v.fix), cause: v.cause };
 }
 

@@ -259,7 +259,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     ...configPart,
     ...contradictions,
     ...keyPart,
-    connectivityCheck(v, usableUrl, source),
+    connectivityCheck(v, usableUrl, source, codexResult.doctor?.['network.provider_reachability']),
     modelCheck(summary.model, v),
     ...(live ? [liveCheck(live)] : []),
   ]);

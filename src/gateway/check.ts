@@ -16,7 +16,7 @@ export interface CheckRequest {
 
 export async function checkGateway(req: CheckRequest): Promise<CheckVerdict> {
   // undici loads only when a check actually runs.
-  const { probeModels } = await import('./probe.js');
+  const { probeModels, tlsHandshakes } = await import('./probe.js');
   const opts = { timeoutMs: req.timeoutSeconds * 1000, env: req.env };
   const outcome = await probeModels(req.baseUrl, req.key, opts);
   const ctx = {
@@ -33,8 +33,7 @@ export async function checkGateway(req: CheckRequest): Promise<CheckVerdict> {
   // does that CA make it trusted? Then the fix is exactly that file, for Codex.
   const extra = nodeOnlyTls(req.env).extraCaCerts;
   if (!verdict.ok && verdict.cause === 'tls' && extra && !req.env.CODEX_CA_CERTIFICATE) {
-    const retry = await probeModels(req.baseUrl, req.key, { ...opts, env: { ...req.env, CODEX_CA_CERTIFICATE: extra } });
-    if (retry.kind === 'response') return { ...classify(outcome, { ...ctx, nodeExtraCaFixes: extra }), route: outcome.route };
+    if (await tlsHandshakes(`${req.baseUrl}/models`, { ...opts, env: { ...req.env, CODEX_CA_CERTIFICATE: extra } })) return { ...classify(outcome, { ...ctx, nodeExtraCaFixes: extra }), route: outcome.route };
   }
   return { ...verdict, route: outcome.route };
 }

@@ -177,6 +177,35 @@ async function send<T>(
   }
 }
 
+/**
+ * Whether a TLS connection to `url` can be set up in this environment (the way Codex connects),
+ * without sending anything: used to test a CA that Codex does not read before naming it as the
+ * fix. The key never goes over a connection only that CA vouches for.
+ */
+export async function tlsHandshakes(url: string, opts: ProbeOptions): Promise<boolean> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  try {
+    const target = new URL(url);
+    const route = codexRoute(url, opts.env);
+    const trust = await loadTrust(opts.env);
+    const socket = await openConnection({
+      host: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: Number(target.port) || 443,
+      tls: true,
+      ...(route.proxy ? { proxy: route.proxy } : {}),
+      secureContext: () => secureContextFor(trust),
+      signal: controller.signal,
+    });
+    socket.destroy();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function probeModels(baseUrl: string, key: string, opts: ProbeOptions): Promise<ProbeOutcome & { route: RouteFacts }> {
   const sent = await send(`${baseUrl.replace(/\/+$/, '')}/models`, key, opts, { method: 'GET', headers: { accept: 'application/json' } }, async (res, elapsed) => {
     const chunks: Buffer[] = [];

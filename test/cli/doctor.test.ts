@@ -214,15 +214,22 @@ describe('lightweight doctor', () => {
     }
   });
 
-  it('never sends traffic for this machine through a proxy (the key would cross the network in clear)', async () => {
+  it('never sends plain-http traffic for this machine through a proxy, and warns that Codex would (it exempts nothing by itself)', async () => {
     await healthy();
     const proxy = await startProxy(Number(new URL(gw.url).port));
     try {
       for (const base of [gw.base, gw.base.replace('127.0.0.1', 'localhost')]) {
+        const host = new URL(base).hostname;
         sb.write('.codex/config.toml', sb.read('.codex/config.toml').replace(/base_url = "[^"]*"/, `base_url = "${base}"`), 0o600);
         const r = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, http_proxy: proxy.url });
-        expect(r.by('connectivity').status, base).toBe('pass');
-        expect(r.by('connectivity').detail).not.toContain('proxy');
+        expect(r.by('connectivity'), base).toMatchObject({
+          status: 'warn',
+          detail: expect.stringContaining(`Codex sends requests for ${base} through the proxy ${proxy.url} (HTTP_PROXY)`),
+          fix: `Add ${host} to NO_PROXY where Codex starts (for example: export NO_PROXY=${host}).`,
+        });
+        // With the NO_PROXY entry Codex honours for that host, Codex goes directly too.
+        const exempt = await doctorJson([], { LIGHTWEIGHT_API_KEY: KEY, HTTP_PROXY: proxy.url, NO_PROXY: host });
+        expect(exempt.by('connectivity').status, base).toBe('pass');
       }
       expect(proxy.connects).toEqual([]);
     } finally {

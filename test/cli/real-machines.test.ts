@@ -64,7 +64,7 @@ describe('a config Codex will refuse', () => {
     const before = sb.tree();
     const r = await sb.setup(KEY, ['--no-verify']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('~/.codex/config.toml has a setting the current Codex refuses to load: Codex would not start after this setup, so nothing was written.');
+    expect(r.stderr).toContain('~/.codex/config.toml has a setting current Codex refuses to load (predicted: no installed Codex could be asked): Codex would not start after this setup, so nothing was written.');
     expect(r.stderr).toContain(
       '~/.codex/config.toml:2: a top-level profile = "fox" was removed from Codex and now stops it loading the file. Move the settings of [profiles.fox] into ~/.codex/fox.config.toml and start Codex with --profile fox, then delete that line.',
     );

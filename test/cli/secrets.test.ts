@@ -120,23 +120,34 @@ describe('where the key is sent', () => {
     }
   });
 
-  it('not over TLS it cannot verify; NODE_EXTRA_CA_CERTS is how to trust a corporate CA', async () => {
+  it("not over TLS Codex would not verify: NODE_EXTRA_CA_CERTS (Node's alone) trusts nothing here, and the fix is CODEX_CA_CERTIFICATE", async () => {
     const tls = {
       key: readFileSync(join(ROOT, 'test/fixtures/tls/key.pem'), 'utf8'),
       cert: readFileSync(join(ROOT, 'test/fixtures/tls/cert.pem'), 'utf8'),
     };
+    const ca = join(ROOT, 'test/fixtures/tls/cert.pem');
     const secure = await startGateway({ tls });
     try {
       const untrusted = await sb.setup(KEY, ['--base-url', secure.base]);
       expect(untrusted.code).toBe(1);
       expect(untrusted.stdout).toMatch(/\(tls\)/);
-      expect(untrusted.stdout).toContain('NODE_EXTRA_CA_CERTS');
+      expect(untrusted.stdout).toContain('CODEX_CA_CERTIFICATE');
       expect(secure.requests).toEqual([]);
-      const trusted = await sb.setup(KEY, ['--base-url', secure.base], { env: { NODE_EXTRA_CA_CERTS: join(ROOT, 'test/fixtures/tls/cert.pem') } });
+      // Node would trust it with NODE_EXTRA_CA_CERTS; Codex would not: neither does the check, and it names the file for Codex.
+      const nodeOnly = await sb.setup(KEY, ['--base-url', secure.base], { env: { NODE_EXTRA_CA_CERTS: ca } });
+      expect(nodeOnly.code, nodeOnly.all).toBe(1);
+      expect(nodeOnly.stdout).toContain(`set CODEX_CA_CERTIFICATE=${ca} too`);
+      expect(secure.requests).toEqual([]);
+      // NODE_TLS_REJECT_UNAUTHORIZED=0 turns nothing off either.
+      const off = await sb.setup(KEY, ['--base-url', secure.base], { env: { NODE_TLS_REJECT_UNAUTHORIZED: '0' } });
+      expect(off.code, off.all).toBe(1);
+      expect(secure.requests).toEqual([]);
+      const trusted = await sb.setup(KEY, ['--base-url', secure.base], { env: { CODEX_CA_CERTIFICATE: ca } });
       expect(trusted.code, trusted.all).toBe(0);
       expect(secure.requests.map((q) => q.authorization)).toEqual([`Bearer ${KEY}`]);
     } finally {
       await secure.close();
     }
   });
+
 });

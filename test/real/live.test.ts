@@ -48,7 +48,8 @@ describe('doctor --live through the real Codex', () => {
     const tempsBefore = readdirSync(tmpdir()).filter((n) => n.startsWith('lightweight-live-')).length;
     const check = await live();
     expect(check).toMatchObject({ status: 'pass', title: `A real request works: ${check.detail.replace(/\.$/, '')}` });
-    expect(check.detail).toMatch(/^gpt-5\.4 answered through Codex in \d+ ms \(first output after \d+ ms\); 15 tokens \(10 in, 5 out\)\.$/);
+    // Codex shows no model name when the gateway's header names the one asked for: none is claimed.
+    expect(check.detail).toMatch(/^Asked for gpt-5\.4 through Codex and got an answer in \d+ ms \(first output after \d+ ms\); 15 tokens \(10 in, 5 out\)\. Codex does not show which model answered\.$/);
     expect(posts()).toHaveLength(1);
     const [req] = posts();
     expect(req!.authorization).toBe(`Bearer ${KEY}`);
@@ -77,6 +78,16 @@ describe('doctor --live through the real Codex', () => {
     expect(check.detail).toMatch(detail);
     // Codex tried once (no retries), plus at most one direct request to explain a failure.
     expect(posts().length).toBeLessThanOrEqual(2);
+  });
+
+  it('another model named only in the stream (no openai-model header, so Codex cannot see it): no model is claimed to have answered', async () => {
+    await setUp();
+    gw.streamModel = 'gpt-4o-mini';
+    const check = await live();
+    expect(check.status).toBe('pass');
+    expect(check.detail).toMatch(/^Asked for gpt-5\.4 through Codex and got an answer in \d+ ms/);
+    expect(check.detail).toContain('Codex does not show which model answered.');
+    expect(check.detail).not.toMatch(/gpt-5\.4 answered|gpt-4o-mini answered/);
   });
 
   it('base-URL layout: a completed request after Codex\'s WebSocket attempts is a warning that names them and the layout that avoids them', async () => {

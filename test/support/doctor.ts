@@ -4,6 +4,7 @@ import type { RunOptions, Sandbox } from './sandbox.js';
 
 export interface DoctorCheck {
   id: string;
+  group: string;
   status: string;
   title: string;
   detail: string;

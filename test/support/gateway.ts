@@ -48,6 +48,8 @@ export interface StandIn {
   forbidden: Set<string>;
   /** Another model answers (named in the events and the openai-model header), as a rerouting gateway does. */
   answerAs?: string;
+  /** Another model is named in the stream's events only (no openai-model header): what Codex cannot see. */
+  streamModel?: string;
   close(): Promise<void>;
 }
 
@@ -156,7 +158,7 @@ export async function startGateway(opts: { tls?: { key: string; cert: string } }
         return;
       }
       const id = `resp_${state.requests.length}`;
-      const answering = state.answerAs ?? model ?? 'gpt-5.4';
+      const answering = state.answerAs ?? state.streamModel ?? model ?? 'gpt-5.4';
       const item = { type: 'message', role: 'assistant', id: `msg_${id}` };
       const events: Array<Record<string, unknown>> = [
         { type: 'response.created', response: { id, model: answering } },

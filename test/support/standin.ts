@@ -28,4 +28,5 @@ export function resetStandIn(gw: StandIn): void {
   gw.responses = 'ok';
   gw.forbidden.clear();
   delete gw.answerAs;
+  delete gw.streamModel;
 }

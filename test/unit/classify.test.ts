@@ -153,7 +153,7 @@ describe('every verdict, exactly as the user reads it', () => {
     ['EADDRNOTAVAIL', err('EADDRNOTAVAIL'), at(LW), { cause: 'refused', summary: 'api.lightweight.one cannot be reached from this machine (EADDRNOTAVAIL).' }],
     ['ERR_TLS_* not in the list', err('ERR_TLS_HANDSHAKE_TIMEOUT', 'handshake'), at(LW), { cause: 'tls', summary: 'Codex would not trust api.lightweight.one: TLS error ERR_TLS_HANDSHAKE_TIMEOUT.' }],
     ['ERR_SSL_*', err('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number'), at(LW), { cause: 'tls', summary: 'Codex would not trust api.lightweight.one: what answers there does not speak TLS.' }],
-    ['a failure in the TLS step, whatever its code', { ...err('EPIPE', 'unable to verify the first certificate'), phase: 'tls' }, at(LW), { cause: 'tls' }],
+    ['a failure in the TLS step, whatever its code', { kind: 'error', code: 'EPIPE', message: 'unable to verify the first certificate', elapsedMs: 3, phase: 'tls' }, at(LW), { cause: 'tls' }],
     ['a code containing TLS elsewhere is not TLS', err('X_ERR_TLS', 'boom'), at(LW), { cause: 'connection', summary: 'The connection to api.lightweight.one failed (X_ERR_TLS).', fix: 'Retry in a minute; if it keeps failing, check your network or proxy.' }],
     ['no code at all: no library text either', err(undefined, 'socket closed'), at(LW), { cause: 'connection', summary: 'The connection to api.lightweight.one failed.' }],
     ['a CA variable naming an unusable file', err('LW_CA_FILE', 'CODEX_CA_CERTIFICATE names /x.pem, which does not exist'), at(LW), { cause: 'ca-file', summary: 'CODEX_CA_CERTIFICATE names /x.pem, which does not exist: Codex makes no connection at all while it does.', fix: "Point it at the PEM file of your proxy's CA certificate, or unset it." }],

@@ -20,13 +20,18 @@ import { makeOutput, type Io } from '../ui/output.js';
 import { introspectCodex, makeCatalog } from './catalog.js';
 import { checkWithSpinner } from './verify.js';
 import { MODEL_IDS } from '../gateway/models.js';
-import type { ModelsFlags } from './models.js';
 
 function write(file: TextFile, after: string, extra: { summary?: string; dirMode?: number; internal?: boolean } = {}): PlannedWrite {
   return plannedWrite(file, after, { mode: file.mode ?? 0o600, ...extra });
 }
 
-export async function syncCatalog(flags: ModelsFlags, io: Io): Promise<number> {
+/** What `models --sync` reads of the models command's flags (its own type: sync.ts depends on nothing of models.ts). */
+export interface SyncFlags {
+  timeout?: string;
+  codexHome?: string;
+}
+
+export async function syncCatalog(flags: SyncFlags, io: Io): Promise<number> {
   const timeoutSeconds = parseTimeout(flags.timeout);
   const out = makeOutput(io);
   const inst = await readInstalled(io.env, io.cwd, flags.codexHome);

@@ -17,6 +17,7 @@ import { configHome, tildify } from '../files/paths.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
 import { KEY_VAR } from '../gateway/constants.js';
+import { redactAll } from '../gateway/key.js';
 import { judgeCodex, type LiveVerdict } from '../gateway/live.js';
 import { DEFAULT_MODEL } from '../gateway/models.js';
 import { inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
@@ -101,9 +102,12 @@ async function liveVerdict(o: DoctorOptions, inst: Installed, codexPath: string 
     ...(summary.keySource ? { keySource: summary.keySource } : {}),
     keyFile: inst.keyFile.path,
   };
-  const first = judgeCodex(r, codexCtx);
+  // Codex's own words may echo a key (this one, or the one in its login store): masked like the gateway's.
+  const stored = inst.auth.state.kind === 'apikey' ? inst.auth.state.apiKey : undefined;
+  const masked = (v: LiveVerdict) => redactAll(redactAll(v, key), stored);
+  const first = masked(judgeCodex(r, codexCtx));
   if (first.status !== 'fail' || first.cause === 'timeout') return first;
-  return judgeCodex(r, { ...codexCtx, direct: await direct() });
+  return masked(judgeCodex(r, { ...codexCtx, direct: await direct() }));
 }
 
 /** Whether apps started from the desktop see the key: launchctl on macOS, environment.d on Linux. */

@@ -1,6 +1,7 @@
 /** The connectivity check: probe `GET <base>/models` the way Codex connects, then classify what came back. */
 import { classify, type CheckVerdict } from './classify.js';
 import { judgeDirect, type LiveVerdict } from './live.js';
+import { redactAll } from './key.js';
 import { nodeOnlyTls } from './route.js';
 
 export interface CheckRequest {
@@ -15,6 +16,10 @@ export interface CheckRequest {
 }
 
 export async function checkGateway(req: CheckRequest): Promise<CheckVerdict> {
+  return redactAll(await check(req), req.key);
+}
+
+async function check(req: CheckRequest): Promise<CheckVerdict> {
   // undici loads only when a check actually runs.
   const { probeModels, tlsHandshakes } = await import('./probe.js');
   const opts = { timeoutMs: req.timeoutSeconds * 1000, env: req.env };
@@ -42,5 +47,5 @@ export async function checkGateway(req: CheckRequest): Promise<CheckVerdict> {
 export async function liveDirect(req: { baseUrl: string; key: string; model: string; timeoutSeconds: number; env: NodeJS.ProcessEnv }): Promise<LiveVerdict> {
   const { streamResponse } = await import('./probe.js');
   const outcome = await streamResponse(req.baseUrl, req.key, req.model, { timeoutMs: req.timeoutSeconds * 1000, env: req.env });
-  return judgeDirect(outcome, { baseUrl: req.baseUrl, model: req.model, timeoutSeconds: req.timeoutSeconds, route: outcome.route });
+  return redactAll(judgeDirect(outcome, { baseUrl: req.baseUrl, model: req.model, timeoutSeconds: req.timeoutSeconds, route: outcome.route }), req.key);
 }

@@ -6,6 +6,7 @@
 import { cmd } from '../invocation.js';
 import { KEY_VAR } from './constants.js';
 import type { RouteFacts } from './route.js';
+import { MAX_MODELS, servedModels } from './models.js';
 import { isLightweightHost } from './urls.js';
 
 /** Causes of a request that got no answer from the gateway: the network between here and there. */
@@ -304,8 +305,8 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
   if (status !== 200) {
     return fail('bad-response', `The gateway answered HTTP ${status}${saying} instead of a model list.`, 'Check that the base URL points at an OpenAI-compatible gateway and ends in /v1.', { status });
   }
-  const models = parseModelList(outcome.body);
-  if (!models) {
+  const listed = parseModelList(outcome.body);
+  if (!listed) {
     const looksHtml = /^\s*</.test(outcome.body);
     return fail(
       'bad-response',
@@ -314,6 +315,10 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
       { status },
     );
   }
+  // Only names this tool can repeat safely, and not too many of them; what was left out is said.
+  const served = servedModels(listed);
+  const models = served.models;
+  const leftOut = [served.unusable ? `${served.unusable} with characters no model name has` : '', served.beyondLimit ? `${served.beyondLimit} beyond the first ${MAX_MODELS}` : ''].filter(Boolean);
   const modelServed = ctx.model ? models.includes(ctx.model) : undefined;
   const plain = ctx.route?.codexProxiesPlainHttp;
   return {
@@ -329,6 +334,6 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
           },
         }
       : {}),
-    summary: `The gateway at ${h} answered in ${latencyMs} ms with ${models.length} model${models.length === 1 ? '' : 's'}.`,
+    summary: `The gateway at ${h} answered in ${latencyMs} ms with ${models.length} model${models.length === 1 ? '' : 's'}${leftOut.length ? ` (${leftOut.join(' and ')} left out)` : ''}.`,
   };
 }

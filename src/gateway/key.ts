@@ -81,3 +81,15 @@ export function redact(text: string, key: string | undefined): string {
   if (!key) return text;
   return text.split(key).join(maskKey(key));
 }
+
+/**
+ * A copy of a verdict (or any plain record) with the key masked in every string it holds: what
+ * comes back from the gateway or Codex may echo the key ("Incorrect API key provided: <key>").
+ */
+export function redactAll<T>(value: T, key: string | undefined): T {
+  if (!key) return value;
+  if (typeof value === 'string') return redact(value, key) as T;
+  if (Array.isArray(value)) return value.map((v) => redactAll(v, key)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactAll(v, key)])) as T;
+  return value;
+}

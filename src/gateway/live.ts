@@ -7,6 +7,7 @@ import { cmd } from '../invocation.js';
 import { gatewayMessage, networkFailure, type NetworkCause } from './classify.js';
 import type { RouteFacts } from './route.js';
 import { KEY_VAR } from './constants.js';
+import { shellWord, usableModelId } from './models.js';
 
 /** The prompt of every live request: one word back, so the answer costs a handful of output tokens. */
 export const LIVE_PROMPT = 'Reply with the single word: ok';
@@ -147,12 +148,17 @@ export function usageText(u: Usage | undefined): string {
   return `${u.input + u.output} tokens (${u.input} in${u.cached ? `, ${u.cached} cached` : ''}, ${u.output} out)`;
 }
 
+/** A model name from the network, as shown: quoted and escaped when it is not a plain name (a line feed cannot forge a line). */
+function shownModel(name: string): string {
+  return usableModelId(name) ? name : JSON.stringify(name.slice(0, 128));
+}
+
 function passDetail(v: Pick<LiveVerdict, 'model' | 'answeredBy' | 'ttftMs' | 'totalMs' | 'usage' | 'via'>): string {
   const total = v.totalMs !== undefined ? ` in ${Math.round(v.totalMs)} ms` : '';
   const first = v.ttftMs !== undefined ? ` (first output after ${Math.round(v.ttftMs)} ms)` : '';
   const how = v.via === 'codex' ? ' through Codex' : ' directly';
   // A model is named as the one that answered only when the answer said so.
-  if (v.answeredBy) return `${v.answeredBy} answered${how}${total}${first}; ${usageText(v.usage)}.`;
+  if (v.answeredBy) return `${shownModel(v.answeredBy)} answered${how}${total}${first}; ${usageText(v.usage)}.`;
   const unseen = v.via === 'codex' ? 'Codex does not show which model answered' : 'The stream did not name the model that answered';
   return `Asked for ${v.model}${how} and got an answer${total}${first}; ${usageText(v.usage)}. ${unseen}.`;
 }
@@ -167,7 +173,8 @@ const FIX = {
   forbidden: () => `See which models answer your key: ${cmd('models --test')}; then pick one: ${cmd()} --model <id>.`,
   rateLimit: (retryAfter?: string) => `Wait${retryAfter ? ` ${retryAfter} s` : ' a minute'} and run ${cmd('doctor --live')} again.`,
   server: () => "Retry in a minute; if it persists, the gateway's status page or support can say why.",
-  otherModel: (asked: string, answered: string) => `The gateway routes ${asked} elsewhere: ask its operator, or pick the model you get: ${cmd()} --model ${answered}.`,
+  otherModel: (asked: string, answered: string) =>
+    usableModelId(answered) ? `The gateway routes ${asked} elsewhere: ask its operator, or pick the model you get: ${cmd()} --model ${shellWord(answered)}.` : `The gateway routes ${asked} to a model whose name no model has: ask its operator.`,
 };
 
 /** Judges a direct streaming request. */
@@ -208,7 +215,7 @@ export function judgeDirect(o: DirectOutcome, ctx: LiveContext): LiveVerdict {
       ...measured,
       status: 'warn',
       cause: 'other-model',
-      summary: `Asked for ${ctx.model}, but ${s.model} answered.`,
+      summary: `Asked for ${ctx.model}, but ${shownModel(s.model)} answered.`,
       fix: FIX.otherModel(ctx.model, s.model),
     };
   }
@@ -278,7 +285,7 @@ export function judgeCodex(r: CodexRun, ctx: CodexContext): LiveVerdict {
         : undefined;
     const ok = { ...base, ...measured, ...(usage ? { usage } : {}), ...(reroute ? { answeredBy: reroute[2]! } : {}) };
     if (reroute && !sameModel(ctx.model, reroute[2]!)) {
-      return { ...ok, status: 'warn', cause: 'other-model', summary: `Codex asked for ${ctx.model}, but ${reroute[2]} answered.`, fix: FIX.otherModel(ctx.model, reroute[2]!) };
+      return { ...ok, status: 'warn', cause: 'other-model', summary: `Codex asked for ${ctx.model}, but ${shownModel(reroute[2]!)} answered.`, fix: FIX.otherModel(ctx.model, reroute[2]!) };
     }
     const waited = ok.ttftMs ?? ok.totalMs;
     if (ctx.layout === 'openai-base-url' && waited >= SLOW_START_MS) {

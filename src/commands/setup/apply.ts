@@ -1,0 +1,81 @@
+/**
+ * Phase 4, apply: the writes, under the tool's lock, each preceded by a backup, as one
+ * transaction (a failure puts back what was written); then Codex's own login for the base-URL
+ * layout. Says what was written.
+ */
+import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
+import { codexLoginWithApiKey } from '../../codex/binary.js';
+import { CliError, EXIT } from '../../errors.js';
+import { BackupStore } from '../../files/backup.js';
+import { listTree, missingDirs, pathExists, readTextFile } from '../../files/io.js';
+import { withLock } from '../../files/lock.js';
+import { tildify } from '../../files/paths.js';
+import { applyWrites, type PlannedWrite } from '../../files/transaction.js';
+import { maskKey } from '../../gateway/key.js';
+import type { SetupPlan } from '../../setup/plan.js';
+import { planFiles, type Planned } from './plan.js';
+import { describeChoices, sayNotes } from './review.js';
+import type { Gathered, SetupRun } from './run.js';
+
+async function existing(paths: readonly string[]): Promise<string[]> {
+  const there = await Promise.all(paths.map((p) => pathExists(p)));
+  return paths.filter((_, i) => there[i]);
+}
+
+function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite, string>, g: Gathered): void {
+  const { out, paths } = run;
+  const verb = (w: PlannedWrite) => ({ created: 'Created', updated: 'Updated', unchanged: 'Unchanged' })[actions.get(w) ?? 'unchanged'];
+  const [posix, , ...rest] = plan.writes;
+  out.status('pass', `${verb(posix!)} ${tildify(posix!.path, paths.home)} with the key ${maskKey(g.key)} (mode 0600; a fish twin beside it).`);
+  for (const w of rest) {
+    const shown = tildify(w.path, paths.home);
+    if (w.path === paths.config) out.status('pass', `${verb(w)} ${shown}: ${describeChoices(g)}.`);
+    else if (w.internal) continue;
+    else if (w.path === paths.catalog) out.status('pass', `${verb(w)} ${shown}: ${w.summary}.`);
+    else if (w.path === paths.authJson) out.status('pass', `${verb(w)} ${shown} (Codex's login store) with the key ${maskKey(g.key)}.`);
+    else if (w.path === plan.loginRc?.path) out.status('pass', `${verb(w)} ${shown}: ${plan.loginRc.action === 'unchanged' ? 'the lightweight-setup block is already there' : 'bash login shells (ssh sessions, macOS Terminal) load the key file too'}.`);
+    else out.status('pass', `${verb(w)} ${shown}: ${plan.rcAction === 'unchanged' ? 'the lightweight-setup block is already there' : 'it loads the key file in every new shell'}.`);
+  }
+  if (plan.codexLogin) out.status('pass', `Stored the key ${maskKey(g.key)} in Codex's login store with \`codex login --with-api-key\`.`);
+  for (const n of plan.notes) out.status('warn', n);
+}
+
+export async function apply(run: SetupRun, p: Planned): Promise<void> {
+  const { paths, io, codexPath } = run;
+  const g = p.gathered;
+  // Directories this run may create (the tool's own, Codex's, a shell's): undo removes them again.
+  const mayCreate = await missingDirs([paths.stateDir, paths.codexHome, ...p.plan.writes.map((w) => dirname(w.target))], paths.home);
+  const { plan, actions } = await withLock(paths.stateDir, async () => {
+    // Plan again under the lock: another run, or the user, may have changed a file while the
+    // review was on screen, and a write must start from what is on disk now.
+    const plan = await planFiles(run, g);
+    const store = new BackupStore(paths.backups);
+    const tx = await store.begin('setup');
+    const actions = await applyWrites(plan.writes, tx);
+    if (plan.codexLogin && codexPath) {
+      const entry = await tx.backup(paths.authJson, paths.authJson, 0o600, true);
+      const codexBefore = await listTree(paths.codexHome);
+      try {
+        await codexLoginWithApiKey(codexPath, g.key, paths.codexHome, io.env);
+      } catch (err) {
+        const failed = await tx.rollback();
+        if (!failed.length) await tx.discard();
+        // Codex's own message may not end a sentence: keep the two apart.
+        throw new CliError(`${(err as Error).message.replace(/([^.])$/, '$1.')} ${failed.length ? `Putting back what was written failed for: ${failed.join(', ')}.` : 'Every file was put back as it was.'}`, EXIT.usage);
+      }
+      await tx.recordWritten(entry, (await readTextFile(paths.authJson)).text);
+      // `codex login` also leaves a log and lock files: they are this run's doing too.
+      const codexAfter = await listTree(paths.codexHome);
+      const leftBehind = [...codexAfter.files].filter((f) => !codexBefore.files.has(f) && f !== paths.authJson);
+      await tx.recordCreatedFiles(await Promise.all(leftBehind.map(async (f) => ({ path: f, bytes: await fs.readFile(f), mode: (await fs.stat(f)).mode & 0o7777 }))));
+      await tx.recordCreatedDirs([...codexAfter.dirs].filter((d) => !codexBefore.dirs.has(d)));
+    }
+    await tx.recordCreatedDirs(await existing(mayCreate));
+    await tx.complete();
+    await store.prune();
+    return { plan, actions };
+  });
+  reportWrites(run, plan, actions, g);
+  sayNotes(run.out, p);
+}

@@ -1,0 +1,177 @@
+/**
+ * Phase 1, gather: what is on the machine (problems here stop setup before the first question),
+ * then every choice (layout, key source, model, gateway, shell) and the key, from the flags or
+ * from the answers (the wizard's questions, or unattended what is configured now).
+ */
+import { existsSync } from 'node:fs';
+import { type KeySource } from '../../codex/config.js';
+import { CliError, EXIT } from '../../errors.js';
+import { pathExists } from '../../files/io.js';
+import { expandPath, tildify, type Paths } from '../../files/paths.js';
+import { GATEWAY_URLS, KEY_VAR } from '../../gateway/constants.js';
+import { maskKey, normalizeKey } from '../../gateway/key.js';
+import { canonicalModel, DEFAULT_MODEL } from '../../gateway/models.js';
+import { environmentOf } from '../../gateway/urls.js';
+import { baseUrlLayoutRuledOut, codexVerdictNow, forcedChatgptLogin } from '../../setup/codex-verdict.js';
+import { decideKeySource, type SetupFlags } from '../../setup/flags.js';
+import { readInstalled } from '../../setup/installed.js';
+import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../../shell/detect.js';
+import { quotePathForShell, sourceLine } from '../../shell/rc.js';
+import type { Io } from '../../ui/output.js';
+import { LAYOUT_NAMES, type Before, type Gathered, type SetupRun } from './run.js';
+
+/** Reads the key from stdin: the first line, trimmed. Stops at the first newline so a never-ending pipe cannot hang setup. */
+async function readKeyFromStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  let data = '';
+  for await (const chunk of stdin) {
+    data += chunk.toString();
+    if (data.includes('\n') || data.length > 65536) break;
+  }
+  return data.split('\n')[0] ?? '';
+}
+
+/**
+ * What is on the machine before setup asks anything: a missing home, a config.toml that does not
+ * parse or that the installed Codex refuses, a layout a setting rules out stop setup here.
+ */
+export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codexPath: string | undefined, layoutFlag: string | undefined): Promise<Before> {
+  if (!(await pathExists(paths.home))) {
+    throw new CliError(`Your home directory ${paths.home} does not exist (HOME=${io.env.HOME ?? ''}).`, EXIT.usage, 'Set HOME to your home directory and run again; nothing was written.');
+  }
+  const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
+  if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix that line (or move the file aside) and run again; nothing was written.');
+  const text = inst.config.file?.text ?? '';
+  const codex = await codexVerdictNow(codexPath, io.env, paths.codexHome, { exists: inst.config.exists, text, shown: inst.config.path });
+  const forcedChatgpt = await forcedChatgptLogin(io.platform, { text, shown: inst.config.path });
+  if (forcedChatgpt && layoutFlag === 'openai-base-url') throw baseUrlLayoutRuledOut(forcedChatgpt);
+  return {
+    ...(inst.summary.layout ? { current: inst.summary } : {}),
+    ...(inst.keyFile.key ? { storedKey: inst.keyFile.key } : {}),
+    ...(inst.state ? { state: inst.state } : {}),
+    codex,
+    ...(forcedChatgpt ? { forcedChatgpt } : {}),
+  };
+}
+
+export function describeCurrent(b: Before): string | undefined {
+  const c = b.current;
+  if (!c) return undefined;
+  const env = c.baseUrl ? environmentOf(c.baseUrl) : undefined;
+  return [LAYOUT_NAMES[c.layout!], c.model ? `model ${c.model}` : undefined, env === 'custom' ? c.baseUrl : env, b.storedKey ? `key ${maskKey(b.storedKey)}` : undefined].filter(Boolean).join(', ');
+}
+
+/** Paths that end up in a shell file: one with a newline is refused before anything else is said about it. */
+function refuseUnquotablePaths(rc: Gathered['rc'], paths: Paths): void {
+  for (const p of [paths.keys.posix, rc?.file, rc?.login]) if (p) quotePathForShell(p, paths.home);
+}
+
+/**
+ * Which rc file gets the block, in which shell's syntax, and for bash the file its login shells
+ * read. When the shell cannot be told, the answers are asked; with no answer the error names --shell.
+ */
+async function resolveRc(run: SetupRun): Promise<Gathered['rc']> {
+  const { flags, io, paths } = run;
+  if (flags.rc === false) return undefined;
+  const detected = detectShell(io.env);
+  const shellFlag = run.resolved.shell;
+  if (flags.rcFile !== undefined) {
+    const file = expandPath(flags.rcFile, paths.home, io.cwd);
+    return { shell: shellFlag ?? (file.endsWith('.fish') ? 'fish' : (detected ?? 'sh')), file };
+  }
+  const known = shellFlag ?? detected;
+  const shell = known ?? (await run.answers.shell());
+  if (!shell) {
+    const name = io.env.SHELL ? io.env.SHELL.split('/').pop() : undefined;
+    throw unknownShellError(name, sourceLine(name === 'fish' ? 'fish' : 'sh', paths.keys.posix, paths.home));
+  }
+  const file = rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env });
+  return shell === 'bash' ? { shell, file, login: bashLoginFile(paths.home, io.platform, existsSync) } : { shell, file };
+}
+
+interface ObtainedKey {
+  key: string;
+  keyOrigin: string;
+  /** The wrapping taken off a pasted key ("Bearer ", quotes, `LIGHTWEIGHT_API_KEY=`). */
+  removed: string[];
+  /** Said when a key from the environment replaces a different stored one without a question. */
+  replacing?: string;
+}
+
+/**
+ * The key, from standard input, the stored key file, LIGHTWEIGHT_API_KEY or the prompt, cleaned of
+ * what people paste around it the same way whatever its source.
+ */
+async function obtainKey(run: SetupRun): Promise<ObtainedKey> {
+  const { flags, io, answers } = run;
+  const stored = run.before.storedKey;
+  const from = (raw: string, keyOrigin: string): ObtainedKey => ({ ...normalizeKey(raw, keyOrigin), keyOrigin });
+  if (flags.apiKeyStdin) return from(await readKeyFromStdin(io.stdin), 'standard input');
+  const fromEnv = io.env[KEY_VAR]?.trim() ? io.env[KEY_VAR]! : undefined;
+  const envKey = fromEnv !== undefined ? normalizeKey(fromEnv, KEY_VAR).key : undefined;
+  if (stored && (await answers.keepStoredKey(maskKey(stored), envKey !== undefined && envKey !== stored))) return { key: stored, keyOrigin: 'the key file (kept)', removed: [] };
+  if (fromEnv && envKey !== stored && (await answers.useKeyFromEnv(fromEnv.trim()))) {
+    const got = from(fromEnv, KEY_VAR);
+    return stored && !answers.asks ? { ...got, replacing: `Took the key from ${KEY_VAR} (${maskKey(got.key)}); it replaces the stored ${maskKey(stored)}.` } : got;
+  }
+  return from(await answers.typedKey(), 'the prompt');
+}
+
+function joinWords(parts: readonly string[]): string {
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** Every choice and the key; what the wizard says as it goes, and notes on what was taken as given. */
+export async function gather(run: SetupRun): Promise<Gathered> {
+  const { out, resolved, paths, before, answers } = run;
+  for (const n of resolved.notes) out.status('info', n);
+  for (const w of resolved.warnings) out.status('warn', w);
+  if (before.codex.fixedBySetup) out.status('info', before.codex.fixedBySetup);
+  // Known without asking (a flag, $SHELL, --no-rc): resolved and its paths checked before the first question.
+  const known = run.flags.rc === false || run.flags.rcFile !== undefined || Boolean(resolved.shell ?? detectShell(run.io.env));
+  let rc = known ? await resolveRc(run) : undefined;
+  refuseUnquotablePaths(rc, paths);
+  answers.intro(describeCurrent(before), { ...(run.codexPath ? { path: run.codexPath } : {}), ...(answers.asks ? { version: await run.codexVersion } : {}) }, paths);
+  if (!known) refuseUnquotablePaths((rc = await resolveRc(run)), paths);
+  answers.step('Step 2 of 4 · Configure Codex (~/.codex/config.toml)');
+
+  // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
+  const current = before.current;
+  const earlier = before.state ? { ...(before.state.keySource ? { source: before.state.keySource } : {}), chosen: Boolean(before.state.keySourceChosen) } : undefined;
+  // forced_login_method = "chatgpt" leaves one layout that works: no question, and said why.
+  if (before.forcedChatgpt && !resolved.layout) out.status('info', `forced_login_method = "chatgpt" (${before.forcedChatgpt}) rules out the base-URL layout (Codex refuses API-key logins): using the provider table.`);
+  const layout = resolved.layout ?? (before.forcedChatgpt ? 'model-providers' : await answers.layout(current?.layout ?? 'model-providers'));
+  const version = await run.codexVersion;
+  let decision = decideKeySource(resolved.keySource, earlier, version);
+  if (layout === 'model-providers' && !resolved.keySource && !decision.note) {
+    const picked: KeySource = await answers.keySource(decision.source, tildify(paths.keys.posix, paths.home));
+    decision = picked === decision.source ? decision : decideKeySource(picked, undefined, version);
+  }
+  const currentModel = current?.model !== undefined ? (canonicalModel(current.model) ?? current.model) : undefined;
+  const model = resolved.model ?? (await answers.model(currentModel ?? DEFAULT_MODEL));
+  const currentUrl = current?.baseUrl;
+  const baseUrl = resolved.baseUrl ?? (resolved.env ? GATEWAY_URLS[resolved.env] : await answers.gateway(currentUrl ?? GATEWAY_URLS.production));
+
+  answers.step(`Step 3 of 4 · Set ${KEY_VAR}`);
+  const obtained = await obtainKey(run);
+  if (obtained.removed.length) out.status('info', `Took the key as ${maskKey(obtained.key)}: removed ${joinWords(obtained.removed)}.`);
+  if (obtained.replacing) out.status('info', obtained.replacing);
+
+  const detected: Shell | undefined = detectShell(run.io.env);
+  return {
+    choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen },
+    envName: environmentOf(baseUrl),
+    key: obtained.key,
+    keyOrigin: obtained.keyOrigin,
+    ...(rc ? { rc } : {}),
+    ...(decision.note ? { keySourceNote: decision.note } : {}),
+    ...(current ? { current } : {}),
+    ...(before.storedKey ? { previousKey: before.storedKey } : {}),
+    defaults: {
+      layout: current?.layout ?? 'model-providers',
+      keySource: decideKeySource(undefined, earlier, version).source,
+      model: currentModel ?? DEFAULT_MODEL,
+      baseUrl: currentUrl ?? GATEWAY_URLS.production,
+      ...(detected ? { shell: detected } : {}),
+    },
+  };
+}

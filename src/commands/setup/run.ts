@@ -1,0 +1,64 @@
+/**
+ * What every phase of setup shares: the run (flags, terminal, paths, the installed Codex, what was
+ * there before), and the choices gathered for it. The phases are gather, plan, review, apply,
+ * verify and report (one module each); commands/setup.ts lists them in order.
+ */
+import type { Catalog } from '../../codex/catalog.js';
+import type { ConfigSummary, KeySource } from '../../codex/config.js';
+import type { Paths } from '../../files/paths.js';
+import { KEY_VAR, type GatewayEnv, type Layout } from '../../gateway/constants.js';
+import type { NowVerdict } from '../../setup/codex-verdict.js';
+import type { ResolvedFlags, SetupFlags } from '../../setup/flags.js';
+import type { SetupChoices } from '../../setup/plan.js';
+import type { CatalogSupportRecord, SetupState } from '../../setup/state.js';
+import type { Shell } from '../../shell/detect.js';
+import type { Io, Output } from '../../ui/output.js';
+import type { Answers } from './answers.js';
+
+export const LAYOUT_NAMES: Record<Layout, string> = { 'model-providers': 'provider table', 'openai-base-url': 'base-URL override' };
+export const KEY_SOURCE_NAMES: Record<KeySource, string> = { file: 'key from the key file', env: `key from ${KEY_VAR}` };
+/** How anyone runs setup again, in text that outlives this run (the auth command's message): the npx form works for all. */
+export const SETUP_ANYWHERE = 'npx lightweight-setup';
+
+/** What is on the machine before setup asks anything. */
+export interface Before {
+  current?: ConfigSummary;
+  storedKey?: string;
+  state?: SetupState;
+  /** What the installed Codex says about config.toml as it is. */
+  codex: NowVerdict;
+  /** Where forced_login_method = "chatgpt" is set (file:line), ruling out the base-URL layout. */
+  forcedChatgpt?: string;
+}
+
+export interface SetupRun {
+  flags: SetupFlags;
+  resolved: ResolvedFlags;
+  io: Io;
+  out: Output;
+  paths: Paths;
+  codexPath?: string;
+  codexVersion: Promise<string | undefined>;
+  before: Before;
+  /** The wizard's questions, or (unattended) the flags, the environment and what is configured. */
+  answers: Answers;
+}
+
+export interface Gathered {
+  choices: SetupChoices;
+  /** What setup would choose by itself (from what is configured, else its defaults), to spell only other choices as flags. */
+  defaults?: { layout: Layout; keySource: KeySource; model: string; baseUrl: string; shell?: Shell };
+  /** What was configured before, to say what changes. */
+  current?: ConfigSummary;
+  previousKey?: string;
+  envName: GatewayEnv | 'custom';
+  key: string;
+  /** Where the key came from in this run (the prompt, standard input, LIGHTWEIGHT_API_KEY). */
+  keyOrigin: string;
+  rc?: { shell: Shell; file: string; login?: string };
+  /** A note from choosing the key source (Codex too old for the auth command, say). */
+  keySourceNote?: string;
+  /** Codex's model catalog to write; absent when there is none to write. */
+  catalog?: Catalog;
+  catalogSupport?: CatalogSupportRecord;
+}

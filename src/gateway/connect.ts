@@ -7,7 +7,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
-import { connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 import type { ProxyChoice } from './route.js';
 
 /** Failures of a hop this tool makes itself, by code; `phase` tells the proxy from the gateway. */
@@ -216,6 +216,8 @@ function expand6(host: string): string[] {
 
 /** The socket for one request: through Codex's proxy when it has one, TLS with Codex's trust for https. */
 export async function openConnection(t: ConnectTarget): Promise<Socket> {
+  // node:tls only where TLS is spoken: a check of a plain-http gateway never loads it (a few ms).
+  const tlsConnect = t.tls || t.proxy?.url.protocol === 'https:' ? (await import('node:tls')).connect : undefined;
   let socket: Socket;
   if (t.proxy) {
     const p = t.proxy.url;
@@ -226,7 +228,7 @@ export async function openConnection(t: ConnectTarget): Promise<Socket> {
     const ctx = t.tls || p.protocol === 'https:' ? t.secureContext?.() : undefined;
     socket = await settle(raw, 'connect', t.signal, asProxyError, 'proxy');
     if (p.protocol === 'https:') {
-      socket = await settle(tlsConnect({ socket, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: true, ...(ctx ? { secureContext: ctx } : {}) }), 'secureConnect', t.signal, (e) => Object.assign(e, { phase: 'proxy' }), 'proxy');
+      socket = await settle(tlsConnect!({ socket, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: true, ...(ctx ? { secureContext: ctx } : {}) }), 'secureConnect', t.signal, (e) => Object.assign(e, { phase: 'proxy' }), 'proxy');
     }
     socket = p.protocol.startsWith('socks') ? await socksTunnel(socket, t, p) : await httpTunnel(socket, t, p);
   } else {
@@ -237,7 +239,7 @@ export async function openConnection(t: ConnectTarget): Promise<Socket> {
   if (!t.tls) return socket;
   // Built above while connecting (secureContext caches it).
   const ctx = t.secureContext?.();
-  const secure: TLSSocket = tlsConnect({
+  const secure: TLSSocket = tlsConnect!({
     socket,
     ...(isIP(t.host) ? {} : { servername: t.host }),
     // Whatever NODE_TLS_REJECT_UNAUTHORIZED says: an explicit true wins over it.

@@ -7,7 +7,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import { codexTrust, type TrustPlan } from './route.js';
 
 /** Bounds on what is read: a CA bundle is a few hundred KB; a directory of them, a few hundred files. */
@@ -65,17 +65,20 @@ export interface Trust {
   plan: TrustPlan;
   /** Every trusted certificate, as PEM. */
   certs: string[];
+  /** node:tls, loaded with the trust (only checks that speak TLS need it). */
+  tls: typeof import('node:tls');
 }
 
 /** Reads the certificates Codex would trust here; a CA variable naming an unusable file is a TrustError (Codex then makes no connection at all). */
 export async function loadTrust(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): Promise<Trust> {
   const plan = codexTrust(env, platform, existsSync);
+  const tls = await import('node:tls');
   const parts = await Promise.all([
-    plan.systemFile ? readCerts(plan.systemFile.path, plan.systemFile.variable) : Promise.resolve(plan.osStore ? [...rootCertificates] : []),
+    plan.systemFile ? readCerts(plan.systemFile.path, plan.systemFile.variable) : Promise.resolve(plan.osStore ? [...tls.rootCertificates] : []),
     plan.dir ? readDir(plan.dir) : Promise.resolve([]),
     plan.extra ? readCerts(plan.extra.path, plan.extra.variable) : Promise.resolve([]),
   ]);
-  return { plan, certs: parts.flat() };
+  return { plan, certs: parts.flat(), tls };
 }
 
 const contexts = new WeakMap<Trust, SecureContext>();
@@ -84,7 +87,7 @@ const contexts = new WeakMap<Trust, SecureContext>();
 export function secureContextFor(trust: Trust): SecureContext {
   let ctx = contexts.get(trust);
   if (!ctx) {
-    ctx = createSecureContext({ ca: trust.certs });
+    ctx = trust.tls.createSecureContext({ ca: trust.certs });
     contexts.set(trust, ctx);
   }
   return ctx;

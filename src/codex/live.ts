@@ -9,6 +9,27 @@ import { LIVE_PROMPT, type CodexLine, type CodexRun } from '../gateway/live.js';
 import { PROVIDER_ID } from '../gateway/constants.js';
 import { codexCommand, run } from './binary.js';
 
+/**
+ * What keeps the probe a probe (each verified in the request body of Codex 0.171):
+ * - no tool a gateway could call: a hostile gateway that answers with a function call would
+ *   otherwise have Codex run it (read-only still reads files, such as the key file) and send the
+ *   output back. With these off, Codex answers "unsupported call" and runs nothing;
+ * - no project docs (AGENTS.md) and no skills from parent folders: the probe's throwaway folder
+ *   sits in a shared temporary directory, where another user can plant a `.git` and an AGENTS.md.
+ */
+export const PROBE_ONLY = [
+  '-c', 'features.unified_exec=false',
+  '-c', 'features.shell_tool=false',
+  '-c', 'features.view_image=false',
+  '-c', 'features.multi_agent=false',
+  '-c', 'features.goals=false',
+  '-c', 'features.apps=false',
+  '-c', 'features.plugins=false',
+  '-c', 'web_search="disabled"',
+  '-c', 'project_doc_max_bytes=0',
+  '-c', 'project_root_markers=[]',
+];
+
 /** A name `-c mcp_servers.<name>.enabled=false` can address: Codex splits `-c` paths at every dot. */
 const BARE = /^[A-Za-z0-9_-]+$/;
 
@@ -35,6 +56,7 @@ export function codexLiveArgs(workdir: string, opts: { mcpServers: readonly stri
   // Without this, a connection that fails is retried for ever ("Reconnecting... waiting for
   // network", Codex 0.171), whatever the retry counts say: the run would end only at the timeout.
   args.push('-c', 'features.unbounded_connection_retries=false');
+  args.push(...PROBE_ONLY);
   args.push(LIVE_PROMPT);
   return { args, unstoppable };
 }

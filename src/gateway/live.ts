@@ -26,6 +26,7 @@ export type LiveCause =
   | 'timeout'
   | 'connection'
   | 'codex'
+  | 'tool-call'
   | NetworkCause;
 
 export interface Usage {
@@ -249,6 +250,9 @@ export interface CodexContext extends LiveContext {
 
 const REROUTE = /model rerouted: (\S+) -> (\S+)/;
 
+/** Items of `codex exec --json` that are not a tool at work: the answer, its reasoning, Codex's own notices. */
+const QUIET_ITEMS = new Set(['agent_message', 'reasoning', 'error', 'todo_list']);
+
 /**
  * Codex's built-in provider (the base-URL layout) tries a WebSocket at <base>/responses before
  * HTTPS: about 6 s of attempts where the gateway has none, at every session start. A first
@@ -277,6 +281,12 @@ export function judgeCodex(r: CodexRun, ctx: CodexContext): LiveVerdict {
     ...(started !== undefined && firstOutput !== undefined ? { ttftMs: firstOutput - started } : {}),
     ...(started !== undefined && completed ? { totalMs: completed.atMs - started } : { totalMs: r.totalMs }),
   };
+  // A gateway that answers a one-word prompt with a tool call is broken or hostile: the probe offers
+  // no tool (Codex answers "unsupported call" and runs nothing), and the check fails on it.
+  const tool = r.lines.find((l) => /^item\./.test(l.event.type ?? '') && l.event.item?.type && !QUIET_ITEMS.has(l.event.item.type))?.event.item?.type ?? /unsupported call: ([A-Za-z0-9_.-]{1,64})/.exec(r.stderr)?.[1];
+  if (tool) {
+    return { ...base, ...measured, status: 'fail', cause: 'tool-call', summary: `The gateway answered the probe with a call to a tool (${tool}), where a one-word answer was asked for; the probe offers no tools, so nothing was run.`, fix: "A gateway should not call tools on its own: ask its operator; if the base URL is not the gateway's, fix it." };
+  }
   if (completed) {
     const u = completed.event.usage ?? {};
     const usage: Usage | undefined =

@@ -21,3 +21,23 @@ export function readAuthState(text: string | undefined): AuthState {
 export function renderAuthJson(key: string): string {
   return JSON.stringify({ auth_mode: 'apikey', OPENAI_API_KEY: key }, null, 2);
 }
+
+/** Codex's login store before the tool first wrote it: its text, or null when there was none. */
+export interface AuthBefore {
+  text: string | null;
+  mode: number;
+}
+
+export function renderAuthBefore(b: AuthBefore): string {
+  return `${JSON.stringify(b)}\n`;
+}
+
+export function parseAuthBefore(text: string | undefined): AuthBefore | undefined {
+  if (!text) return undefined;
+  try {
+    const j = JSON.parse(text) as AuthBefore;
+    return (j.text === null || typeof j.text === 'string') && typeof j.mode === 'number' ? { text: j.text, mode: j.mode & 0o600 } : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -17,6 +17,7 @@ import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites } from '../ui/review.js';
 import { planUninstall } from '../setup/uninstall.js';
+import { parseAuthBefore } from '../codex/login-store.js';
 
 export interface UninstallFlags {
   yes?: boolean;
@@ -54,8 +55,11 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
     readTextFile(paths.config),
     readTextFile(paths.authJson),
     Promise.all(rcPaths.map((p) => readTextFile(p))),
-    Promise.all([paths.keys.posix, paths.keys.fish, paths.stateFile, paths.catalog].map((p) => readTextFile(p))),
+    Promise.all([paths.keys.posix, paths.keys.fish, paths.stateFile, paths.authBefore, paths.catalog].map((p) => readTextFile(p))),
   ]);
+  // The record kept beside the key outlives pruned backups: it wins over the oldest backup.
+  const recorded = parseAuthBefore(ownFiles.find((f) => f.path === paths.authBefore)?.text);
+  if (recorded) authBefore = recorded;
   const writes = planUninstall({
     config,
     configLabel: tildify(paths.config, paths.home),
@@ -66,6 +70,7 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
     ...(inst.state ? { previous: inst.state.previous } : {}),
     createdByTool,
     ...(authBefore ? { authBefore } : {}),
+    ...(inst.state?.loginStoreKeys ? { loginStoreKeys: inst.state.loginStoreKeys } : {}),
   });
   // Other files that came with the tool (the log and locks of the `codex login` it ran): removed
   // while they are exactly as they were left, never once Codex or the user changed them.

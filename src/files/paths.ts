@@ -30,6 +30,8 @@ export interface Paths {
   /** This tool's own directory: key files, state, backups. */
   stateDir: string;
   stateFile: string;
+  /** Codex's login store as it was before the tool first wrote it (its text or none), for uninstall and layout changes. */
+  authBefore: string;
   backups: string;
   keys: KeyFiles;
 }
@@ -57,6 +59,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, codexHomeFlag?
     catalog: join(codexHome, CATALOG_FILE),
     stateDir,
     stateFile: join(stateDir, 'state.json'),
+    authBefore: join(stateDir, 'auth.before.json'),
     backups: join(stateDir, 'backups'),
     keys: keyFiles(stateDir),
   };

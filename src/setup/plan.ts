@@ -5,18 +5,18 @@
  */
 import { cmd } from '../invocation.js';
 import { plannedWrite, type PlannedWrite } from '../files/transaction.js';
-import { readAuthState, renderAuthJson, type AuthState } from '../codex/login-store.js';
+import { parseAuthBefore, readAuthState, renderAuthBefore, renderAuthJson, type AuthState } from '../codex/login-store.js';
 import type { Catalog } from '../codex/catalog.js';
 import { CATALOG_FILE, OWNED_TOP_LEVEL, planCodexConfig, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
 import type { TextFile } from '../files/io.js';
 import { KEY_VAR, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
-import { renderFishKeyFile, renderPosixKeyFile } from '../shell/keyfile.js';
+import { readKeyFromPosixFile, renderFishKeyFile, renderPosixKeyFile } from '../shell/keyfile.js';
 import { tildify, type Paths } from '../files/paths.js';
 import { detectEol, findBlocks, foreignKeyLines, renderBlock, sourcesBashrc, upsertBlock, type BlockAction } from '../shell/rc.js';
 import { renderAuthCommand } from '../shell/auth-command.js';
 import type { Shell } from '../shell/detect.js';
-import { parseState, renderState, type CatalogSupportRecord, type SetupState } from './state.js';
+import { keyFingerprint, parseState, renderState, type CatalogSupportRecord, type SetupState } from './state.js';
 
 export interface SetupChoices {
   layout: Layout;
@@ -38,6 +38,8 @@ export interface SetupInputs {
   config: TextFile;
   keyFiles: { posix: TextFile; fish: TextFile };
   authJson: TextFile;
+  /** The record of Codex's login store before the tool first wrote it (paths.authBefore). */
+  authBefore: TextFile;
   state: TextFile;
   catalogFile: TextFile;
   /** The catalog for Codex's model picker; absent leaves model_catalog_json and the file as they are. */
@@ -153,15 +155,35 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   }
 
   const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
+  // Keys the tool put into Codex's login store, whichever came last (a key change, a layout switch in between).
+  const toolKeys = new Set(prevState?.loginStoreKeys ?? []);
+  const storedBefore = readKeyFromPosixFile(inp.keyFiles.posix.exists ? inp.keyFiles.posix.text : '');
+  const ours = (k: string | undefined) => k !== undefined && (toolKeys.has(keyFingerprint(k)) || k === storedBefore);
   let codexLogin = false;
+  const shownAuth = tildify(inp.authJson.path, paths.home);
   if (choices.layout === 'openai-base-url') {
     const alreadyThere = auth.apiKey === key; // only an API-key login has one
     if (auth.kind === 'chatgpt') {
-      notes.push(`${tildify(inp.authJson.path, paths.home)} held a ChatGPT login; it is replaced by the API key (${maskKey(key)}) and kept in a backup: \`${cmd('restore')}\` puts it back.`);
+      notes.push(`${shownAuth} held a ChatGPT login; it is replaced by the API key (${maskKey(key)}) and kept: \`${cmd('restore')}\`, \`${cmd('uninstall')}\` or a switch to the provider table puts it back.`);
     }
     if (!alreadyThere) {
+      // What the store held before the tool first wrote it, kept until uninstall (backups get pruned).
+      if (!inp.authBefore.exists && !ours(auth.apiKey)) {
+        writes.push(write(inp.authBefore, renderAuthBefore({ text: inp.authJson.exists ? inp.authJson.text : null, mode: inp.authJson.mode ?? SECRET_MODE }), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true, internal: true, privateDir: paths.stateDir }));
+      }
       if (inp.codexInstalled) codexLogin = true;
       else writes.push(write(inp.authJson, renderAuthJson(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true }));
+    }
+    toolKeys.add(keyFingerprint(key));
+  } else if (ours(auth.apiKey)) {
+    // The provider table reads the key file, not Codex's login store: a Lightweight key left there
+    // would go to OpenAI from a plain `codex` after uninstall. Give the store back as it was.
+    const before = parseAuthBefore(inp.authBefore.exists ? inp.authBefore.text : undefined);
+    if (before) {
+      writes.push(plannedWrite(inp.authJson, before.text, { mode: before.mode, secret: true }));
+      notes.push(`${shownAuth} held the Lightweight key of the base-URL layout; it is back as it was before (${before.text === null ? 'no file' : readAuthState(before.text).kind === 'chatgpt' ? 'your ChatGPT login' : 'its earlier contents'}).`);
+    } else {
+      notes.push(`${shownAuth} still holds the Lightweight key of the base-URL layout: \`${cmd('uninstall')}\` takes it out.`);
     }
   }
 
@@ -175,6 +197,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     owned: [...OWNED_TOP_LEVEL],
     keySource: choices.keySource,
     ...(choices.keySourceChosen ? { keySourceChosen: true } : {}),
+    ...(toolKeys.size ? { loginStoreKeys: [...toolKeys] } : {}),
     ...(inp.catalogSupport ? { catalogSupport: inp.catalogSupport } : {}),
   };
   writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));

@@ -4,6 +4,7 @@
  */
 import type { Layout } from '../gateway/constants.js';
 import type { KeySource, PreviousTopLevel } from '../codex/config.js';
+import { sha256 } from '../files/backup.js';
 
 export interface SetupState {
   version: 1;
@@ -21,6 +22,11 @@ export interface SetupState {
   /** The key source of the provider table, and whether the user chose it (--key-source): a choice is kept on reruns. */
   keySource?: KeySource;
   keySourceChosen?: boolean;
+  /**
+   * Every key the tool put into Codex's login store (the base-URL layout), as a short SHA-256 (never
+   * the key): a later layout change or uninstall recognises them there, whichever key came last.
+   */
+  loginStoreKeys?: string[];
   /** Whether the installed Codex took a model catalog when setup last looked (absent: Codex was not installed). */
   catalogSupport?: CatalogSupportRecord;
 }
@@ -44,4 +50,9 @@ export function parseState(text: string | undefined): SetupState | undefined {
 
 export function renderState(s: SetupState): string {
   return `${JSON.stringify(s, null, 2)}\n`;
+}
+
+/** How a key the tool stored in Codex's login store is recorded: a short hash, never the key. */
+export function keyFingerprint(key: string): string {
+  return sha256(key).slice(0, 16);
 }

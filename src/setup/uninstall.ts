@@ -8,6 +8,7 @@ import { readAuthState } from '../codex/login-store.js';
 import { planUninstallConfig, type PreviousTopLevel } from '../codex/config.js';
 import type { TextFile } from '../files/io.js';
 import { findBlocks, removeBlocks } from '../shell/rc.js';
+import { keyFingerprint } from './state.js';
 
 export interface UninstallInputs {
   config: TextFile;
@@ -26,6 +27,8 @@ export interface UninstallInputs {
   createdByTool: ReadonlySet<string>;
   /** auth.json as it was before the tool first wrote it: its text, or null if there was none. */
   authBefore?: { text: string | null; mode: number };
+  /** Fingerprints of every key the tool put into Codex's login store (state.json). */
+  loginStoreKeys?: readonly string[];
 }
 
 function edit(f: TextFile, after: string | null, secret = false): PlannedWrite {
@@ -47,9 +50,11 @@ export function planUninstall(inp: UninstallInputs): PlannedWrite[] {
   const after = planUninstallConfig(inp.config.text, inp.configLabel, inp.previous);
   if (after !== inp.config.text) writes.push(edit(inp.config, after === '' && inp.createdByTool.has(inp.config.target) ? null : after));
 
-  // Codex's login store goes back to what it was only while it still holds the tool's key.
+  // Codex's login store goes back to what it was only while it still holds a key the tool put
+  // there: the current one, or any earlier one (a key change or a layout switch in between).
   const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
-  if (inp.storedKey !== undefined && auth.apiKey === inp.storedKey) {
+  const toolKey = auth.apiKey !== undefined && (auth.apiKey === inp.storedKey || (inp.loginStoreKeys ?? []).includes(keyFingerprint(auth.apiKey)));
+  if (toolKey) {
     const before = inp.authBefore;
     writes.push({ ...edit(inp.authJson, before ? before.text : null, true), ...(before?.text != null ? { mode: before.mode } : {}) });
   }

@@ -3,7 +3,7 @@
  * way its attacker would, against setup and doctor running the pinned Codex 0.171.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { responsesPosts, startGateway, type StandIn } from '../support/gateway.js';
@@ -143,5 +143,43 @@ describe('doctor --live is a probe, never an agent (issue 21, 5 and 6)', () => {
     expect(live.detail).toMatch(/through Codex/);
     const body = responsesPosts(gw).at(-1)!.body!;
     for (const planted of ['PLANTED-PROJECT-DOC', 'PLANTED-SKILL', 'attacker.example']) expect(body).not.toContain(planted);
+  });
+});
+
+describe("uninstall and a layout change give Codex's login store back as it was (issue 21, 10)", () => {
+  const KEY1 = 'sk-lw-login-store-first-1111';
+  const KEY2 = 'sk-lw-login-store-second-2222';
+  const CHATGPT = `${JSON.stringify({ auth_mode: 'chatgpt', OPENAI_API_KEY: null, tokens: { id_token: 'id-token-of-a-chatgpt-login', access_token: 'access-token-of-a-chatgpt-login', refresh_token: 'refresh-token-of-a-chatgpt-login', account_id: 'acct-1' }, last_refresh: '2026-11-30T10:00:00Z' }, null, 2)}\n`;
+  const auth = () => readFileSync(sb.path('.codex/auth.json'), 'utf8');
+
+  it.each([
+    ['base-URL with key 1, then the provider table with key 2', [['--layout', 'openai-base-url', KEY1], ['--layout', 'model-providers', KEY2]]],
+    ['base-URL with key 1, then base-URL with key 2', [['--layout', 'openai-base-url', KEY1], ['--layout', 'openai-base-url', KEY2]]],
+  ])('from a ChatGPT login: %s, then uninstall: the ChatGPT login is back byte for byte, no Lightweight key is left', async (_n, runs) => {
+    sb.write('.codex/auth.json', CHATGPT, 0o600);
+    for (const [flag, layout, key] of runs as string[][]) {
+      const r = await sb.setup(key!, ['--base-url', gw.base, '--no-verify', flag!, layout!]);
+      expect(r.code, r.all).toBe(0);
+      if (layout === 'model-providers') {
+        // The provider table reads the key file: the store is given back at once, and said.
+        expect(auth()).toBe(CHATGPT);
+        expect(r.stdout).toContain('held the Lightweight key of the base-URL layout; it is back as it was before (your ChatGPT login)');
+      } else {
+        expect(JSON.parse(auth())).toMatchObject({ OPENAI_API_KEY: key });
+      }
+    }
+    const u = await sb.run(['uninstall', '--yes']);
+    expect(u.code, u.all).toBe(0);
+    expect(auth()).toBe(CHATGPT);
+    expect(sb.mode('.codex/auth.json')).toBe(0o600);
+    for (const key of [KEY1, KEY2]) expect(JSON.stringify(sb.tree()) + auth()).not.toContain(key);
+  });
+
+  it('with no login before: base-URL then the provider table, then uninstall: no auth.json is left', async () => {
+    expect((await sb.setup(KEY1, ['--base-url', gw.base, '--no-verify', '--layout', 'openai-base-url'])).code).toBe(0);
+    expect((await sb.setup(KEY2, ['--base-url', gw.base, '--no-verify', '--layout', 'model-providers'])).code).toBe(0);
+    expect(existsSync(sb.path('.codex/auth.json'))).toBe(false);
+    expect((await sb.run(['uninstall', '--yes'])).code).toBe(0);
+    expect(existsSync(sb.path('.codex/auth.json'))).toBe(false);
   });
 });

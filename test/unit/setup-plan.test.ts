@@ -27,6 +27,7 @@ function inputs(over: Partial<SetupInputs> = {}): SetupInputs {
     config: missing(paths.config),
     keyFiles: { posix: missing(paths.keys.posix), fish: missing(paths.keys.fish) },
     authJson: missing(paths.authJson),
+    authBefore: missing(paths.authBefore),
     state: missing(paths.stateFile),
     catalogFile: missing(paths.catalog),
     codexInstalled: true,
@@ -152,7 +153,28 @@ describe('planning setup', () => {
     it('a ChatGPT login there: replaced, kept in a backup, and said so', () => {
       const p = planSetup(base({ authJson: present(paths.authJson, JSON.stringify({ tokens: { id_token: 'x' } }), 0o600) }));
       expect(p.codexLogin).toBe(true);
-      expect(p.notes).toContain('~/.codex/auth.json held a ChatGPT login; it is replaced by the API key (****cdef) and kept in a backup: `npx lightweight-setup restore` puts it back.');
+      expect(p.notes).toContain('~/.codex/auth.json held a ChatGPT login; it is replaced by the API key (****cdef) and kept: `npx lightweight-setup restore`, `npx lightweight-setup uninstall` or a switch to the provider table puts it back.');
+    });
+    it('a record of the login store as it was is kept (once), and the key is remembered by its fingerprint only', () => {
+      const chatgpt = JSON.stringify({ tokens: { id_token: 'x' } });
+      const p = planSetup(base({ authJson: present(paths.authJson, chatgpt, 0o600) }));
+      const record = p.writes.find((w) => w.path === paths.authBefore)!;
+      expect(record).toMatchObject({ secret: true, internal: true, mode: 0o600 });
+      expect(JSON.parse(record.after!)).toEqual({ text: chatgpt, mode: 0o600 });
+      const state = p.writes.find((w) => w.path === paths.stateFile)!.after!;
+      expect(state).not.toContain(KEY);
+      expect(parseState(state)!.loginStoreKeys).toHaveLength(1);
+      // Already recorded: not again.
+      expect(planSetup(base({ authJson: present(paths.authJson, chatgpt, 0o600), authBefore: present(paths.authBefore, record.after!, 0o600) })).writes.some((w) => w.path === paths.authBefore)).toBe(false);
+    });
+    it('the provider table after the base-URL layout gives the login store back as it was', () => {
+      const chatgpt = JSON.stringify({ tokens: { id_token: 'x' } });
+      const base1 = planSetup(base({ authJson: present(paths.authJson, chatgpt, 0o600) }));
+      const state = present(paths.stateFile, base1.writes.find((w) => w.path === paths.stateFile)!.after!, 0o600);
+      const record = present(paths.authBefore, base1.writes.find((w) => w.path === paths.authBefore)!.after!, 0o600);
+      const p = planSetup(inputs({ key: 'sk-lw-another-key-000000', state, authBefore: record, authJson: present(paths.authJson, JSON.stringify({ auth_mode: 'apikey', OPENAI_API_KEY: KEY }), 0o600) }));
+      expect(p.writes.find((w) => w.path === paths.authJson)).toMatchObject({ after: chatgpt, secret: true, mode: 0o600 });
+      expect(p.notes).toContain('~/.codex/auth.json held the Lightweight key of the base-URL layout; it is back as it was before (your ChatGPT login).');
     });
     it('the provider-table layout never touches the login store', () => {
       const p = planSetup(inputs({ authJson: present(paths.authJson, JSON.stringify({ tokens: { id_token: 'x' } }), 0o600) }));

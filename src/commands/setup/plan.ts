@@ -56,11 +56,12 @@ async function refuseRcInStateDir(rc: TextFile, paths: Paths): Promise<void> {
 /** Reads every file the run touches and plans their new contents; apply calls it again under the lock. */
 export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> {
   const { paths } = run;
-  const [config, posix, fish, authJson, state, catalogFile, rcFile, loginRc] = await Promise.all([
+  const [config, posix, fish, authJson, authBefore, state, catalogFile, rcFile, loginRc] = await Promise.all([
     readTextFile(paths.config),
     readTextFile(paths.keys.posix),
     readTextFile(paths.keys.fish),
     readTextFile(paths.authJson),
+    readTextFile(paths.authBefore),
     readTextFile(paths.stateFile),
     readTextFile(paths.catalog),
     g.rc ? readTextFile(g.rc.file) : Promise.resolve(undefined),
@@ -76,6 +77,7 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     config,
     keyFiles: { posix, fish },
     authJson,
+    authBefore,
     state,
     catalogFile,
     ...(g.catalog ? { catalog: g.catalog } : {}),

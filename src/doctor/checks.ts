@@ -137,7 +137,7 @@ const BUILTIN_PROVIDERS = new Set(['openai', 'ollama', 'lmstudio', 'amazon-bedro
  * in for it (worded as a prediction). Where Codex answers, its word (codex-config) is the only one.
  * `forcedChatgpt`: where forced_login_method = "chatgpt" is set (file:line), if it is.
  */
-export function configChecks(f: ConfigFacts, opts: { predict?: boolean; forcedChatgpt?: string } = {}): Check[] {
+export function configChecks(f: ConfigFacts, opts: { predict?: boolean; forcedChatgpt?: string; fileRisk?: string } = {}): Check[] {
   const c = (id: string, status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', id, status, title, detail, fix);
   if (f.error) return [c('config', 'fail', `${f.path} cannot be read`, f.error, `Fix ${f.error.split(': ')[0]} (or move the file aside and run ${cmd()}).`)];
   if (!f.exists || !f.parsed || !f.doc) return [c('config', 'fail', 'No Lightweight setup', `${f.path} does not exist.`, `Run ${cmd()}.`)];
@@ -197,6 +197,17 @@ export function configChecks(f: ConfigFacts, opts: { predict?: boolean; forcedCh
   }
   for (const r of refused) {
     out.push(c(`codex-refuses:${r.key}`, 'fail', `Current Codex would refuse to load the file: ${r.key}`, `${r.where}: ${r.problem} (Predicted: no installed Codex could be asked.)`, `${r.fix.replace(/\.$/, '')} (${r.where}).`));
+  }
+  if (opts.fileRisk) {
+    out.push(
+      c(
+        'config-file',
+        'fail',
+        `${f.path} is not safe: ${opts.fileRisk}`,
+        'It names the command Codex runs for the key: whoever can change it can run their code as you, or read the key. Doctor does not run an auth command it did not write, exactly.',
+        `Make it yours and private (chown, chmod 600 ${f.path}, and a Codex home only you can write to), then run ${cmd()}.`,
+      ),
+    );
   }
   if (layout === 'openai-base-url' && opts.forcedChatgpt) {
     out.push(
@@ -379,13 +390,21 @@ function keyFileCheck(k: KeyFacts): Check {
   if (k.uid !== undefined && f.dir && f.dir.uid !== k.uid) {
     return c('fail', `${f.dir.path}, which holds the key file, belongs to another user (uid ${f.dir.uid})`, 'They can replace the key file, which every new shell runs.', `Remove the directory (or its symlink) and run ${cmd()}.`);
   }
+  if (f.unsafeAbove) {
+    return c(
+      'fail',
+      `${f.unsafeAbove.path}, a folder above the key file, is not safe: ${f.unsafeAbove.why}`,
+      'Another user who can rename folders there can swap the key\'s directory for one of their own, whose file every new shell and Codex\'s auth command then read and run.',
+      `Make it safe (chmod o-w,g-w ${f.unsafeAbove.path}, or chmod +t for a shared folder), or keep the tool's directory elsewhere (XDG_CONFIG_HOME) and run ${cmd()}.`,
+    );
+  }
   if (f.dir && (f.dir.mode & 0o022) !== 0) {
     return c('fail', `${f.dir.path}, which holds the key file, is writable by others (mode ${octalMode(f.dir.mode)})`, 'Another user could replace the key file, which every new shell runs.', `Run ${cmd()} (it makes its own directory private again), or: chmod 700 ${f.dir.path}`);
   }
   if (f.mode !== undefined && (f.mode & 0o077) !== 0) {
     return c('fail', `${f.path} is open to others (mode ${octalMode(f.mode)})`, 'It holds your key, and every new shell runs it.', `chmod 600 ${f.path}`);
   }
-  return c('pass', `Key file ${f.path} is private (0600, in a directory only you can write to)`);
+  return c('pass', `Key file ${f.path} is private (0600, in a directory only you can write to, below folders no one else can rename)`);
 }
 
 function guiEditorsCheck(k: KeyFacts): Check {

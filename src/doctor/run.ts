@@ -14,6 +14,8 @@ import { codexLoadsNow } from '../codex/loads.js';
 import { forcedChatgptLogin, refusalWhere } from '../setup/codex-verdict.js';
 import { runCodexLive, unstoppableServers } from '../codex/live.js';
 import { configHome, tildify } from '../files/paths.js';
+import { octalMode } from '../files/io.js';
+import { unsafeFolderAt } from '../files/secure-path.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
 import { KEY_VAR } from '../gateway/constants.js';
@@ -131,11 +133,22 @@ async function desktopHasKey(env: NodeJS.ProcessEnv, home: string, platform: Nod
 }
 
 /** Runs the provider's auth command as Codex would (no shell around it), when it is this tool's. */
-async function runAuthCommand(cmd: { command: string; args: readonly string[] } | undefined, env: NodeJS.ProcessEnv): Promise<AuthCommandRun | undefined> {
+async function runAuthCommand(cmd: { command: string; args: readonly string[] } | undefined, env: NodeJS.ProcessEnv, keyFile: string, home: string): Promise<AuthCommandRun | undefined> {
   if (!cmd) return undefined;
-  if (!isOwnAuthCommand(cmd)) return { ours: false };
+  if (!isOwnAuthCommand(cmd, keyFile, home)) return { ours: false };
   const r = await run(cmd.command, [...cmd.args], { env, timeoutMs: 5_000 });
   return { ours: true, code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
+}
+
+/** Who besides the user could change config.toml (and so the command Codex runs for the key). */
+async function configFileRisk(inst: Installed, show: (p: string) => string): Promise<string | undefined> {
+  const f = inst.config.file;
+  if (!f?.exists) return undefined;
+  const uid = process.getuid?.();
+  if (uid !== undefined && f.uid !== undefined && f.uid !== uid) return `it belongs to another user (uid ${f.uid})`;
+  if (f.mode !== undefined && (f.mode & 0o022) !== 0) return `others can write to it (mode ${octalMode(f.mode)})`;
+  const home = await unsafeFolderAt(inst.paths.codexHome);
+  return home ? `${show(home.path)}, which holds it: ${home.why}` : undefined;
 }
 
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
@@ -155,7 +168,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
         : checkGateway({ baseUrl: usableUrl, key, ...(summary.model ? { model: summary.model } : {}), timeoutSeconds: o.timeoutSeconds, env: o.env, ...(source ? { keyOrigin: `the key in ${source}` } : {}) });
 
   const codexPath = findExecutable('codex', o.env);
-  const authRun = summary.keySource === 'file' ? runAuthCommand(summary.authCommand, o.env) : Promise.resolve(undefined);
+  const authRun = summary.keySource === 'file' ? runAuthCommand(summary.authCommand, o.env, paths.keys.posix, paths.home) : Promise.resolve(undefined);
   const daemon: Promise<DaemonStatus> =
     summary.keySource === 'env' && codexPath ? daemonStatus(codexPath, o.env, paths.codexHome, Math.min(5_000, o.timeoutSeconds * 1000)).catch(() => ({ running: false })) : Promise.resolve({ running: false });
   const keyChangedAt = fs.stat(paths.keys.posix).then((st) => st.mtime, () => undefined);
@@ -205,7 +218,8 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   // Whether Codex loads the file is Codex's to say; the tool's rules only stand in where no Codex answers.
   const codexAnswers = Boolean(codexPath && codexResult.doctor?.['config.load']);
   const forced = await forcedChatgpt;
-  const configPart = configChecks(inst.config, { predict: !codexAnswers, ...(forced ? { forcedChatgpt: forced } : {}) });
+  const fileRisk = await configFileRisk(inst, show);
+  const configPart = configChecks(inst.config, { predict: !codexAnswers, ...(forced ? { forcedChatgpt: forced } : {}), ...(fileRisk ? { fileRisk } : {}) });
   let refusal: CodexRefusal | undefined;
   if (codexPath && codexResult.doctor?.['config.load']?.status === 'fail') {
     const said = await codexLoadsNow(codexPath, o.env, paths.codexHome, o.cwd);

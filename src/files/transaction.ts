@@ -2,6 +2,7 @@
  * Carries out planned writes as one transaction: each file is backed up, then replaced
  * atomically; if any write fails, the ones already made are rolled back from the backups.
  */
+import { unsafeFolderAbove } from './secure-path.js';
 import { constants, promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Transaction } from './backup.js';
@@ -143,8 +144,10 @@ export async function applyWrites(writes: readonly PlannedWrite[], tx: Transacti
       const action = actionOf(w);
       if (w.secret && w.after !== null) await keepPrivate(w);
       if (action === 'unchanged') {
-        // A secret file someone widened is made private again, even when its text is the same.
-        if (w.secret && (await modeOf(w.target)) !== w.mode) await chmod(w.target, w.mode);
+        // A secret file someone widened is made private again, even when its text is the same, and
+        // a file whose planned mode takes write access away from others (config.toml) loses it.
+        const current = await modeOf(w.target);
+        if (current !== undefined && current !== w.mode && (w.secret || (current & 0o022 & ~w.mode) !== 0)) await chmod(w.target, w.mode);
         done.set(w, action);
         continue;
       }
@@ -192,6 +195,15 @@ export async function keepPrivate(w: PlannedWrite): Promise<void> {
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid) {
     throw new CliError(`Will not write ${w.path}: it would land in ${realDir}, which belongs to another user (uid ${st.uid}), who could read or replace it.`, 2, `Point ${w.path} at a directory of your own (or remove the symlink); nothing was changed.`);
+  }
+  // Whoever can rename a folder above could swap this one for theirs between a check and a read.
+  const above = await unsafeFolderAbove(realDir);
+  if (above) {
+    throw new CliError(
+      `Will not write ${w.path}: ${above.path}, a folder above it, is not safe (${above.why}); another user could swap the directory it lands in for one of their own.`,
+      2,
+      `Make that folder safe (chmod o-w,g-w, or chmod +t for a shared folder), or keep the tool's directory elsewhere with XDG_CONFIG_HOME; nothing was changed.`,
+    );
   }
   if (own) {
     if ((st.mode & 0o077) !== 0) await chmod(realDir, 0o700);

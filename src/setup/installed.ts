@@ -17,6 +17,7 @@ import { parseToml } from '../toml/parse.js';
 import { scanToml } from '../toml/scan.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
 import { promises as fs } from 'node:fs';
+import { unsafeFolderAbove, type UnsafeFolder } from '../files/secure-path.js';
 import { dirname, isAbsolute, join } from 'node:path';
 
 export interface ConfigFacts {
@@ -58,6 +59,8 @@ export interface KeyFileFacts {
   /** The file's owner, and the directory it really is in (symlinks followed): who could replace it. */
   uid?: number;
   dir?: { path: string; mode: number; uid: number };
+  /** A folder above the key file's directory through which another user could swap it (files/secure-path.ts). */
+  unsafeAbove?: UnsafeFolder;
   error?: string;
 }
 
@@ -108,6 +111,7 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
   const setupState = state.file?.exists ? parseState(state.file.text) : undefined;
   const stored = keyFile.file?.exists ? readKeyFromPosixFile(keyFile.file.text) : undefined;
   const keyDir = keyFile.file?.exists ? await dirFacts(keyFile.file.target, show) : undefined;
+  const unsafeAbove = keyFile.file?.exists ? await unsafeFolderAbove(dirname(keyFile.file.target)) : undefined;
   return {
     paths,
     config: configFacts,
@@ -120,6 +124,7 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
       ...(keyFile.file?.mode !== undefined ? { mode: keyFile.file.mode } : {}),
       ...(keyFile.file?.uid !== undefined ? { uid: keyFile.file.uid } : {}),
       ...(keyDir ? { dir: keyDir } : {}),
+      ...(unsafeAbove ? { unsafeAbove: { ...unsafeAbove, path: show(unsafeAbove.path) } } : {}),
       ...(keyFile.error ? { error: keyFile.error } : {}),
     },
     auth: {

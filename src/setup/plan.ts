@@ -8,7 +8,7 @@ import { plannedWrite, type PlannedWrite } from '../files/transaction.js';
 import { parseAuthBefore, readAuthState, renderAuthBefore, renderAuthJson, type AuthState } from '../codex/login-store.js';
 import type { Catalog } from '../codex/catalog.js';
 import { CATALOG_FILE, OWNED_TOP_LEVEL, planCodexConfig, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
-import type { TextFile } from '../files/io.js';
+import { octalMode, type TextFile } from '../files/io.js';
 import { KEY_VAR, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
 import { readKeyFromPosixFile, renderFishKeyFile, renderPosixKeyFile } from '../shell/keyfile.js';
@@ -149,7 +149,14 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     }
   }
 
-  writes.push(write(inp.config, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE }));
+  const configWrite = write(inp.config, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE });
+  // It names the command Codex runs for the key: nobody else may write to it.
+  if ((configWrite.mode & 0o022) !== 0) {
+    const tightened = configWrite.mode & ~0o022;
+    notes.push(`${tildify(inp.config.path, paths.home)} was writable by others (mode ${octalMode(configWrite.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
+    configWrite.mode = tightened;
+  }
+  writes.push(configWrite);
   if (inp.catalog) {
     writes.push(write(inp.catalogFile, inp.catalog.text, { newMode: 0o600, dirMode: SECRET_DIR_MODE, summary: catalogSummary(inp.catalog) }));
   }

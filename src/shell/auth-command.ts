@@ -15,6 +15,9 @@ export interface AuthCommand {
   args: string[];
 }
 
+/** How anyone runs setup again, in text that outlives a run (the auth command's message): the npx form works for all. */
+export const SETUP_ANYWHERE = 'npx lightweight-setup';
+
 /** Absolute, so no PATH lookup decides what runs. */
 export const AUTH_SHELL = '/bin/sh';
 
@@ -34,7 +37,12 @@ export function renderAuthCommand(keyFile: string, home: string, setupCommand: s
   return { command: AUTH_SHELL, args: ['-c', script] };
 }
 
-/** Whether an auth command is one this tool wrote (doctor runs only those). */
-export function isOwnAuthCommand(cmd: { command: string; args: readonly string[] } | undefined): boolean {
-  return cmd !== undefined && cmd.command === AUTH_SHELL && cmd.args.length === 2 && cmd.args[0] === '-c' && cmd.args[1]!.includes('lightweight-setup: ');
+/**
+ * Whether an auth command is exactly the one this tool writes for this key file (doctor runs only
+ * that one): a config.toml another user could write to might hold the same script with their code
+ * in front, and doctor must never run it.
+ */
+export function isOwnAuthCommand(cmd: { command: string; args: readonly string[] } | undefined, keyFile: string, home: string): boolean {
+  const want = renderAuthCommand(keyFile, home, SETUP_ANYWHERE);
+  return cmd !== undefined && cmd.command === want.command && cmd.args.length === want.args.length && cmd.args.every((a, i) => a === want.args[i]);
 }

@@ -483,3 +483,66 @@ describe('13. model names and model lists from a hostile gateway (issue 21, 8 an
     expect(d.stdout).toContain('with 100 models (4900 beyond the first 100 left out)');
   });
 });
+
+describe('14. folders above the key file, and config.toml, only the user can change (issue 21, 2 and 3)', () => {
+  it('XDG_CONFIG_HOME writable by others without the sticky bit: setup refuses before writing; doctor fails the key file', async () => {
+    const shared = sb.path('shared-config');
+    mkdirSync(shared, { recursive: true });
+    chmodSync(shared, 0o777);
+    const before = sb.tree();
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'], { env: { XDG_CONFIG_HOME: shared } });
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain(`${shared}, a folder above it, is not safe (others can write to it (mode 0777, no sticky bit))`);
+    expect(sb.tree()).toEqual(before);
+    // Set up while it was safe, widened afterwards: doctor names the folder.
+    chmodSync(shared, 0o755);
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'], { env: { XDG_CONFIG_HOME: shared } })).code).toBe(0);
+    chmodSync(shared, 0o777);
+    const d = JSON.parse((await sb.run(['doctor', '--json'], { env: { XDG_CONFIG_HOME: shared } })).stdout) as { checks: Array<{ id: string; status: string; title: string }> };
+    expect(d.checks.find((c) => c.id === 'key-file')).toMatchObject({ status: 'fail', title: '~/shared-config, a folder above the key file, is not safe: others can write to it (mode 0777, no sticky bit)' });
+    // A sticky shared folder (like /tmp) is safe: others cannot rename what they do not own.
+    chmodSync(shared, 0o1777);
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'], { env: { XDG_CONFIG_HOME: shared } })).code).toBe(0);
+  });
+
+  it.skipIf(!AS_ROOT)('XDG_CONFIG_HOME owned by another user: setup refuses, doctor fails', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    chownSync(sb.path('.config'), OTHER_UID, OTHER_UID);
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify']);
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain(`it belongs to another user (uid ${OTHER_UID})`);
+    const d = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string }> };
+    expect(d.checks.find((c) => c.id === 'key-file')!.status).toBe('fail');
+  });
+
+  it('config.toml others can write: doctor fails it; setup makes it 0644 and says so', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    chmodSync(sb.path('.codex/config.toml'), 0o666);
+    const d = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string; title: string }> };
+    expect(d.checks.find((c) => c.id === 'config-file')).toMatchObject({ status: 'fail', title: '~/.codex/config.toml is not safe: others can write to it (mode 0666)' });
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify']);
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain('~/.codex/config.toml was writable by others (mode 0666); it is now 0644, since it names the command Codex runs for the key.');
+    expect(sb.mode('.codex/config.toml')).toBe(0o644);
+  });
+
+  it.skipIf(!AS_ROOT)("a Codex home another user owns: setup refuses, writing nothing", async () => {
+    mkdirSync(sb.path('.codex'), { recursive: true });
+    chownSync(sb.path('.codex'), OTHER_UID, OTHER_UID);
+    const before = sb.tree();
+    const r = await sb.setup(KEY, ['--base-url', gw.base, '--no-verify']);
+    expect(r.code, r.all).toBe(2);
+    expect(r.stderr).toContain(`~/.codex is not safe for Codex's config: it belongs to another user (uid ${OTHER_UID}).`);
+    expect(sb.tree()).toEqual(before);
+  });
+
+  it('doctor runs only the exact auth command setup writes: one with code put in front is not run', async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base, '--no-verify'])).code).toBe(0);
+    const marker = sb.path('ran-by-doctor');
+    const config = sb.read('.codex/config.toml').replace('args = ["-c", "', `args = ["-c", "touch '${marker}'; `);
+    sb.write('.codex/config.toml', config, 0o600);
+    const d = JSON.parse((await sb.run(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string; title: string }> };
+    expect(d.checks.find((c) => c.id === 'auth-command')).toMatchObject({ status: 'skip', title: "Codex's auth command is one of your own" });
+    expect(existsSync(marker)).toBe(false);
+  });
+});

@@ -17,8 +17,7 @@ import type { Answers } from './answers.js';
 
 export const LAYOUT_NAMES: Record<Layout, string> = { 'model-providers': 'provider table', 'openai-base-url': 'base-URL override' };
 export const KEY_SOURCE_NAMES: Record<KeySource, string> = { file: 'key from the key file', env: `key from ${KEY_VAR}` };
-/** How anyone runs setup again, in text that outlives this run (the auth command's message): the npx form works for all. */
-export const SETUP_ANYWHERE = 'npx lightweight-setup';
+export { SETUP_ANYWHERE } from '../../shell/auth-command.js';
 
 /** What is on the machine before setup asks anything. */
 export interface Before {

@@ -4,7 +4,7 @@
  * cannot leak in), and helpers to run the built CLI and to fingerprint the whole tree.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
@@ -54,6 +54,28 @@ export const TOOL_BIN_DIR = (() => {
 })();
 /** Directories with node, the tool's bins and the usual system tools, but no codex. */
 export const SYSTEM_PATH = [dirname(process.execPath), TOOL_BIN_DIR, '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+
+let copied: typeof BIN | undefined;
+/**
+ * The built CLI copied where any user can read it (bin/ and dist/ in a fresh folder under the
+ * system's temporary directory, modes 0755/0644), for tests that run it as another user: the
+ * checkout itself may sit in a folder only its owner can enter.
+ */
+export function readableBins(): typeof BIN {
+  if (copied) return copied;
+  const dir = mkdtempSync(join(tmpdir(), 'lw-bins-'));
+  chmodSync(dir, 0o755);
+  for (const sub of ['bin', 'dist']) cpSync(join(ROOT, sub), join(dir, sub), { recursive: true });
+  const open = (p: string) => {
+    const st = lstatSync(p);
+    chmodSync(p, st.isDirectory() ? 0o755 : 0o644);
+    if (st.isDirectory()) for (const n of readdirSync(p)) open(join(p, n));
+  };
+  open(join(dir, 'bin'));
+  open(join(dir, 'dist'));
+  copied = { lightweight: join(dir, 'bin/lightweight.cjs'), setup: join(dir, 'bin/lightweight-setup.cjs') };
+  return copied;
+}
 
 export interface RunOptions extends Omit<ProcessOptions, 'env' | 'cwd'> {
   env?: NodeJS.ProcessEnv;
@@ -162,7 +184,9 @@ export class Sandbox {
   }
 
   run(args: string[], opts: RunOptions = {}): Promise<ProcessResult> {
-    return runProcess(process.execPath, [BIN[opts.bin ?? 'lightweight'], ...args], { ...opts, cwd: this.home, env: { ...this.env, ...opts.env } });
+    // Another user may not be able to read the checkout (a clone in a 0700 folder): they run a copy.
+    const bins = opts.uid !== undefined ? readableBins() : BIN;
+    return runProcess(process.execPath, [bins[opts.bin ?? 'lightweight'], ...args], { ...opts, cwd: this.home, env: { ...this.env, ...opts.env } });
   }
 
   /** `lightweight setup --yes --api-key-stdin ...` with the key piped in. */

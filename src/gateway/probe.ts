@@ -67,11 +67,11 @@ export async function pinLocalhost(
 }
 
 /**
- * The dispatcher for one request to `url`: a connection opened the way Codex opens it (its
- * proxy, its trusted certificates), with `localhost` pinned to the loopback addresses it was
- * checked against. Plain http (this machine only) never goes through a proxy.
+ * How to connect for one request to `url`: the way Codex connects (its proxy, its trusted
+ * certificates), with `localhost` pinned to the loopback addresses it was checked against.
+ * Plain http (this machine only) never goes through a proxy.
  */
-async function dispatcherFor(url: string, opts: ProbeOptions, signal: AbortSignal): Promise<{ dispatcher: Dispatcher; route: RouteFacts } | { failed: NoAnswer; route: RouteFacts }> {
+async function connectionFor(url: string, opts: ProbeOptions, signal: AbortSignal): Promise<{ open: () => Promise<Socket>; route: RouteFacts } | { failed: NoAnswer; route: RouteFacts }> {
   const target = new URL(url);
   const route = codexRoute(url, opts.env);
   const usable = route.proxy && proxyAllowed(url) ? route.proxy : undefined;
@@ -93,24 +93,29 @@ async function dispatcherFor(url: string, opts: ProbeOptions, signal: AbortSigna
       return { failed: { code: 'LW_CA_FILE', message: err.message, timedOut: false, elapsedMs: 0, phase: 'tls' }, route: facts };
     }
   }
-  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = Number(target.port) || (tls ? 443 : 80);
-  const connect = (_o: unknown, cb: (err: Error | null, socket: Socket | null) => void) => {
+  const endpoint = { host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port) || (tls ? 443 : 80), tls };
+  const open = () =>
     openConnection({
-      host,
-      port,
-      tls,
+      ...endpoint,
       ...(usable ? { proxy: usable } : {}),
       ...(trust ? { secureContext: () => secureContextFor(trust) } : {}),
       ...(pinned.lookup ? { lookup: pinned.lookup } : {}),
       signal,
-    }).then(
+    });
+  return { open, route: facts };
+}
+
+/** The dispatcher for one request to `url`, over the connection connectionFor opens. */
+async function dispatcherFor(url: string, opts: ProbeOptions, signal: AbortSignal): Promise<{ dispatcher: Dispatcher; route: RouteFacts } | { failed: NoAnswer; route: RouteFacts }> {
+  const c = await connectionFor(url, opts, signal);
+  if ('failed' in c) return c;
+  const connect = (_o: unknown, cb: (err: Error | null, socket: Socket | null) => void) => {
+    c.open().then(
       (s) => cb(null, s),
       (e: Error) => cb(e, null),
     );
   };
-  const dispatcher = new Agent({ connect: connect as never, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connections: 1 });
-  return { dispatcher, route: facts };
+  return { dispatcher: new Agent({ connect: connect as never, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs, connections: 1 }), route: c.route };
 }
 
 /** How a request that got no answer failed. */
@@ -186,18 +191,9 @@ export async function tlsHandshakes(url: string, opts: ProbeOptions): Promise<bo
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   try {
-    const target = new URL(url);
-    const route = codexRoute(url, opts.env);
-    const trust = await loadTrust(opts.env);
-    const socket = await openConnection({
-      host: target.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: Number(target.port) || 443,
-      tls: true,
-      ...(route.proxy ? { proxy: route.proxy } : {}),
-      secureContext: () => secureContextFor(trust),
-      signal: controller.signal,
-    });
-    socket.destroy();
+    const c = await connectionFor(url, opts, controller.signal);
+    if ('failed' in c) return false;
+    (await c.open()).destroy();
     return true;
   } catch {
     return false;

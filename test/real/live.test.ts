@@ -7,25 +7,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { responsesPosts, startGateway, type StandIn } from '../support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { responsesPosts, type StandIn } from '../support/gateway.js';
 import { doctorJson, type DoctorCheck } from '../support/doctor.js';
-import { resetStandIn } from '../support/standin.js';
+import { useStandInAndSandbox } from '../support/standin.js';
 import { processesNaming } from '../support/process.js';
 import { BIN, Sandbox } from '../support/sandbox.js';
 
 const KEY = 'sk-lw-live-real-0123456789';
 let gw: StandIn;
 let sb: Sandbox;
-
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(() => gw.close());
-beforeEach(() => {
-  resetStandIn(gw);
-  sb = new Sandbox().withCodex();
-});
+useStandInAndSandbox(
+  (g, s) => {
+    gw = g;
+    sb = s;
+  },
+  { withCodex: true },
+);
 
 const posts = () => responsesPosts(gw);
 

@@ -5,24 +5,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { responsesPosts, startGateway, type StandIn } from '../support/gateway.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { responsesPosts, type StandIn } from '../support/gateway.js';
 import { killProcessesUnder } from '../support/process.js';
-import { resetStandIn } from '../support/standin.js';
+import { useStandInAndSandbox } from '../support/standin.js';
 import { Sandbox } from '../support/sandbox.js';
 
 const KEY = 'sk-lw-round-three-0123456789';
 let gw: StandIn;
 let sb: Sandbox;
-
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(() => gw.close());
-beforeEach(() => {
-  resetStandIn(gw);
-  sb = new Sandbox().withCodex();
-});
+useStandInAndSandbox(
+  (g, s) => {
+    gw = g;
+    sb = s;
+  },
+  { withCodex: true },
+);
 afterEach(() => {
   killProcessesUnder(sb.root);
 });

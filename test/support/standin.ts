@@ -1,13 +1,13 @@
 /**
  * The usual arrangement of a spawned-CLI test file: one stand-in gateway for the file, put back
  * to a healthy state before each test (behaviour, recorded requests, served models), and a
- * fresh sandbox per test. `use` receives both before every test.
+ * fresh sandbox per test (with the pinned Codex on PATH when asked). `use` receives both before every test.
  */
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { DEFAULT_MODELS, startGateway, type StandIn } from './gateway.js';
 import { Sandbox } from './sandbox.js';
 
-export function useStandInAndSandbox(use: (gw: StandIn, sb: Sandbox) => void): void {
+export function useStandInAndSandbox(use: (gw: StandIn, sb: Sandbox) => void, opts: { withCodex?: boolean } = {}): void {
   let gw: StandIn;
   beforeAll(async () => {
     gw = await startGateway();
@@ -15,7 +15,7 @@ export function useStandInAndSandbox(use: (gw: StandIn, sb: Sandbox) => void): v
   afterAll(() => gw.close());
   beforeEach(() => {
     resetStandIn(gw);
-    use(gw, new Sandbox());
+    use(gw, opts.withCodex ? new Sandbox().withCodex() : new Sandbox());
   });
 }
 

@@ -17,7 +17,8 @@ import { ensureCodexLoadsPlan } from '../../setup/codex-verdict.js';
 import { planSetup, type SetupPlan } from '../../setup/plan.js';
 import { introspectCodex, makeCatalog, type CatalogOutcome } from '../catalog.js';
 import { checkWithSpinner } from '../verify.js';
-import { SETUP_ANYWHERE, type Gathered, type SetupRun } from './run.js';
+import { SETUP_ANYWHERE } from '../../shell/auth-command.js';
+import type { Gathered, SetupRun } from './run.js';
 
 /** A rejected key's fix names where it came from. */
 const KEY_ORIGIN_WORDS: Record<string, string> = {

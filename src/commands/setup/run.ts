@@ -17,7 +17,6 @@ import type { Answers } from './answers.js';
 
 export const LAYOUT_NAMES: Record<Layout, string> = { 'model-providers': 'provider table', 'openai-base-url': 'base-URL override' };
 export const KEY_SOURCE_NAMES: Record<KeySource, string> = { file: 'key from the key file', env: `key from ${KEY_VAR}` };
-export { SETUP_ANYWHERE } from '../../shell/auth-command.js';
 
 /** What is on the machine before setup asks anything. */
 export interface Before {

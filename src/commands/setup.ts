@@ -10,6 +10,7 @@ import { resolvePaths } from '../files/paths.js';
 import { KEY_VAR } from '../gateway/constants.js';
 import { resolveFlags, type SetupFlags } from '../setup/flags.js';
 import { makeOutput, type Io } from '../ui/output.js';
+import { cancellable } from './interrupt.js';
 import { unattendedAnswers, wizardAnswers, type Answers } from './setup/answers.js';
 import { apply } from './setup/apply.js';
 import { gather, whatIsThere } from './setup/gather.js';
@@ -19,9 +20,12 @@ import { review } from './setup/review.js';
 import type { SetupRun } from './setup/run.js';
 import { verify } from './setup/verify.js';
 
+const NOTHING_WRITTEN = 'Cancelled; nothing was written.';
+
 export async function setup(flags: SetupFlags, io: Io): Promise<number> {
   const run = await begin(flags, io);
-  const planned = await plan(run, await gather(run));
+  const gathered = await gather(run);
+  const planned = await cancellable(run.out, NOTHING_WRITTEN, () => plan(run, gathered));
   if ((await review(run, planned)) === 'dry-run') return EXIT.ok;
   await apply(run, planned);
   const exit = await verify(run, planned);
@@ -49,7 +53,8 @@ async function begin(flags: SetupFlags, io: Io): Promise<SetupRun> {
   const out = makeOutput(io);
   const paths = resolvePaths(io.env, io.cwd, flags.codexHome);
   const codexPath = findExecutable('codex', io.env);
-  const before = await whatIsThere(io, paths, flags, codexPath, resolved.layout);
+  // The installed Codex is asked about config.toml here: Ctrl-C meanwhile stops it cleanly.
+  const before = await cancellable(out, NOTHING_WRITTEN, () => whatIsThere(io, paths, flags, codexPath, resolved.layout));
   const answers: Answers = interactive ? wizardAnswers((await import('../ui/prompts.js')).makePrompts(io), out) : unattendedAnswers();
   const version = codexPath ? codexVersion(codexPath, io.env) : Promise.resolve(undefined);
   return { flags, resolved, io, out, paths, ...(codexPath ? { codexPath } : {}), codexVersion: version, before, answers };

@@ -2,6 +2,7 @@
 import { checkGateway, type CheckRequest } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
 import { closestNames } from '../gateway/models.js';
+import { cancellable } from './interrupt.js';
 import type { Output } from '../ui/output.js';
 
 /**
@@ -11,16 +12,9 @@ import type { Output } from '../ui/output.js';
  */
 export async function checkWithSpinner(req: CheckRequest, out: Output, interrupted = 'Cancelled during the gateway check.'): Promise<CheckVerdict> {
   const spin = out.spinner(`Checking ${req.baseUrl}/models`);
-  const onInterrupt = () => {
-    spin.stop();
-    out.notice(interrupted);
-    process.exit(130);
-  };
-  process.once('SIGINT', onInterrupt);
   try {
-    return await checkGateway(req);
+    return await cancellable(out, interrupted, () => checkGateway(req), () => spin.stop());
   } finally {
-    process.off('SIGINT', onInterrupt);
     spin.stop();
   }
 }

@@ -27,9 +27,11 @@ export function renderAuthCommand(keyFile: string, home: string, setupCommand: s
   // One line: it is shown in config.toml as a single TOML string.
   const script = [
     `f=${f}`,
-    // Like the shell block: only the user's own file, which nobody else can write to, is run.
-    `if [ -f "$f" ]; then [ -O "$f" ] && [ -z "$(find "$f" -prune \\( -perm -020 -o -perm -002 \\) -print)" ] || ${fail('$f is not yours, or others can write to it')}`,
-    `unset ${KEY_VAR}; . "$f" || exit 1; [ -n "\${${KEY_VAR}:-}" ] || ${fail('$f holds no key')}`,
+    // Like the shell block: only the user's own file, which nobody else can write to, is run. The
+    // file is opened once (fd 3) and everything after looks at what was opened, never at the path
+    // again: a path swapped between the check and the read cannot redirect it.
+    `if [ -f "$f" ]; then exec 3<"$f" && [ -O /dev/fd/3 ] && [ -z "$(find -L /dev/fd/3 -prune \\( -perm -020 -o -perm -002 \\) -print)" ] || ${fail('$f is not yours, or others can write to it')}`,
+    `unset ${KEY_VAR}; . /dev/fd/3 || exit 1; [ -n "\${${KEY_VAR}:-}" ] || ${fail('$f holds no key')}`,
     `elif [ -z "\${${KEY_VAR}:-}" ]; then ${fail(`no Lightweight key: $f is missing and ${KEY_VAR} is not set`)}`,
     'fi',
     `printf %s "$${KEY_VAR}"`,

@@ -34,8 +34,19 @@ describe('the auth command', () => {
 
   it('reads the file before the variable: the variable is unset before the file is sourced', () => {
     const script = AUTH.args[1]!;
-    expect(script.indexOf('unset LIGHTWEIGHT_API_KEY')).toBeLessThan(script.indexOf('. "$f"'));
+    expect(script.indexOf('unset LIGHTWEIGHT_API_KEY')).toBeLessThan(script.indexOf('. /dev/fd/3'));
     expect(script.indexOf('if [ -f "$f" ]')).toBeLessThan(script.indexOf('unset'));
+  });
+
+  it('opens the key file once and checks and reads what it opened, never the path again (a swapped path cannot redirect it)', () => {
+    const script = AUTH.args[1]!;
+    const open = script.indexOf('exec 3<"$f"');
+    expect(open).toBeGreaterThan(-1);
+    expect(script.indexOf('[ -O /dev/fd/3 ]')).toBeGreaterThan(open);
+    expect(script.indexOf('find -L /dev/fd/3')).toBeGreaterThan(open);
+    expect(script.indexOf('. /dev/fd/3')).toBeGreaterThan(open);
+    expect(script).not.toContain('. "$f"');
+    expect(script).not.toContain('[ -O "$f" ]');
   });
 
   it('quotes a path outside $HOME with characters the shell would expand', () => {

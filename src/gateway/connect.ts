@@ -8,7 +8,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import type { SecureContext, TLSSocket } from 'node:tls';
-import type { ProxyChoice } from './route.js';
+import { bareHost, type ProxyChoice } from './route.js';
 
 /** Failures of a hop this tool makes itself, by code; `phase` tells the proxy from the gateway. */
 export type HopCode =
@@ -61,8 +61,11 @@ const PROXY_CONNECT_CODES: Record<string, HopCode> = {
   ECONNRESET: 'LW_PROXY_CLOSED',
 };
 
-/** Resolves once `socket` is connected (or TLS-established); rejects on error or abort, destroying it. */
-function settle<T extends Socket>(socket: T, ready: string, signal: AbortSignal, onError: (err: NodeJS.ErrnoException) => Error, phase: HopError['phase']): Promise<T> {
+/**
+ * Resolves once `socket` is connected (or TLS-established); rejects on error or abort, destroying
+ * it. An error is marked with the hop it happened in, unless `onError` says more.
+ */
+function settle<T extends Socket>(socket: T, ready: string, signal: AbortSignal, phase: HopError['phase'], onError: (err: NodeJS.ErrnoException) => Error = (e) => Object.assign(e, { phase })): Promise<T> {
   return new Promise((resolve, reject) => {
     const abort = () => {
       socket.destroy();
@@ -222,19 +225,19 @@ export async function openConnection(t: ConnectTarget): Promise<Socket> {
   if (t.proxy) {
     const p = t.proxy.url;
     const port = Number(p.port) || (p.protocol === 'https:' ? 443 : p.protocol.startsWith('socks') ? 1080 : 80);
-    const host = p.hostname.replace(/^\[(.*)\]$/, '$1');
+    const host = bareHost(p);
     const raw = netConnect({ host, port });
     // Building the trust context takes tens of ms: done while the connection is being set up.
     const ctx = t.tls || p.protocol === 'https:' ? t.secureContext?.() : undefined;
-    socket = await settle(raw, 'connect', t.signal, asProxyError, 'proxy');
+    socket = await settle(raw, 'connect', t.signal, 'proxy', asProxyError);
     if (p.protocol === 'https:') {
-      socket = await settle(tlsConnect!({ socket, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: true, ...(ctx ? { secureContext: ctx } : {}) }), 'secureConnect', t.signal, (e) => Object.assign(e, { phase: 'proxy' }), 'proxy');
+      socket = await settle(tlsConnect!({ socket, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: true, ...(ctx ? { secureContext: ctx } : {}) }), 'secureConnect', t.signal, 'proxy');
     }
     socket = p.protocol.startsWith('socks') ? await socksTunnel(socket, t, p) : await httpTunnel(socket, t, p);
   } else {
     const raw = netConnect({ host: t.host, port: t.port, ...(t.lookup ? { lookup: t.lookup } : {}) });
     if (t.tls) t.secureContext?.();
-    socket = await settle(raw, 'connect', t.signal, (e) => Object.assign(e, { phase: 'connect' }), 'connect');
+    socket = await settle(raw, 'connect', t.signal, 'connect');
   }
   if (!t.tls) return socket;
   // Built above while connecting (secureContext caches it).
@@ -247,5 +250,5 @@ export async function openConnection(t: ConnectTarget): Promise<Socket> {
     ALPNProtocols: ['http/1.1'],
     ...(ctx ? { secureContext: ctx } : {}),
   });
-  return settle(secure, 'secureConnect', t.signal, (e) => Object.assign(e, { phase: 'tls' }), 'tls');
+  return settle(secure, 'secureConnect', t.signal, 'tls');
 }

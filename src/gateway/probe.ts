@@ -12,7 +12,7 @@ import type { Dispatcher } from 'undici';
 import { Agent } from './undici.js';
 import type { ProbeOutcome } from './classify.js';
 import { openConnection } from './connect.js';
-import { codexRoute, proxyAllowed, type RouteFacts } from './route.js';
+import { bareHost, codexRoute, proxyAllowed, type RouteFacts } from './route.js';
 import { loadTrust, secureContextFor, TrustError, type Trust } from './trust.js';
 import { isLoopbackAddress } from './urls.js';
 import { LIVE_PROMPT, SseReader, type DirectOutcome } from './live.js';
@@ -93,7 +93,7 @@ async function connectionFor(url: string, opts: ProbeOptions, signal: AbortSigna
       return { failed: { code: 'LW_CA_FILE', message: err.message, timedOut: false, elapsedMs: 0, phase: 'tls' }, route: facts };
     }
   }
-  const endpoint = { host: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(target.port) || (tls ? 443 : 80), tls };
+  const endpoint = { host: bareHost(target), port: Number(target.port) || (tls ? 443 : 80), tls };
   const open = () =>
     openConnection({
       ...endpoint,

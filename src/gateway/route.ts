@@ -77,8 +77,8 @@ export function showProxy(u: URL): string {
   return `${u.protocol}//${u.host}`;
 }
 
-/** The host of a URL as NO_PROXY compares it: lower case, an IPv6 literal without brackets. */
-function bareHost(u: URL): string {
+/** The host of a URL as a name or address to connect to and to compare: lower case, an IPv6 literal without brackets. */
+export function bareHost(u: URL): string {
   return u.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
 }
 

@@ -12,7 +12,7 @@ import { CODEX_INSTALL } from '../codex/binary.js';
 import { KEY_VAR, PROVIDER_ID, WIRE_API, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
 import { canonicalModel, closestNames, modelInfo } from '../gateway/models.js';
-import type { CheckVerdict, Cause } from '../gateway/classify.js';
+import { isNetworkCause, type CheckVerdict, type Cause } from '../gateway/classify.js';
 import type { LiveCause, LiveVerdict } from '../gateway/live.js';
 import type { RouteFacts } from '../gateway/route.js';
 import { getPath, isTable, type TomlTable } from '../toml/parse.js';
@@ -528,8 +528,7 @@ export function connectivityCheck(v: CheckVerdict | { skipped: string }, baseUrl
   if (v.ok) return c('pass', v.summary.replace(/\.$/, ''), `GET ${baseUrl}/models${via ? ` (${via})` : ''}.`);
   // A failure's summary already names the proxy it went through.
   const source = keySource ? ` (key from ${keySource})` : '';
-  const network = !['auth', 'not-found', 'rate-limit', 'server', 'bad-response'].includes(v.cause);
-  if (network && codex?.reaches) {
+  if (isNetworkCause(v.cause) && codex?.reaches) {
     // Codex got there (without a key) where this check did not: never a ✗ where Codex works.
     return { ...c('warn', `Gateway check failed (${v.cause}), but Codex itself reaches the gateway`, `${v.summary.replace(/\.$/, '')}${source}; codex doctor: ${codex.said.replace(/<redacted>/g, '…')}. The key and the model list are unchecked.`, `${v.fix} If Codex works, \`${cmd('doctor --live')}\` checks a real request through it.`), cause: v.cause };
   }

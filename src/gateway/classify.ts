@@ -10,20 +10,26 @@ import { MAX_MODELS, servedModels } from './models.js';
 import { isLightweightHost } from './urls.js';
 
 /** Causes of a request that got no answer from the gateway: the network between here and there. */
-export type NetworkCause =
-  | 'dns'
-  | 'refused'
-  | 'timeout'
-  | 'tls'
-  | 'ca-file'
-  | 'proxy-dns'
-  | 'proxy-refused'
-  | 'proxy-unreachable'
-  | 'proxy-auth'
-  | 'proxy-forbidden'
-  | 'proxy-upstream'
-  | 'proxy-error'
-  | 'connection';
+export const NETWORK_CAUSES = [
+  'dns',
+  'refused',
+  'timeout',
+  'tls',
+  'ca-file',
+  'proxy-dns',
+  'proxy-refused',
+  'proxy-unreachable',
+  'proxy-auth',
+  'proxy-forbidden',
+  'proxy-upstream',
+  'proxy-error',
+  'connection',
+] as const;
+export type NetworkCause = (typeof NETWORK_CAUSES)[number];
+
+export function isNetworkCause(cause: string): cause is NetworkCause {
+  return (NETWORK_CAUSES as readonly string[]).includes(cause);
+}
 
 export type Cause = NetworkCause | 'auth' | 'not-found' | 'rate-limit' | 'server' | 'bad-response';
 

@@ -15,14 +15,13 @@ import { forcedChatgptLogin, refusalWhere } from '../setup/codex-verdict.js';
 import { runCodexLive, unstoppableServers } from '../codex/live.js';
 import { configHome, tildify } from '../files/paths.js';
 import { octalMode } from '../files/io.js';
-import { unsafeFolderAt } from '../files/secure-path.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
 import { KEY_VAR } from '../gateway/constants.js';
 import { redactAll } from '../gateway/key.js';
 import { judgeCodex, type LiveVerdict } from '../gateway/live.js';
 import { DEFAULT_MODEL } from '../gateway/models.js';
-import { inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
+import { configRisk, inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
 import { isOwnAuthCommand } from '../shell/auth-command.js';
 import { bashLoginFile, detectShell, rcFileFor } from '../shell/detect.js';
 import { findBlocks, sourcesBashrc } from '../shell/rc.js';
@@ -140,15 +139,13 @@ async function runAuthCommand(cmd: { command: string; args: readonly string[] } 
   return { ours: true, code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
 }
 
-/** Who besides the user could change config.toml (and so the command Codex runs for the key). */
+/** Who besides the user could change config.toml (and so the command Codex runs for the key), in words. */
 async function configFileRisk(inst: Installed, show: (p: string) => string): Promise<string | undefined> {
-  const f = inst.config.file;
-  if (!f?.exists) return undefined;
-  const uid = process.getuid?.();
-  if (uid !== undefined && f.uid !== undefined && f.uid !== uid) return `it belongs to another user (uid ${f.uid})`;
-  if (f.mode !== undefined && (f.mode & 0o022) !== 0) return `others can write to it (mode ${octalMode(f.mode)})`;
-  const home = await unsafeFolderAt(inst.paths.codexHome);
-  return home ? `${show(home.path)}, which holds it: ${home.why}` : undefined;
+  if (!inst.config.file?.exists) return undefined;
+  const risk = await configRisk(inst);
+  if (risk.foreignOwner !== undefined) return `it belongs to another user (uid ${risk.foreignOwner})`;
+  if (risk.widenedMode !== undefined) return `others can write to it (mode ${octalMode(risk.widenedMode)})`;
+  return risk.unsafeHome ? `${show(risk.unsafeHome.path)}, which holds it: ${risk.unsafeHome.why}` : undefined;
 }
 
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {

@@ -17,7 +17,7 @@ import { parseToml } from '../toml/parse.js';
 import { scanToml } from '../toml/scan.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
 import { promises as fs } from 'node:fs';
-import { unsafeFolderAbove, type UnsafeFolder } from '../files/secure-path.js';
+import { unsafeFolderAbove, unsafeFolderAt, type UnsafeFolder } from '../files/secure-path.js';
 import { dirname, isAbsolute, join } from 'node:path';
 
 export interface ConfigFacts {
@@ -164,4 +164,26 @@ export function usableBaseUrl(inst: Installed): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Who besides the user could change config.toml, and so the command Codex runs for the key. */
+export interface ConfigRisk {
+  /** config.toml belongs to another user. */
+  foreignOwner?: number;
+  /** config.toml is writable by group or others (its mode). */
+  widenedMode?: number;
+  /** The Codex home, or a folder above it, that another user owns or can write to; `atHome` when it is the Codex home itself. */
+  unsafeHome?: UnsafeFolder & { atHome: boolean };
+}
+
+export async function configRisk(inst: Installed): Promise<ConfigRisk> {
+  const f = inst.config.file;
+  const uid = process.getuid?.();
+  const home = await unsafeFolderAt(inst.paths.codexHome);
+  const realHome = home ? await fs.realpath(inst.paths.codexHome).catch(() => inst.paths.codexHome) : undefined;
+  return {
+    ...(f?.exists && uid !== undefined && f.uid !== undefined && f.uid !== uid ? { foreignOwner: f.uid } : {}),
+    ...(f?.exists && f.mode !== undefined && (f.mode & 0o022) !== 0 ? { widenedMode: f.mode } : {}),
+    ...(home ? { unsafeHome: { ...home, atHome: home.path === realHome } } : {}),
+  };
 }

@@ -3,19 +3,18 @@
  * then every choice (layout, key source, model, gateway, shell) and the key, from the flags or
  * from the answers (the wizard's questions, or unattended what is configured now).
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { type KeySource } from '../../codex/config.js';
 import { CliError, EXIT } from '../../errors.js';
 import { pathExists } from '../../files/io.js';
 import { expandPath, tildify, type Paths } from '../../files/paths.js';
-import { unsafeFolderAt } from '../../files/secure-path.js';
 import { GATEWAY_URLS, KEY_VAR } from '../../gateway/constants.js';
 import { maskKey, normalizeKey } from '../../gateway/key.js';
 import { canonicalModel, DEFAULT_MODEL } from '../../gateway/models.js';
 import { environmentOf } from '../../gateway/urls.js';
 import { baseUrlLayoutRuledOut, codexVerdictNow, forcedChatgptLogin } from '../../setup/codex-verdict.js';
 import { decideKeySource, type SetupFlags } from '../../setup/flags.js';
-import { readInstalled } from '../../setup/installed.js';
+import { configRisk, readInstalled } from '../../setup/installed.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../../shell/detect.js';
 import { quotePathForShell, sourceLine } from '../../shell/rc.js';
 import type { Io } from '../../ui/output.js';
@@ -42,18 +41,19 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
   const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix that line (or move the file aside) and run again; nothing was written.');
   // config.toml names the command Codex runs for the key: a Codex home another user can write to
-  // (or owns) lets them put their own code there.
-  const home = await unsafeFolderAt(paths.codexHome);
-  if (home) {
+  // (or owns), or a config.toml of theirs, lets them put their own code there. (One others may
+  // merely write to is made private by the write itself: setup/plan.ts.)
+  const risk = await configRisk(inst);
+  if (risk.unsafeHome) {
+    const { path, why, atHome } = risk.unsafeHome;
     throw new CliError(
-      `${tildify(paths.codexHome, paths.home)} is not safe for Codex's config: ${home.path === (await fs.realpath(paths.codexHome).catch(() => paths.codexHome)) ? '' : `${tildify(home.path, paths.home)}, above it: `}${home.why}.`,
+      `${tildify(paths.codexHome, paths.home)} is not safe for Codex's config: ${atHome ? '' : `${tildify(path, paths.home)}, above it: `}${why}.`,
       EXIT.usage,
       `Another user could change the command Codex runs for the key. Use a Codex home of your own (chmod 700, or CODEX_HOME); nothing was written.`,
     );
   }
-  const owner = inst.config.file?.uid;
-  if (owner !== undefined && process.getuid && owner !== process.getuid()) {
-    throw new CliError(`${inst.config.path} belongs to another user (uid ${owner}).`, EXIT.usage, 'They could change the command Codex runs for the key: move it aside and run setup again; nothing was written.');
+  if (risk.foreignOwner !== undefined) {
+    throw new CliError(`${inst.config.path} belongs to another user (uid ${risk.foreignOwner}).`, EXIT.usage, 'They could change the command Codex runs for the key: move it aside and run setup again; nothing was written.');
   }
   const text = inst.config.file?.text ?? '';
   const codex = await codexVerdictNow(codexPath, io.env, paths.codexHome, { exists: inst.config.exists, text, shown: inst.config.path });

@@ -38,9 +38,9 @@ async function check(req: CheckRequest): Promise<CheckVerdict> {
   // does that CA make it trusted? Then the fix is exactly that file, for Codex.
   const extra = nodeOnlyTls(req.env).extraCaCerts;
   if (!verdict.ok && verdict.cause === 'tls' && extra && !req.env.CODEX_CA_CERTIFICATE) {
-    if (await tlsHandshakes(`${req.baseUrl}/models`, { ...opts, env: { ...req.env, CODEX_CA_CERTIFICATE: extra } })) return { ...classify(outcome, { ...ctx, nodeExtraCaFixes: extra }), route: outcome.route };
+    if (await tlsHandshakes(`${req.baseUrl}/models`, { ...opts, env: { ...req.env, CODEX_CA_CERTIFICATE: extra } })) return classify(outcome, { ...ctx, nodeExtraCaFixes: extra });
   }
-  return { ...verdict, route: outcome.route };
+  return verdict;
 }
 
 /** One real streaming request (doctor --live without Codex, models --test), judged. */

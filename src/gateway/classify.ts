@@ -251,6 +251,8 @@ export function networkFailure(outcome: Extract<ProbeOutcome, { kind: 'error' }>
 export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict {
   const h = host(ctx.baseUrl);
   const latencyMs = Math.round(outcome.elapsedMs);
+  // Every verdict says how the request went (the proxy, or why none), for the reports that name it.
+  const via = ctx.route ? { route: ctx.route } : {};
   const fail = (cause: Cause, summary: string, fix: string, extra: Partial<Extract<CheckVerdict, { ok: false }>> = {}): CheckVerdict => ({
     ok: false,
     cause,
@@ -258,6 +260,7 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
     fix,
     latencyMs,
     ...extra,
+    ...via,
   });
   if (outcome.kind === 'error') {
     const n = networkFailure(outcome, ctx);
@@ -327,7 +330,9 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
   const leftOut = [served.unusable ? `${served.unusable} with characters no model name has` : '', served.beyondLimit ? `${served.beyondLimit} beyond the first ${MAX_MODELS}` : ''].filter(Boolean);
   const modelServed = ctx.model ? models.includes(ctx.model) : undefined;
   const plain = ctx.route?.codexProxiesPlainHttp;
+  const hostname = h.replace(/:\d+$/, '');
   return {
+    ...via,
     ok: true,
     latencyMs,
     models,
@@ -336,7 +341,7 @@ export function classify(outcome: ProbeOutcome, ctx: CheckContext): CheckVerdict
       ? {
           routeWarning: {
             summary: `Codex sends requests for ${ctx.baseUrl} through the proxy ${plain.shown} (${plain.variable}): it does not exempt this machine by itself, and the proxy cannot reach a gateway that runs here. (This check went directly: the key never crosses a proxy in clear.)`,
-            fix: `Add ${h.replace(/:\d+$/, '')} to NO_PROXY where Codex starts (for example: export NO_PROXY=${h.replace(/:\d+$/, '')}).`,
+            fix: `Add ${hostname} to NO_PROXY where Codex starts (for example: export NO_PROXY=${hostname}).`,
           },
         }
       : {}),

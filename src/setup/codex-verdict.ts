@@ -48,10 +48,9 @@ export async function codexVerdictNow(codex: string | undefined, env: NodeJS.Pro
   if (!v.asked) return { asked: false };
   if (v.loads || !config.exists) return { asked: true };
   const where = refusalWhere(config.text, config.shown, v.keyPath);
-  const said = v.reason;
-  if (v.keyPath && ownedByTool(v.keyPath)) return { asked: true, fixedBySetup: `Codex refuses ${config.shown} as it is (${where}: ${said}); this setup rewrites that setting.` };
+  if (v.keyPath && ownedByTool(v.keyPath)) return { asked: true, fixedBySetup: `Codex refuses ${config.shown} as it is (${where}: ${v.reason}); this setup rewrites that setting.` };
   throw new CliError(
-    `The installed Codex refuses to load ${config.shown}: ${said}`,
+    `The installed Codex refuses to load ${config.shown}: ${v.reason}`,
     EXIT.usage,
     `Fix ${where} (Codex does not start while it is there), then run ${cmd()} again; nothing was written.`,
   );

@@ -16,7 +16,7 @@ import { tildify, type Paths } from '../files/paths.js';
 import { detectEol, findBlocks, foreignKeyLines, renderBlock, sourcesBashrc, upsertBlock, type BlockAction } from '../shell/rc.js';
 import { renderAuthCommand } from '../shell/auth-command.js';
 import type { Shell } from '../shell/detect.js';
-import { keyFingerprint, parseState, renderState, type CatalogSupportRecord, type SetupState } from './state.js';
+import { isToolKey, keyFingerprint, parseState, renderState, type CatalogSupportRecord, type SetupState } from './state.js';
 
 export interface SetupChoices {
   layout: Layout;
@@ -165,7 +165,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   // Keys the tool put into Codex's login store, whichever came last (a key change, a layout switch in between).
   const toolKeys = new Set(prevState?.loginStoreKeys ?? []);
   const storedBefore = readKeyFromPosixFile(inp.keyFiles.posix.exists ? inp.keyFiles.posix.text : '');
-  const ours = (k: string | undefined) => k !== undefined && (toolKeys.has(keyFingerprint(k)) || k === storedBefore);
+  const ours = (k: string | undefined) => isToolKey(k, storedBefore, [...toolKeys]);
   let codexLogin = false;
   const shownAuth = tildify(inp.authJson.path, paths.home);
   if (choices.layout === 'openai-base-url') {

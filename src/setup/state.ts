@@ -56,3 +56,8 @@ export function renderState(s: SetupState): string {
 export function keyFingerprint(key: string): string {
   return sha256(key).slice(0, 16);
 }
+
+/** Whether a key in Codex's login store is one the tool put there: the stored key, or any earlier one it fingerprinted. */
+export function isToolKey(key: string | undefined, stored: string | undefined, fingerprints: readonly string[] = []): boolean {
+  return key !== undefined && (key === stored || fingerprints.includes(keyFingerprint(key)));
+}

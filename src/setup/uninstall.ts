@@ -8,7 +8,7 @@ import { readAuthState } from '../codex/login-store.js';
 import { planUninstallConfig, type PreviousTopLevel } from '../codex/config.js';
 import type { TextFile } from '../files/io.js';
 import { findBlocks, removeBlocks } from '../shell/rc.js';
-import { keyFingerprint } from './state.js';
+import { isToolKey } from './state.js';
 
 export interface UninstallInputs {
   config: TextFile;
@@ -53,8 +53,7 @@ export function planUninstall(inp: UninstallInputs): PlannedWrite[] {
   // Codex's login store goes back to what it was only while it still holds a key the tool put
   // there: the current one, or any earlier one (a key change or a layout switch in between).
   const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
-  const toolKey = auth.apiKey !== undefined && (auth.apiKey === inp.storedKey || (inp.loginStoreKeys ?? []).includes(keyFingerprint(auth.apiKey)));
-  if (toolKey) {
+  if (isToolKey(auth.apiKey, inp.storedKey, inp.loginStoreKeys)) {
     const before = inp.authBefore;
     writes.push({ ...edit(inp.authJson, before ? before.text : null, true), ...(before?.text != null ? { mode: before.mode } : {}) });
   }

@@ -21,11 +21,6 @@ export function pemCertificates(text: string): string[] {
   return (text.match(PEM_CERT) ?? []).map((b) => b.replace(/(BEGIN|END) TRUSTED CERTIFICATE/g, '$1 CERTIFICATE'));
 }
 
-/** A certificate's identity for comparison: its base64 body without line breaks. */
-export function certBody(pem: string): string {
-  return pem.replace(/-----[A-Z ]+-----|\s/g, '');
-}
-
 export class TrustError extends Error {
   constructor(
     message: string,
@@ -91,12 +86,4 @@ export function secureContextFor(trust: Trust): SecureContext {
     contexts.set(trust, ctx);
   }
   return ctx;
-}
-
-/** The certificates of a file that Codex would not trust (NODE_EXTRA_CA_CERTS' file, say), or undefined when it cannot be read. */
-export async function untrustedIn(path: string, trust: Trust): Promise<string[] | undefined> {
-  const certs = await readCerts(path, 'the file').catch(() => undefined);
-  if (!certs) return undefined;
-  const known = new Set(trust.certs.map(certBody));
-  return certs.filter((c) => !known.has(certBody(c)));
 }

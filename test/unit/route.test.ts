@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { codexRoute, codexTrust, noProxyMatch, nodeOnlyTls, parseProxy } from '../../src/gateway/route.js';
-import { certBody, pemCertificates } from '../../src/gateway/trust.js';
+import { pemCertificates } from '../../src/gateway/trust.js';
+import { folderRisk } from '../../src/files/secure-path.js';
 
 const LW = 'https://api.lightweight.one/v1/models';
 const P = 'http://proxy.corp:3128';
@@ -106,10 +107,23 @@ describe('what Codex trusts', () => {
     expect(nodeOnlyTls({ NODE_OPTIONS: '--max-old-space-size=4096' })).toEqual({ rejectUnauthorizedOff: false });
   });
 
-  it('reads certificate blocks, OpenSSL TRUSTED ones as plain, and compares them without line breaks', () => {
+  it('reads certificate blocks, OpenSSL TRUSTED ones as plain, and skips other blocks (a CRL)', () => {
     const text = '# comment\n-----BEGIN TRUSTED CERTIFICATE-----\nQUJD\nREVG\n-----END TRUSTED CERTIFICATE-----\n-----BEGIN X509 CRL-----\nx\n-----END X509 CRL-----\n-----BEGIN CERTIFICATE-----\nR0hJ\n-----END CERTIFICATE-----\n';
     const certs = pemCertificates(text);
     expect(certs).toEqual(['-----BEGIN CERTIFICATE-----\nQUJD\nREVG\n-----END CERTIFICATE-----', '-----BEGIN CERTIFICATE-----\nR0hJ\n-----END CERTIFICATE-----']);
-    expect(certBody(certs[0]!)).toBe('QUJDREVG');
   });
+});
+
+describe('who could rename a folder on the way to the key', () => {
+  const me = { uid: 1000, gid: 1000 };
+  it.each<[string, { uid: number; gid: number; mode: number }, string | undefined]>([
+    ['mine, 0755', { uid: 1000, gid: 1000, mode: 0o40755 }, undefined],
+    ["root's, 0755 (/home)", { uid: 0, gid: 0, mode: 0o40755 }, undefined],
+    ['shared and sticky (/tmp)', { uid: 0, gid: 0, mode: 0o41777 }, undefined],
+    ['mine, group-writable by my own group', { uid: 1000, gid: 1000, mode: 0o40775 }, undefined],
+    ['mine, group-writable by another group', { uid: 1000, gid: 50, mode: 0o40775 }, 'its group (gid 50) can write to it (mode 0775, no sticky bit)'],
+    ['mine, writable by others', { uid: 1000, gid: 1000, mode: 0o40777 }, 'others can write to it (mode 0777, no sticky bit)'],
+    ["another user's", { uid: 1001, gid: 1001, mode: 0o40755 }, 'it belongs to another user (uid 1001)'],
+    ["another user's, even sticky", { uid: 1001, gid: 1001, mode: 0o41777 }, 'it belongs to another user (uid 1001)'],
+  ])('%s', (_n, st, why) => expect(folderRisk(st, me)).toBe(why));
 });

@@ -193,7 +193,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     login = { path: show(loginPath), loadsKeyFile: loads };
   }
 
-  const forcedChatgpt = forcedChatgptLogin(o.platform, { ...(inst.config.file ? { text: inst.config.file.text } : {}), shown: inst.config.path });
+  const forcedChatgpt = forcedChatgptLogin(o.platform, inst.config);
   const profiles = profileFiles(paths.codexHome, show);
   const authCommand = await authRun;
   const keyPart = keyChecks({

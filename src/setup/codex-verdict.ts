@@ -11,7 +11,7 @@ import { codexLoadsNow, codexWouldLoad, type LoadVerdict } from '../codex/loads.
 import { CliError, EXIT } from '../errors.js';
 import type { PlannedWrite } from '../files/transaction.js';
 import { parseToml, type TomlTable } from '../toml/parse.js';
-import { scanToml } from '../toml/scan.js';
+import { scanToml, type TomlDoc } from '../toml/scan.js';
 import { cmd } from '../invocation.js';
 
 /** A setting setup rewrites anyway: a refusal there is one this setup fixes. */
@@ -83,19 +83,18 @@ export const SYSTEM_CONFIG = '/etc/codex/config.toml';
  * stores its key with: that layout cannot work there (the provider table does). Read from the
  * user's config, then the system one. Returns where it is set (file:line).
  */
-export async function forcedChatgptLogin(platform: NodeJS.Platform, user: { text?: string; shown: string }): Promise<string | undefined> {
-  const system = platform === 'win32' ? undefined : await fs.readFile(SYSTEM_CONFIG, 'utf8').catch(() => undefined);
-  for (const c of [user, { ...(system !== undefined ? { text: system } : {}), shown: SYSTEM_CONFIG }]) {
-    if (!c.text) continue;
-    let parsed: TomlTable;
-    try {
-      parsed = parseToml(c.text, c.shown);
-    } catch {
-      continue;
-    }
-    if (parsed.forced_login_method === 'chatgpt') return `${c.shown}:${firstLineOf(scanToml(c.text), ['forced_login_method'])}`;
+export async function forcedChatgptLogin(platform: NodeJS.Platform, user: { parsed?: TomlTable; doc?: TomlDoc; path: string }): Promise<string | undefined> {
+  const where = (c: { parsed?: TomlTable; doc?: TomlDoc; path: string }) => (c.parsed?.forced_login_method === 'chatgpt' && c.doc ? `${c.path}:${firstLineOf(c.doc, ['forced_login_method'])}` : undefined);
+  // The user's config is already parsed (readInstalled); only the system one is read here.
+  const mine = where(user);
+  if (mine || platform === 'win32') return mine;
+  const text = await fs.readFile(SYSTEM_CONFIG, 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  try {
+    return where({ parsed: parseToml(text, SYSTEM_CONFIG), doc: scanToml(text), path: SYSTEM_CONFIG });
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 export function baseUrlLayoutRuledOut(where: string): CliError {

@@ -57,7 +57,7 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
   }
   const text = inst.config.file?.text ?? '';
   const codex = await codexVerdictNow(codexPath, io.env, paths.codexHome, { exists: inst.config.exists, text, shown: inst.config.path });
-  const forcedChatgpt = await forcedChatgptLogin(io.platform, { text, shown: inst.config.path });
+  const forcedChatgpt = await forcedChatgptLogin(io.platform, inst.config);
   if (forcedChatgpt && layoutFlag === 'openai-base-url') throw baseUrlLayoutRuledOut(forcedChatgpt);
   return {
     ...(inst.summary.layout ? { current: inst.summary } : {}),

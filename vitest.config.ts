@@ -26,6 +26,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // The built CLI and the real codex.exe under Wine (scripts/windows-tier.sh prepares them).
+        extends: true,
+        test: {
+          name: 'windows',
+          include: ['test/windows/**/*.test.ts'],
+          setupFiles: ['test/support/isolate.ts'],
+          globalSetup: ['test/support/build.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+        },
+      },
     ],
   },
 });

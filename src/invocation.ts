@@ -5,7 +5,8 @@
  * Set once by the entry point; every message asks here.
  */
 import { realpathSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { delimiter, isAbsolute, join, relative } from 'node:path';
+import { HERE } from './platform/platform.js';
 
 export type BinName = 'lightweight' | 'lightweight-setup';
 
@@ -47,12 +48,15 @@ export function invocationPrefix(bin: BinName, env: NodeJS.ProcessEnv, from?: St
     }
   };
   const self = real(from.script);
-  for (const dir of (env.PATH ?? '').split(':')) {
-    if (dir && isAbsolute(dir) && self !== undefined && real(join(dir, bin)) === self) return bin;
+  for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
+    if (!dir || !isAbsolute(dir) || self === undefined) continue;
+    if (real(join(dir, bin)) === self) return bin;
+    // npm on Windows puts a `<bin>.cmd` there that starts node_modules/lightweight-setup/bin/<bin>.cjs.
+    if (real(join(dir, 'node_modules', 'lightweight-setup', 'bin', `${bin}.cjs`)) === self && real(join(dir, `${bin}.cmd`)) !== undefined) return bin;
   }
   const rel = relative(from.cwd, from.script);
   const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : from.script;
-  return `node ${/^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`}`;
+  return `node ${HERE.quoteArg(shown)}`;
 }
 
 /** Worked out when first needed (a look along PATH), not at every start: most runs print no command. */
@@ -65,6 +69,6 @@ export function setInvocation(bin: BinName, env: NodeJS.ProcessEnv, from?: Start
 export function cmd(sub?: string): string {
   const prefix = store[KEY]?.() ?? NPX;
   // The `lightweight` bin needs the command named; `lightweight-setup` runs setup by default.
-  if (sub === undefined) return /(^|\/)lightweight(\.cjs)?'?$/.test(prefix) ? `${prefix} setup` : prefix;
+  if (sub === undefined) return /(^|[\\/])lightweight(\.cjs)?['"]?$/.test(prefix) ? `${prefix} setup` : prefix;
   return `${prefix} ${sub}`;
 }

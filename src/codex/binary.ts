@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { basename, dirname, join, win32 } from 'node:path';
 import { CliError } from '../errors.js';
 import { untilExit } from '../files/at-exit.js';
 
@@ -28,21 +28,40 @@ export function versionAtLeast(a: string, b: string): boolean {
 /**
  * The first executable `name` on PATH, found without spawning a shell. Synchronous on purpose:
  * a few stat calls, done before Codex is started, are quicker without event-loop round trips.
+ * On Windows a name is found with its program extensions, and npm's `codex.cmd` (which only a
+ * shell can start) leads to the native codex.exe it would start.
  */
-export function findExecutable(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
+export function findExecutable(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
+  const windows = platform === 'win32';
+  const path = windows ? (env.PATH ?? env.Path ?? Object.entries(env).find(([k]) => k.toUpperCase() === 'PATH')?.[1] ?? '') : (env.PATH ?? '');
+  const names = windows && !/\.[a-z]+$/i.test(name) ? ['.exe', '.cmd'].map((ext) => name + ext) : [name];
+  for (const dir of path.split(windows ? ';' : ':')) {
     if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      if (statSync(candidate).isFile()) {
+    for (const n of names) {
+      const candidate = (windows ? win32.join : join)(dir, n);
+      try {
+        if (!statSync(candidate).isFile()) continue;
+        if (windows && /\.cmd$/i.test(n)) {
+          const native = npmShimTarget(dir, name);
+          if (native) return native;
+          continue;
+        }
         accessSync(candidate, constants.X_OK);
         return candidate;
+      } catch {
+        // Not here; keep looking.
       }
-    } catch {
-      // Not here; keep looking.
     }
   }
   return undefined;
+}
+
+/** Windows: the native program behind npm's `<name>.cmd` for @openai/codex (npm install -g on Windows). */
+function npmShimTarget(dir: string, name: string): string | undefined {
+  if (name !== 'codex') return undefined;
+  const launcher = win32.join(dir, 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
+  const native = codexCommand(launcher, {}, 'win32', 'x64').file;
+  return native !== launcher ? native : undefined;
 }
 
 /** Platform packages of the npm `@openai/codex`, as its launcher (bin/codex.js) maps them. */
@@ -51,6 +70,8 @@ const NATIVE_TARGETS: Record<string, [pkg: string, triple: string]> = {
   'linux-arm64': ['@openai/codex-linux-arm64', 'aarch64-unknown-linux-musl'],
   'darwin-x64': ['@openai/codex-darwin-x64', 'x86_64-apple-darwin'],
   'darwin-arm64': ['@openai/codex-darwin-arm64', 'aarch64-apple-darwin'],
+  'win32-x64': ['@openai/codex-win32-x64', 'x86_64-pc-windows-msvc'],
+  'win32-arm64': ['@openai/codex-win32-arm64', 'aarch64-pc-windows-msvc'],
 };
 
 export interface CodexCommand {
@@ -83,7 +104,7 @@ export function codexCommand(onPath: string, env: NodeJS.ProcessEnv, platform = 
     }
     roots.push(join(pkgRoot, 'vendor'));
     for (const root of roots) {
-      const file = join(root, triple, 'bin', 'codex');
+      const file = join(root, triple, 'bin', platform === 'win32' ? 'codex.exe' : 'codex');
       try {
         accessSync(file, constants.X_OK);
       } catch {
@@ -120,7 +141,8 @@ export function run(
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(file, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+      // Its own process group on POSIX; on Windows `detached` would give it a console window of its own.
+      child = spawn(file, args, { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     } catch (err) {
       resolve({ code: null, stdout: '', stderr: (err as Error).message, timedOut: false });
       return;

@@ -5,7 +5,7 @@
  */
 import { cmd } from '../invocation.js';
 import { promises as fs } from 'node:fs';
-import { isAbsolute, join, normalize } from 'node:path';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import { applyWrites, type PlannedWrite } from '../files/transaction.js';
 import { BACKUPS_KEPT, BackupStore, sha256, type Manifest, type ManifestEntry } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
@@ -85,7 +85,7 @@ export async function validateRun(run: Run, allowed: (path: string) => boolean):
 
 /** The files restore may write: Codex's home, the tool's directory (not its backups), and shell startup files. */
 export function restorable(paths: Paths, rcFiles: readonly string[], codexHomes: readonly string[]): (path: string) => boolean {
-  const under = (p: string, d: string) => p.startsWith(`${d}/`);
+  const under = (p: string, d: string) => p.startsWith(`${d}${sep}`);
   const rc = new Set(rcFiles);
   return (p) => rc.has(p) || codexHomes.some((d) => under(p, d)) || (under(p, paths.stateDir) && p !== paths.backups && !under(p, paths.backups));
 }
@@ -178,7 +178,7 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
     await tx.complete();
     await store.markRestored(run);
     // The directories that run created go too, if nothing else is in them now.
-    await removeEmptyDirs((run.createdDirs ?? []).filter((d) => d !== paths.stateDir && !d.startsWith(`${paths.stateDir}/`) && !paths.stateDir.startsWith(`${d}/`)));
+    await removeEmptyDirs((run.createdDirs ?? []).filter((d) => d !== paths.stateDir && !d.startsWith(`${paths.stateDir}${sep}`) && !paths.stateDir.startsWith(`${d}${sep}`)));
     out.status('pass', `Put back ${plan.writes.length} file${plan.writes.length === 1 ? '' : 's'} as before ${run.command}.`);
     return EXIT.ok;
   });

@@ -4,7 +4,7 @@
  */
 import { cmd } from '../invocation.js';
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { actionOf, applyWrites, plannedWrite, type PlannedWrite } from '../files/transaction.js';
 import { BackupStore, sha256 } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
@@ -18,13 +18,24 @@ import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites } from '../ui/review.js';
 import { planUninstall } from '../setup/uninstall.js';
 import { parseAuthBefore } from '../codex/login-store.js';
+import { KEY_VAR } from '../gateway/constants.js';
+import { platformOf } from '../platform/platform.js';
+import { readUserVariable, removeUserKeyVariable } from '../platform/windows-env.js';
 
 export interface UninstallFlags {
   yes?: boolean;
   codexHome?: string;
 }
 
-async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Paths; writes: PlannedWrite[]; createdDirs: string[] }> {
+interface UninstallPlan {
+  paths: Paths;
+  writes: PlannedWrite[];
+  createdDirs: string[];
+  /** Windows: LIGHTWEIGHT_API_KEY in the user's environment, set by the tool (or holding its key), goes. */
+  userVariable: boolean;
+}
+
+async function plan(io: Io, codexHome: string | undefined): Promise<UninstallPlan> {
   const inst = await readInstalled(io.env, io.cwd, codexHome);
   const { paths } = inst;
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
@@ -55,7 +66,7 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
     readTextFile(paths.config),
     readTextFile(paths.authJson),
     Promise.all(rcPaths.map((p) => readTextFile(p))),
-    Promise.all([paths.keys.posix, paths.keys.fish, paths.stateFile, paths.authBefore, paths.catalog].map((p) => readTextFile(p))),
+    Promise.all([paths.keys.main, paths.keys.fish, paths.stateFile, paths.authBefore, paths.catalog].filter((p): p is string => p !== undefined).map((p) => readTextFile(p))),
   ]);
   // The record kept beside the key outlives pruned backups: it wins over the oldest backup.
   const recorded = parseAuthBefore(ownFiles.find((f) => f.path === paths.authBefore)?.text);
@@ -76,11 +87,16 @@ async function plan(io: Io, codexHome: string | undefined): Promise<{ paths: Pat
   // while they are exactly as they were left, never once Codex or the user changed them.
   const handled = new Set([paths.config, paths.authJson, ...rcFiles.map((f) => f.target), ...ownFiles.map((f) => f.target)]);
   for (const target of createdByTool) {
-    if (handled.has(target) || target.startsWith(`${paths.stateDir}/`)) continue;
+    if (handled.has(target) || target.startsWith(`${paths.stateDir}${sep}`)) continue;
     const file = await readTextFile(target).catch(() => undefined);
     if (file?.exists && leftBy.get(target) === sha256((file.bom ? BOM : '') + file.text)) writes.push(plannedWrite(file, null, { mode: file.mode ?? 0o600 }));
   }
-  return { paths, writes, createdDirs: [...createdDirs] };
+  let userVariable = false;
+  if (platformOf(io.platform).newTerminals === 'user-variable') {
+    const now = await readUserVariable(io.env);
+    userVariable = now.value !== undefined && (Boolean(inst.state?.userVariable) || (inst.keyFile.key !== undefined && now.value === inst.keyFile.key));
+  }
+  return { paths, writes, createdDirs: [...createdDirs], userVariable };
 }
 
 export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> {
@@ -88,12 +104,13 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
   const preview = await plan(io, flags.codexHome);
   const { paths } = preview;
   const stateDirThere = await pathExists(paths.stateDir);
-  if (!preview.writes.some((w) => actionOf(w) !== 'unchanged') && !stateDirThere) {
+  if (!preview.writes.some((w) => actionOf(w) !== 'unchanged') && !stateDirThere && !preview.userVariable) {
     out.status('pass', 'Nothing to remove: no trace of lightweight-setup was found.');
     return EXIT.ok;
   }
   out.line('Uninstall removes the Lightweight setup and leaves everything else as it is:');
   printWrites(preview.writes, out, paths.home);
+  if (preview.userVariable) out.line(`${KEY_VAR} in your user's environment variables: removed`);
   out.line();
   const realState = await fs.realpath(paths.stateDir).catch(() => paths.stateDir);
   const via = realState === paths.stateDir ? '' : ` (a symlink: the files in ${tildify(realState, paths.home)} go, then the link)`;
@@ -102,11 +119,12 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
   await confirmOrYes(flags.yes, io, 'Remove all of this?');
 
   await withLock(paths.stateDir, async () => {
-    const { writes } = await plan(io, flags.codexHome);
+    const { writes, userVariable } = await plan(io, flags.codexHome);
     const store = new BackupStore(paths.backups);
     const tx = await store.begin('uninstall');
     await applyWrites(writes, tx);
     await tx.complete();
+    if (userVariable) await removeUserKeyVariable(io.env);
   });
   // Last, the tool's own directory, backups included: they hold copies of the key; then the
   // directories setup created, if nothing else has moved in since.
@@ -123,7 +141,7 @@ export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> 
  * What the tool keeps in its directory: anything else there is someone else's and stays.
  * (`lock.stale-<pid>` is no longer made, but earlier versions left it when breaking a stale lock.)
  */
-const OWN_ENTRIES = /^(env|env\.fish|state\.json|backups|lock|lock\.takeover|lock\.stale-\d+)$/;
+const OWN_ENTRIES = /^(env|env\.fish|api-key\.txt|\.set-[0-9a-f]{12}\.reg|state\.json|auth\.before\.json|backups|lock|lock\.takeover|lock\.stale-\d+)$/;
 const isOwn = (name: string) => OWN_ENTRIES.test(name) || tempFileWriter(name) !== undefined;
 
 /**

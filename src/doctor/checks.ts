@@ -20,6 +20,7 @@ import type { TomlDoc } from '../toml/scan.js';
 import { environmentOf, normalizeBaseUrl } from '../gateway/urls.js';
 import { CliError } from '../errors.js';
 import { octalMode } from '../files/io.js';
+import { platformOf } from '../platform/platform.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Group = 'codex' | 'configuration' | 'key' | 'gateway';
@@ -265,8 +266,10 @@ export interface KeyFacts {
   rc?: { path: string; shell: string; sourcesKeyFile: boolean; sourceCmd: string; login?: { path: string; loadsKeyFile: boolean } };
   auth: { path: string; state: AuthState; mode?: number };
   platform: NodeJS.Platform;
-  /** The key is visible to apps started from the desktop (launchctl / environment.d). */
+  /** The key is visible to apps started from the desktop (launchctl / environment.d / the Windows user's variables). */
   guiHasKey: boolean;
+  /** Windows: LIGHTWEIGHT_API_KEY in the user's environment variables (HKCU\Environment), which new terminals get. */
+  userVariable?: { value?: string; error?: string };
 }
 
 export type AuthCommandRun =
@@ -342,6 +345,7 @@ function apiKeyCheck(k: KeyFacts): Check {
     }
     return c('pass', `The key (${maskKey(state.apiKey)}) is in Codex's login store`, store);
   }
+  if (k.userVariable) return userVariableKeyCheck(k, k.userVariable);
   const env = k.envKey?.trim() || undefined;
   const newShell = k.rc ? `open a new terminal, or run: ${k.rc.sourceCmd}` : 'open a new terminal';
   if (env && stored && env !== stored) {
@@ -377,12 +381,39 @@ function apiKeyCheck(k: KeyFacts): Check {
   return c('fail', `${KEY_VAR} is not set and no key is stored`, k.keyFile.error ?? `Neither this shell nor ${file} has the key.`, `Run ${cmd()}.`);
 }
 
+/** Windows: new terminals get LIGHTWEIGHT_API_KEY from the user's environment variables, not from a shell startup file. */
+function userVariableKeyCheck(k: KeyFacts, v: { value?: string; error?: string }): Check {
+  const c = checkOf('key', 'api-key');
+  const stored = k.keyFile.key;
+  const file = k.keyFile.path;
+  const env = k.envKey?.trim() || undefined;
+  const where = "your user's environment variables";
+  if (stored && v.value !== undefined && v.value !== stored) {
+    return c('warn', `${where} hold another key (${maskKey(v.value)}) than ${file} (${maskKey(stored)})`, `New terminals get the other key in ${KEY_VAR}${codexReadsKeyItself(k) ? '; Codex reads the key file, so only other tools are affected' : ', and so does Codex'}.`, `Run ${cmd()} to store one key in both.`);
+  }
+  if (stored && v.value === stored) {
+    if (env && env !== stored) return c('warn', `This terminal has an old key (${maskKey(env)}); new terminals get ${maskKey(stored)}`, `${KEY_VAR} in this terminal differs from ${file}: it was opened before the key changed.`, 'Open a new terminal.');
+    return c('pass', `The key (${maskKey(stored)}) is stored in ${file} and in ${where}`, env ? 'New terminals have it.' : 'New terminals have it (this one was opened before setup).');
+  }
+  if (stored && codexReadsKeyItself(k)) {
+    return c('pass', `The key (${maskKey(stored)}) is stored in ${file}; Codex reads it there`, `${KEY_VAR} is not in ${where}${v.error ? ` (they could not be read: ${v.error})` : ''}, so new terminals do not have the variable; Codex does not need it. For other tools: ${cmd()}.`);
+  }
+  if (stored) return c('fail', `${KEY_VAR} is stored but not in ${where}`, `${file} holds ${maskKey(stored)}; Codex takes the key from ${KEY_VAR}, which new terminals do not have.`, `Run ${cmd()}.`);
+  if (env) return c('warn', `${KEY_VAR} is set in this terminal only (${maskKey(env)})`, `It is not stored in ${file}, so new terminals and editors will not have it.`, `Run ${cmd()} to store it.`);
+  if (!k.layout && !k.keyFile.error) return c('skip', `${KEY_VAR}`, 'No Lightweight setup, and no key stored or set.');
+  return c('fail', `${KEY_VAR} is not set and no key is stored`, k.keyFile.error ?? `Neither this terminal nor ${file} has the key.`, `Run ${cmd()}.`);
+}
+
 function keyFileCheck(k: KeyFacts): Check {
   const c = checkOf('key', 'key-file');
   const f = k.keyFile;
   if (f.error) return c('fail', `${f.path} cannot be read`, f.error, `Move it aside and run ${cmd()}.`);
   if (!f.exists) return c('skip', 'No stored key file', `${f.path} does not exist.`);
   if (!f.key) return c('fail', `${f.path} holds no key`, 'The export line is missing or was edited.', `Run ${cmd()}.`);
+  // Windows keeps who may read a file in its ACLs, which this tool does not read: said, not claimed.
+  if (!platformOf(k.platform).modeBits) {
+    return c('pass', `Key file ${f.path} holds the key`, "It is in your local profile folder, which Windows keeps to you by default; this tool does not check the folder's permissions (ACLs).");
+  }
   // Every new shell runs this file: whoever can replace it runs code as you.
   if (k.uid !== undefined && f.uid !== undefined && f.uid !== k.uid) {
     return c('fail', `${f.path} belongs to another user (uid ${f.uid})`, 'Your shells will not load it, and whoever owns it could change what they run.', `Remove it and run ${cmd()}.`);
@@ -412,7 +443,7 @@ function guiEditorsCheck(k: KeyFacts): Check {
   if (k.layout === 'openai-base-url') return c('pass', 'Editors started from the desktop get the key', 'The base-URL layout keeps it in Codex\'s login store, which they read.');
   if (k.layout !== 'model-providers') return c('skip', 'Editors started from the desktop', 'No Lightweight layout is active.');
   if (k.keySource === 'file') return c('pass', 'Editors started from the desktop get the key', "Codex reads it from the key file through its auth command; no shell variable is needed.");
-  if (k.guiHasKey) return c('pass', 'Editors started from the desktop get the key', `${KEY_VAR} is in the desktop session's environment.`);
+  if (k.guiHasKey) return c('pass', 'Editors started from the desktop get the key', `${KEY_VAR} is in the desktop session's environment${k.userVariable ? " (your user's environment variables; programs started before setup need a restart)" : ''}.`);
   // The key file first: it is the default since Codex 0.118, so an env_key left from an older Codex
   // (or chosen) is best cleared that way; the other ways are for a Codex that cannot run an auth command.
   const fileFirst = `Have Codex read the key file (Codex 0.118 or newer): ${cmd()} --key-source file. Otherwise: `;

@@ -22,7 +22,8 @@ import { redactAll } from '../gateway/key.js';
 import { judgeCodex, type LiveVerdict } from '../gateway/live.js';
 import { DEFAULT_MODEL } from '../gateway/models.js';
 import { configRisk, inspectFile, keyForGateway, readInstalled, usableBaseUrl, type Installed } from '../setup/installed.js';
-import { isOwnAuthCommand } from '../shell/auth-command.js';
+import { platformOf, type Platform } from '../platform/platform.js';
+import { readUserVariable } from '../platform/windows-env.js';
 import { bashLoginFile, detectShell, rcFileFor } from '../shell/detect.js';
 import { findBlocks, sourcesBashrc } from '../shell/rc.js';
 import { isTable, parseToml } from '../toml/parse.js';
@@ -132,9 +133,9 @@ async function desktopHasKey(env: NodeJS.ProcessEnv, home: string, platform: Nod
 }
 
 /** Runs the provider's auth command as Codex would (no shell around it), when it is this tool's. */
-async function runAuthCommand(cmd: { command: string; args: readonly string[] } | undefined, env: NodeJS.ProcessEnv, keyFile: string, home: string): Promise<AuthCommandRun | undefined> {
+async function runAuthCommand(cmd: { command: string; args: readonly string[] } | undefined, env: NodeJS.ProcessEnv, keyFile: string, home: string, platform: Platform): Promise<AuthCommandRun | undefined> {
   if (!cmd) return undefined;
-  if (!isOwnAuthCommand(cmd, keyFile, home)) return { ours: false };
+  if (!platform.isOwnAuthCommand(cmd, keyFile, home, env)) return { ours: false };
   const r = await run(cmd.command, [...cmd.args], { env, timeoutMs: 5_000 });
   return { ours: true, code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
 }
@@ -165,16 +166,19 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
         : checkGateway({ baseUrl: usableUrl, key, ...(summary.model ? { model: summary.model } : {}), timeoutSeconds: o.timeoutSeconds, env: o.env, ...(source ? { keyOrigin: `the key in ${source}` } : {}) });
 
   const codexPath = findExecutable('codex', o.env);
-  const authRun = summary.keySource === 'file' ? runAuthCommand(summary.authCommand, o.env, paths.keys.posix, paths.home) : Promise.resolve(undefined);
+  const platform = platformOf(o.platform);
+  const authRun = summary.keySource === 'file' ? runAuthCommand(summary.authCommand, o.env, paths.keys.main, paths.home, platform) : Promise.resolve(undefined);
+  // Windows: new terminals (and programs started from the desktop) take the key from the user's variables.
+  const userVariable = platform.newTerminals === 'user-variable' ? readUserVariable(o.env) : undefined;
   const daemon: Promise<DaemonStatus> =
     summary.keySource === 'env' && codexPath ? daemonStatus(codexPath, o.env, paths.codexHome, Math.min(5_000, o.timeoutSeconds * 1000)).catch(() => ({ running: false })) : Promise.resolve({ running: false });
-  const keyChangedAt = fs.stat(paths.keys.posix).then((st) => st.mtime, () => undefined);
+  const keyChangedAt = fs.stat(paths.keys.main).then((st) => st.mtime, () => undefined);
 
-  const shell = detectShell(o.env);
+  const shell = platform.newTerminals === 'shell-startup-file' ? detectShell(o.env) : undefined;
   const rcPath = shell ? rcFileFor(shell, { home: paths.home, platform: o.platform, env: o.env }) : undefined;
   const [rcFile, guiHasKey] = await Promise.all([
     rcPath ? inspectFile(rcPath) : Promise.resolve(undefined),
-    summary.layout === 'model-providers' ? desktopHasKey(o.env, paths.home, o.platform) : Promise.resolve(false),
+    summary.layout === 'model-providers' ? (userVariable ? userVariable.then((v) => v.value !== undefined && v.value === inst.keyFile.key) : desktopHasKey(o.env, paths.home, o.platform)) : Promise.resolve(false),
   ]);
   const hasBlock = (f: { file?: { exists: boolean; text: string } } | undefined, path: string) => {
     try {
@@ -209,6 +213,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     auth: inst.auth,
     platform: o.platform,
     guiHasKey,
+    ...(userVariable ? { userVariable: await userVariable } : {}),
   });
 
   const [codexResult, v, daemonNow, keyTime] = await Promise.all([codex, verdict, daemon, keyChangedAt]);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { CliError } from '../errors.js';
 
 /** Large enough for any real config or rc file; larger is almost certainly the wrong file. */
@@ -192,7 +192,7 @@ export function processAlive(pid: number): boolean {
 export async function missingDirs(dirs: readonly string[], stop: string): Promise<string[]> {
   const out = new Set<string>();
   for (const start of dirs) {
-    for (let d = resolve(start); d !== stop && d !== dirname(d) && d.startsWith(`${stop}/`); d = dirname(d)) {
+    for (let d = resolve(start); d !== stop && d !== dirname(d) && d.startsWith(`${stop}${sep}`); d = dirname(d)) {
       if (await pathExists(d)) break;
       out.add(d);
     }

@@ -1,22 +1,7 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { HERE, type KeyFiles, type Platform } from '../platform/platform.js';
 
-/** The private files that hold the key: one for sh-like shells, one for fish. */
-export interface KeyFiles {
-  dir: string;
-  posix: string;
-  fish: string;
-}
-
-export function keyFiles(stateDir: string): KeyFiles {
-  return { dir: stateDir, posix: join(stateDir, 'env'), fish: join(stateDir, 'env.fish') };
-}
-
-/** $XDG_CONFIG_HOME when it is an absolute path (as the spec requires), else ~/.config. */
-export function configHome({ home, env }: { home: string; env: NodeJS.ProcessEnv }): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  return xdg && xdg.startsWith('/') ? xdg : join(home, '.config');
-}
+export type { KeyFiles } from '../platform/platform.js';
+export { configHome } from '../platform/posix.js';
 
 /** The model catalog this tool keeps for Codex's picker, in $CODEX_HOME (config.toml names it relative to there). */
 export const CATALOG_FILE = 'lightweight-models.json';
@@ -37,20 +22,19 @@ export interface Paths {
 }
 
 /** `~` and relative paths from flags, as the user meant them. */
-export function expandPath(p: string, home: string, cwd: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return join(home, p.slice(2));
-  return isAbsolute(p) ? p : resolve(cwd, p);
+export function expandPath(p: string, home: string, cwd: string, platform: Platform = HERE): string {
+  return platform.expand(p, home, cwd);
 }
 
-export function homeOf(env: NodeJS.ProcessEnv): string {
-  return env.HOME || homedir();
+export function homeOf(env: NodeJS.ProcessEnv, platform: Platform = HERE): string {
+  return platform.home(env);
 }
 
-export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, codexHomeFlag?: string): Paths {
-  const home = homeOf(env);
-  const codexHome = codexHomeFlag ? expandPath(codexHomeFlag, home, cwd) : env.CODEX_HOME ? expandPath(env.CODEX_HOME, home, cwd) : join(home, '.codex');
-  const stateDir = join(configHome({ home, env }), 'lightweight');
+export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, codexHomeFlag?: string, platform: Platform = HERE): Paths {
+  const home = platform.home(env);
+  const join = platform.join;
+  const codexHome = codexHomeFlag ? platform.expand(codexHomeFlag, home, cwd) : env.CODEX_HOME ? platform.expand(env.CODEX_HOME, home, cwd) : join(home, '.codex');
+  const stateDir = platform.stateDir(home, env);
   return {
     home,
     codexHome,
@@ -61,11 +45,11 @@ export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, codexHomeFlag?
     stateFile: join(stateDir, 'state.json'),
     authBefore: join(stateDir, 'auth.before.json'),
     backups: join(stateDir, 'backups'),
-    keys: keyFiles(stateDir),
+    keys: platform.keyFiles(stateDir),
   };
 }
 
-/** A path for messages: under the home directory it starts with `~`. */
-export function tildify(p: string, home: string): string {
-  return home && (p === home || p.startsWith(`${home}/`)) ? `~${p.slice(home.length)}` : p;
+/** A path for messages: under the home directory it starts with `~` (POSIX). */
+export function tildify(p: string, home: string, platform: Platform = HERE): string {
+  return platform.show(p, home);
 }

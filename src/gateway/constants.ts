@@ -8,7 +8,7 @@ export const GATEWAY_URLS = {
 export type GatewayEnv = keyof typeof GATEWAY_URLS;
 export const GATEWAY_ENVS = Object.keys(GATEWAY_URLS) as GatewayEnv[];
 
-export const KEY_VAR = 'LIGHTWEIGHT_API_KEY';
+export { KEY_VAR } from '../platform/common.js';
 export const PROVIDER_ID = 'lightweight';
 export const PROVIDER_NAME = 'Lightweight API';
 export const WIRE_API = 'responses';

@@ -1,3 +1,4 @@
+import { HERE } from '../platform/platform.js';
 import { CliError } from '../errors.js';
 
 export interface ModelInfo {
@@ -100,7 +101,7 @@ export function servedModels(ids: readonly string[]): { models: string[]; unusab
   return { models: usable.slice(0, MAX_MODELS), unusable: ids.filter((id) => !usableModelId(id)).length, beyondLimit: Math.max(0, usable.length - MAX_MODELS) };
 }
 
-/** A value for a command line the user is told to run: as is when it is one plain word, else single-quoted. */
+/** A value in a command the user is told to run, quoted for their shell (platform/). */
 export function shellWord(value: string): string {
-  return /^[A-Za-z0-9._:/@+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return HERE.quoteArg(value);
 }

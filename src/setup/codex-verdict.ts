@@ -5,7 +5,7 @@
  * question when the file can only work once the user fixes something setup does not own.
  */
 import { promises as fs } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, sep } from 'node:path';
 import { firstLineOf, OWNED_TOP_LEVEL, PROVIDER_PATH } from '../codex/config.js';
 import { codexLoadsNow, codexWouldLoad, type LoadVerdict } from '../codex/loads.js';
 import { CliError, EXIT } from '../errors.js';
@@ -61,7 +61,7 @@ export async function ensureCodexLoadsPlan(codex: string, env: NodeJS.ProcessEnv
   const files: Record<string, string> = {};
   let planned: string | undefined;
   for (const w of writes) {
-    if (w.after === null || !w.path.startsWith(`${codexHome}/`) || w.path.slice(codexHome.length + 1).includes('/')) continue;
+    if (w.after === null || !w.path.startsWith(`${codexHome}${sep}`) || w.path.slice(codexHome.length + 1).includes(sep)) continue;
     files[basename(w.path)] = w.after;
     if (w.path === configPath) planned = w.after;
   }

@@ -10,7 +10,7 @@ import type { TomlDoc } from '../toml/scan.js';
 import { CliError } from '../errors.js';
 import { readTextFile, type TextFile } from '../files/io.js';
 import { KEY_VAR } from '../gateway/constants.js';
-import { readKeyFromPosixFile } from '../shell/keyfile.js';
+import { HERE, type Platform } from '../platform/platform.js';
 import { resolvePaths, tildify, type Paths } from '../files/paths.js';
 import { parseState, type SetupState } from './state.js';
 import { parseToml } from '../toml/parse.js';
@@ -18,7 +18,7 @@ import { scanToml } from '../toml/scan.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
 import { promises as fs } from 'node:fs';
 import { unsafeFolderAbove, unsafeFolderAt, type UnsafeFolder } from '../files/secure-path.js';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname } from 'node:path';
 
 export interface ConfigFacts {
   /** As shown to the user (~/.codex/config.toml). */
@@ -70,12 +70,12 @@ async function dirFacts(file: string, show: (p: string) => string): Promise<KeyF
   return real && st ? { path: show(real), mode: st.mode & 0o7777, uid: st.uid } : undefined;
 }
 
-export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHome?: string): Promise<Installed> {
-  const paths = resolvePaths(env, cwd, codexHome);
+export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHome?: string, platform: Platform = HERE): Promise<Installed> {
+  const paths = resolvePaths(env, cwd, codexHome, platform);
   const show = (p: string) => tildify(p, paths.home);
   const [config, keyFile, auth, state] = await Promise.all([
     inspectFile(paths.config),
-    inspectFile(paths.keys.posix),
+    inspectFile(paths.keys.main),
     inspectFile(paths.authJson),
     inspectFile(paths.stateFile),
   ]);
@@ -109,7 +109,7 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
 
   const envKey = env[KEY_VAR]?.trim() || undefined;
   const setupState = state.file?.exists ? parseState(state.file.text) : undefined;
-  const stored = keyFile.file?.exists ? readKeyFromPosixFile(keyFile.file.text) : undefined;
+  const stored = keyFile.file?.exists ? platform.readKeyFile(keyFile.file.text) : undefined;
   const keyDir = keyFile.file?.exists ? await dirFacts(keyFile.file.target, show) : undefined;
   const unsafeAbove = keyFile.file?.exists ? await unsafeFolderAbove(dirname(keyFile.file.target)) : undefined;
   return {
@@ -118,7 +118,7 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
     summary,
     ...(catalog ? { catalog } : {}),
     keyFile: {
-      path: show(paths.keys.posix),
+      path: show(paths.keys.main),
       exists: Boolean(keyFile.file?.exists),
       ...(stored ? { key: stored } : {}),
       ...(keyFile.file?.mode !== undefined ? { mode: keyFile.file.mode } : {}),
@@ -139,9 +139,9 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
 }
 
 /** A path in config.toml as Codex reads it: `~/` is the home directory, a relative path is under CODEX_HOME. */
-export function resolveCodexPath(p: string, paths: Paths): string {
-  if (p === '~' || p.startsWith('~/')) return join(paths.home, p.slice(2));
-  return isAbsolute(p) ? p : join(paths.codexHome, p);
+export function resolveCodexPath(p: string, paths: Paths, platform: Platform = HERE): string {
+  if (p === '~' || p.startsWith('~/')) return platform.join(paths.home, p.slice(2));
+  return platform.expand(p, paths.codexHome, paths.codexHome);
 }
 
 /** The key Codex would send with the current layout, and where it comes from. */
@@ -183,7 +183,7 @@ export async function configRisk(inst: Installed): Promise<ConfigRisk> {
   const realHome = home ? await fs.realpath(inst.paths.codexHome).catch(() => inst.paths.codexHome) : undefined;
   return {
     ...(f?.exists && uid !== undefined && f.uid !== undefined && f.uid !== uid ? { foreignOwner: f.uid } : {}),
-    ...(f?.exists && f.mode !== undefined && (f.mode & 0o022) !== 0 ? { widenedMode: f.mode } : {}),
+    ...(HERE.modeBits && f?.exists && f.mode !== undefined && (f.mode & 0o022) !== 0 ? { widenedMode: f.mode } : {}),
     ...(home ? { unsafeHome: { ...home, atHome: home.path === realHome } } : {}),
   };
 }

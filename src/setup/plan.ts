@@ -11,10 +11,9 @@ import { CATALOG_FILE, OWNED_TOP_LEVEL, planCodexConfig, type ConfigPlan, type K
 import { octalMode, type TextFile } from '../files/io.js';
 import { KEY_VAR, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
-import { readKeyFromPosixFile, renderFishKeyFile, renderPosixKeyFile } from '../shell/keyfile.js';
 import { tildify, type Paths } from '../files/paths.js';
 import { detectEol, findBlocks, foreignKeyLines, renderBlock, sourcesBashrc, upsertBlock, type BlockAction } from '../shell/rc.js';
-import { renderAuthCommand } from '../shell/auth-command.js';
+import type { Platform } from '../platform/platform.js';
 import type { Shell } from '../shell/detect.js';
 import { isToolKey, keyFingerprint, parseState, renderState, type CatalogSupportRecord, type SetupState } from './state.js';
 
@@ -36,7 +35,12 @@ export interface SetupInputs {
   /** bash only: the file a login shell reads, which gets the block too unless it sources ~/.bashrc. */
   loginRc?: TextFile;
   config: TextFile;
-  keyFiles: { posix: TextFile; fish: TextFile };
+  /** The key file Codex reads, and fish's twin (POSIX). */
+  keyFiles: { main: TextFile; fish?: TextFile };
+  /** Windows: LIGHTWEIGHT_API_KEY in the user's environment as it is now (absent with --no-rc, and on POSIX). */
+  userVariable?: { value?: string };
+  /** Where setup runs: the key file's form, the auth command, how new terminals get the key. */
+  platform: Platform;
   authJson: TextFile;
   /** The record of Codex's login store before the tool first wrote it (paths.authBefore). */
   authBefore: TextFile;
@@ -49,8 +53,8 @@ export interface SetupInputs {
   codexInstalled: boolean;
   /** The installed Codex answers whether it loads a config: its word replaces the tool's rules (asked by the caller). */
   codexAsked?: boolean;
-  /** How the user runs setup again, for the auth command's message when the key file is gone. */
-  setupCommand: string;
+  /** The environment setup runs in (Windows: where cmd.exe is, from SystemRoot). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface SetupPlan {
@@ -59,6 +63,8 @@ export interface SetupPlan {
   rcAction?: BlockAction;
   /** What happened to the bash login file: its own block, or nothing because it sources ~/.bashrc. */
   loginRc?: { path: string; action: BlockAction | 'sources-bashrc' };
+  /** Windows: set LIGHTWEIGHT_API_KEY in the user's environment after the writes ('unchanged': it holds the key already). */
+  userVariable?: 'set' | 'unchanged';
   /** Run `codex login --with-api-key` (key on stdin) after the writes. */
   codexLogin: boolean;
   auth: AuthState;
@@ -80,7 +86,10 @@ function write(file: TextFile, after: string, opts: { newMode: number; dirMode?:
   });
 }
 
-export function envKeyInstructions(keyFile: string, home: string): string {
+export function envKeyInstructions(keyFile: string, home: string, platform?: Platform): string {
+  if (platform?.newTerminals === 'user-variable') {
+    return `${KEY_VAR} is a variable of your user's environment: open a new terminal, or run npx lightweight-setup again. Programs that were already running keep the environment they started with.`;
+  }
   return `${KEY_VAR} is loaded from ${tildify(keyFile, home)} when a shell starts: open a new terminal, or run npx lightweight-setup again. Editors started from the desktop do not read shell startup files: start them from a terminal.`;
 }
 
@@ -111,30 +120,30 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     model: choices.model,
     baseUrl: choices.baseUrl,
     keySource: choices.keySource,
-    authCommand: renderAuthCommand(paths.keys.posix, paths.home, inp.setupCommand),
-    envKeyInstructions: envKeyInstructions(paths.keys.posix, paths.home),
+    authCommand: inp.platform.authCommand(paths.keys.main, paths.home, inp.env ?? {}),
+    envKeyInstructions: envKeyInstructions(paths.keys.main, paths.home, inp.platform),
     ...(inp.catalog ? { catalog: CATALOG_FILE } : {}),
     userHadModelProvider: prevState?.previous.model_provider !== undefined,
   }, { predictRefusals: !inp.codexAsked });
   notes.push(...config.notes);
 
-  const writes: PlannedWrite[] = [
-    write(inp.keyFiles.posix, renderPosixKeyFile(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true, privateDir: paths.stateDir }),
-    write(inp.keyFiles.fish, renderFishKeyFile(key), { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true, privateDir: paths.stateDir }),
-  ];
+  const secretFile = (file: TextFile, text: string) => write(file, text, { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true, privateDir: paths.stateDir });
+  const writes: PlannedWrite[] = [secretFile(inp.keyFiles.main, inp.platform.renderKeyFile(key))];
+  if (inp.keyFiles.fish && inp.platform.renderFishKeyFile) writes.push(secretFile(inp.keyFiles.fish, inp.platform.renderFishKeyFile(key)));
+  const userVariable = inp.userVariable ? (inp.userVariable.value === key ? 'unchanged' : 'set') : undefined;
 
   let rcAction: BlockAction | undefined;
   let loginRc: SetupPlan['loginRc'];
   const rcBlock = (shell: Shell, file: TextFile) => {
     const shown = tildify(file.path, paths.home);
-    const block = renderBlock(shell, shell === 'fish' ? paths.keys.fish : paths.keys.posix, paths.home, detectEol(file.text));
+    const block = renderBlock(shell, shell === 'fish' && paths.keys.fish ? paths.keys.fish : paths.keys.main, paths.home, detectEol(file.text));
     const up = upsertBlock(file.text, block, shown, file.exists);
     // fish's conf.d may not exist yet; other rc files live in directories the user already has.
     writes.push(write(file, up.text, { newMode: 0o644, ...(shell === 'fish' ? { dirMode: 0o755 } : {}) }));
     const foreign = foreignKeyLines(file.text, shown, KEY_VAR);
     if (foreign.length) {
       notes.push(
-        `${shown}:${foreign.join(',')} also sets ${KEY_VAR}, in plain text: delete ${foreign.length > 1 ? 'those lines' : 'that line'}, so the key lives only in ${tildify(paths.keys.posix, paths.home)} and a stale key cannot win.`,
+        `${shown}:${foreign.join(',')} also sets ${KEY_VAR}, in plain text: delete ${foreign.length > 1 ? 'those lines' : 'that line'}, so the key lives only in ${tildify(paths.keys.main, paths.home)} and a stale key cannot win.`,
       );
     }
     return up.action;
@@ -150,8 +159,9 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   }
 
   const configWrite = write(inp.config, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE });
-  // It names the command Codex runs for the key: nobody else may write to it.
-  if ((configWrite.mode & 0o022) !== 0) {
+  // It names the command Codex runs for the key: nobody else may write to it. (Windows keeps
+  // who may write in ACLs, not in the mode.)
+  if (inp.platform.modeBits && (configWrite.mode & 0o022) !== 0) {
     const tightened = configWrite.mode & ~0o022;
     notes.push(`${tildify(inp.config.path, paths.home)} was writable by others (mode ${octalMode(configWrite.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
     configWrite.mode = tightened;
@@ -164,7 +174,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   const auth = readAuthState(inp.authJson.exists ? inp.authJson.text : undefined);
   // Keys the tool put into Codex's login store, whichever came last (a key change, a layout switch in between).
   const toolKeys = new Set(prevState?.loginStoreKeys ?? []);
-  const storedBefore = readKeyFromPosixFile(inp.keyFiles.posix.exists ? inp.keyFiles.posix.text : '');
+  const storedBefore = inp.keyFiles.main.exists ? inp.platform.readKeyFile(inp.keyFiles.main.text) : undefined;
   const ours = (k: string | undefined) => isToolKey(k, storedBefore, [...toolKeys]);
   let codexLogin = false;
   const shownAuth = tildify(inp.authJson.path, paths.home);
@@ -199,6 +209,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     layout: choices.layout,
     codexHome: paths.codexHome,
     rcFiles: [...new Set([...(prevState?.rcFiles ?? []), ...(inp.rc ? [inp.rc.file.path] : []), ...(loginRc && loginRc.action !== 'sources-bashrc' ? [loginRc.path] : [])])],
+    ...(userVariable || prevState?.userVariable ? { userVariable: true } : {}),
     // The values from before the very first setup are the ones uninstall brings back.
     previous: previousTopLevel(prevState, config.previous),
     owned: [...OWNED_TOP_LEVEL],
@@ -209,5 +220,5 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   };
   writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
 
-  return { writes, config, ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), codexLogin, auth, notes };
+  return { writes, config, ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}), codexLogin, auth, notes };
 }

@@ -12,6 +12,8 @@ export interface SetupState {
   codexHome: string;
   /** Every rc file that received the block, across runs (a user may switch shells). */
   rcFiles: string[];
+  /** Windows: the tool set LIGHTWEIGHT_API_KEY in the user's environment (uninstall removes it). */
+  userVariable?: boolean;
   /** The owned top-level keys as they were before the first setup, for uninstall. */
   previous: PreviousTopLevel;
   /**

@@ -18,6 +18,22 @@ useStandInAndSandbox((g, s) => {
 
 const bearerSeen = () => gw.requests.filter((r) => r.path === '/v1/models').map((r) => r.authorization);
 
+describe('inside WSL', () => {
+  it('says it sets up the Linux Codex there and what to run on Windows for the extension and the app, and still sets up Linux', async () => {
+    sb.env.WSL_DISTRO_NAME = 'Ubuntu-24.04';
+    const r = await sb.setup(KEY, ['--base-url', gw.base]);
+    expect(r.code, r.all).toBe(0);
+    expect(r.stdout).toContain('This is WSL (Ubuntu-24.04): this sets up the Codex CLI inside it (~/.codex here).');
+    expect(r.stdout).toContain('run npx lightweight-setup in PowerShell or cmd on Windows too');
+    expect(sb.config().model_provider).toBe('lightweight');
+  });
+
+  it('says nothing of WSL elsewhere', async () => {
+    const r = await sb.setup(KEY, ['--base-url', gw.base]);
+    expect(r.stdout).not.toContain('WSL');
+  });
+});
+
 describe('unattended setup (provider table, the default)', () => {
   it('writes the config, the key file and the rc block, checks the gateway, and never prints the key', async () => {
     const r = await sb.setup(KEY, ['--base-url', gw.base]);

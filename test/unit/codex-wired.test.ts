@@ -14,7 +14,7 @@ import { CliError } from '../../src/errors.js';
 import type { CheckVerdict } from '../../src/gateway/classify.js';
 import { decideKeySource } from '../../src/setup/flags.js';
 import { previousTopLevel } from '../../src/setup/plan.js';
-import { isOwnAuthCommand, renderAuthCommand } from '../../src/shell/auth-command.js';
+import { isOwnAuthCommand, renderAuthCommand } from '../../src/platform/posix-auth.js';
 
 const PROD = 'https://api.lightweight.one/v1';
 const HOME = '/home/u';

@@ -12,7 +12,7 @@ import {
   sourceLine,
   upsertBlock,
 } from '../../src/shell/rc.js';
-import { fishSingleQuote, readKeyFromPosixFile, renderFishKeyFile, renderPosixKeyFile, shSingleQuote } from '../../src/shell/keyfile.js';
+import { fishSingleQuote, readKeyFromPosixFile, renderFishKeyFile, renderPosixKeyFile, shSingleQuote } from '../../src/platform/posix-keyfile.js';
 import { bashLoginFile, detectShell, parseShell, rcFileFor } from '../../src/shell/detect.js';
 
 const HOME = '/home/ann';

@@ -2,6 +2,7 @@
  * Setup and uninstall as pure plans: for each situation, which files are written, with which
  * bytes, modes and protections, and what the user is told.
  */
+import { posixPlatform } from '../../src/platform/posix.js';
 import { describe, expect, it } from 'vitest';
 import { CATALOG_FILE } from '../../src/codex/config.js';
 import type { TextFile } from '../../src/files/io.js';
@@ -25,13 +26,13 @@ function inputs(over: Partial<SetupInputs> = {}): SetupInputs {
     paths,
     rc: { shell: 'bash', file: missing(`${HOME}/.bashrc`) },
     config: missing(paths.config),
-    keyFiles: { posix: missing(paths.keys.posix), fish: missing(paths.keys.fish) },
+    keyFiles: { main: missing(paths.keys.main), fish: missing(paths.keys.fish!) },
+    platform: posixPlatform,
     authJson: missing(paths.authJson),
     authBefore: missing(paths.authBefore),
     state: missing(paths.stateFile),
     catalogFile: missing(paths.catalog),
     codexInstalled: true,
-    setupCommand: 'npx lightweight-setup',
     ...over,
   };
 }
@@ -228,7 +229,7 @@ describe('planning setup', () => {
   });
 
   it('the instructions Codex shows when the variable is missing', () => {
-    expect(envKeyInstructions(paths.keys.posix, HOME)).toBe(
+    expect(envKeyInstructions(paths.keys.main, HOME)).toBe(
       'LIGHTWEIGHT_API_KEY is loaded from ~/.config/lightweight/env when a shell starts: open a new terminal, or run npx lightweight-setup again. Editors started from the desktop do not read shell startup files: start them from a terminal.',
     );
   });
@@ -242,7 +243,7 @@ describe('planning uninstall', () => {
       config: present(paths.config, setupOnce.config.after, 0o600),
       configLabel: '~/.codex/config.toml',
       rcFiles: [present(`${HOME}/.bashrc`, bashrcAfter())],
-      ownFiles: [present(paths.keys.posix, 'x', 0o600), missing(paths.keys.fish)],
+      ownFiles: [present(paths.keys.main, 'x', 0o600), missing(paths.keys.fish!)],
       authJson: missing(paths.authJson),
       storedKey: KEY,
       previous: {},
@@ -254,7 +255,7 @@ describe('planning uninstall', () => {
   it('takes the block out, gives config.toml back, removes the key files there are', () => {
     const ws = uninstall();
     expect(byPath(ws)).toEqual({ '~/.bashrc': 'alias ll=ls\n', '~/.codex/config.toml': '', '~/.config/lightweight/env': null });
-    expect(ws.find((w) => w.path === paths.keys.posix)).toMatchObject({ secret: true, mode: 0o600 });
+    expect(ws.find((w) => w.path === paths.keys.main)).toMatchObject({ secret: true, mode: 0o600 });
     // The user's files keep their modes, and are not treated as secrets.
     expect(ws.find((w) => w.path === `${HOME}/.bashrc`)).toMatchObject({ secret: false, mode: 0o644 });
     expect(ws.find((w) => w.path === paths.config)).toMatchObject({ secret: false, mode: 0o600 });

@@ -13,6 +13,9 @@ import { withLock } from '../../files/lock.js';
 import { tildify } from '../../files/paths.js';
 import { applyWrites, type PlannedWrite } from '../../files/transaction.js';
 import { maskKey } from '../../gateway/key.js';
+import { KEY_VAR } from '../../gateway/constants.js';
+import { platformOf } from '../../platform/platform.js';
+import { setUserKeyVariable } from '../../platform/windows-env.js';
 import type { SetupPlan } from '../../setup/plan.js';
 import { planFiles, type Planned } from './plan.js';
 import { describeChoices, sayNotes } from './review.js';
@@ -26,8 +29,12 @@ async function existing(paths: readonly string[]): Promise<string[]> {
 function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite, string>, g: Gathered): void {
   const { out, paths } = run;
   const verb = (w: PlannedWrite) => ({ created: 'Created', updated: 'Updated', unchanged: 'Unchanged' })[actions.get(w) ?? 'unchanged'];
-  const [posix, , ...rest] = plan.writes;
-  out.status('pass', `${verb(posix!)} ${tildify(posix!.path, paths.home)} with the key ${maskKey(g.key)} (mode 0600; a fish twin beside it).`);
+  const windows = platformOf(run.io.platform).id === 'windows';
+  const [main, ...others] = plan.writes;
+  const rest = paths.keys.fish ? others.filter((w) => w.path !== paths.keys.fish) : others;
+  out.status('pass', `${verb(main!)} ${tildify(main!.path, paths.home)} with the key ${maskKey(g.key)} (${windows ? 'in your local profile folder' : 'mode 0600; a fish twin beside it'}).`);
+  if (plan.userVariable === 'set') out.status('pass', `Set ${KEY_VAR} (${maskKey(g.key)}) in your user's environment variables: new terminals have it.`);
+  else if (plan.userVariable === 'unchanged') out.status('pass', `${KEY_VAR} in your user's environment variables already holds the key.`);
   for (const w of rest) {
     const shown = tildify(w.path, paths.home);
     if (w.path === paths.config) out.status('pass', `${verb(w)} ${shown}: ${describeChoices(g)}.`);
@@ -53,6 +60,15 @@ export async function apply(run: SetupRun, p: Planned): Promise<void> {
     const store = new BackupStore(paths.backups);
     const tx = await store.begin('setup');
     const actions = await applyWrites(plan.writes, tx);
+    if (plan.userVariable === 'set') {
+      try {
+        await setUserKeyVariable(io.env, g.key, paths.stateDir, paths.keys.main);
+      } catch (err) {
+        const failed = await tx.rollback();
+        if (!failed.length) await tx.discard();
+        throw new CliError(`Could not set ${KEY_VAR} in your user's environment: ${(err as Error).message} ${failed.length ? `Putting back what was written failed for: ${failed.join(', ')}.` : 'Every file was put back as it was.'}`, EXIT.usage, `Run again with --no-rc to leave the variable out (Codex reads the key file itself).`);
+      }
+    }
     if (plan.codexLogin && codexPath) {
       const entry = await tx.backup(paths.authJson, paths.authJson, 0o600, true);
       const codexBefore = await listTree(paths.codexHome);

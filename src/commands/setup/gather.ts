@@ -17,6 +17,8 @@ import { decideKeySource, type SetupFlags } from '../../setup/flags.js';
 import { configRisk, readInstalled } from '../../setup/installed.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../../shell/detect.js';
 import { quotePathForShell, sourceLine } from '../../shell/rc.js';
+import { platformOf } from '../../platform/platform.js';
+import { wslNoteHere } from '../../platform/posix.js';
 import type { Io } from '../../ui/output.js';
 import { LAYOUT_NAMES, type Before, type Gathered, type SetupRun } from './run.js';
 
@@ -75,9 +77,27 @@ export function describeCurrent(b: Before): string | undefined {
   return [LAYOUT_NAMES[c.layout!], c.model ? `model ${c.model}` : undefined, env === 'custom' ? c.baseUrl : env, b.storedKey ? `key ${maskKey(b.storedKey)}` : undefined].filter(Boolean).join(', ');
 }
 
-/** Paths that end up in a shell file: one with a newline is refused before anything else is said about it. */
-function refuseUnquotablePaths(rc: Gathered['rc'], paths: Paths): void {
-  for (const p of [paths.keys.posix, rc?.file, rc?.login]) if (p) quotePathForShell(p, paths.home);
+/** Paths that end up in a shell file (or, on Windows, in Codex's auth command): one that cannot be quoted safely is refused before anything else is said about it. */
+function refuseUnquotablePaths(rc: Gathered['rc'], run: SetupRun): void {
+  const { paths, io } = run;
+  const platform = platformOf(io.platform);
+  if (platform.newTerminals !== 'shell-startup-file') {
+    platform.authCommand(paths.keys.main, paths.home, io.env);
+    return;
+  }
+  for (const p of [paths.keys.main, rc?.file, rc?.login]) if (p) quotePathForShell(p, paths.home);
+}
+
+/** --shell and --rc-file name a shell startup file, which Windows does not have: said, not ignored. */
+function refuseShellFlagsOnWindows(run: SetupRun): void {
+  if (platformOf(run.io.platform).newTerminals === 'shell-startup-file') return;
+  const given = [run.flags.shell !== undefined ? '--shell' : '', run.flags.rcFile !== undefined ? '--rc-file' : ''].filter(Boolean);
+  if (!given.length) return;
+  throw new CliError(
+    `${given.join(' and ')} ${given.length > 1 ? 'do' : 'does'} not apply on Windows: there is no shell startup file to write.`,
+    EXIT.usage,
+    `On Windows, ${KEY_VAR} goes into your user's environment variables, where new terminals (PowerShell and cmd) find it, and --no-rc leaves it out; nothing was written.`,
+  );
 }
 
 /**
@@ -86,7 +106,7 @@ function refuseUnquotablePaths(rc: Gathered['rc'], paths: Paths): void {
  */
 async function resolveRc(run: SetupRun): Promise<Gathered['rc']> {
   const { flags, io, paths } = run;
-  if (flags.rc === false) return undefined;
+  if (flags.rc === false || platformOf(io.platform).newTerminals !== 'shell-startup-file') return undefined;
   const detected = detectShell(io.env);
   const shellFlag = run.resolved.shell;
   if (flags.rcFile !== undefined) {
@@ -97,7 +117,7 @@ async function resolveRc(run: SetupRun): Promise<Gathered['rc']> {
   const shell = known ?? (await run.answers.shell());
   if (!shell) {
     const name = io.env.SHELL ? io.env.SHELL.split('/').pop() : undefined;
-    throw unknownShellError(name, sourceLine(name === 'fish' ? 'fish' : 'sh', paths.keys.posix, paths.home));
+    throw unknownShellError(name, sourceLine(name === 'fish' ? 'fish' : 'sh', paths.keys.main, paths.home));
   }
   const file = rcFileFor(shell, { home: paths.home, platform: io.platform, env: io.env });
   return shell === 'bash' ? { shell, file, login: bashLoginFile(paths.home, io.platform, existsSync) } : { shell, file };
@@ -141,13 +161,17 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   for (const n of resolved.notes) out.status('info', n);
   for (const w of resolved.warnings) out.status('warn', w);
   if (before.codex.fixedBySetup) out.status('info', before.codex.fixedBySetup);
+  const wsl = await wslNoteHere(run.io.env, run.io.platform);
+  if (wsl) out.status('info', wsl);
   // Known without asking (a flag, $SHELL, --no-rc): resolved and its paths checked before the first question.
-  const known = run.flags.rc === false || run.flags.rcFile !== undefined || Boolean(resolved.shell ?? detectShell(run.io.env));
+  refuseShellFlagsOnWindows(run);
+  const userVariable = platformOf(run.io.platform).newTerminals === 'user-variable' && run.flags.rc !== false;
+  const known = userVariable || run.flags.rc === false || run.flags.rcFile !== undefined || Boolean(resolved.shell ?? detectShell(run.io.env));
   let rc = known ? await resolveRc(run) : undefined;
-  refuseUnquotablePaths(rc, paths);
+  refuseUnquotablePaths(rc, run);
   answers.intro(describeCurrent(before), { ...(run.codexPath ? { path: run.codexPath } : {}), ...(answers.asks ? { version: await run.codexVersion } : {}) }, paths);
-  if (!known) refuseUnquotablePaths((rc = await resolveRc(run)), paths);
-  answers.step('Step 2 of 4 · Configure Codex (~/.codex/config.toml)');
+  if (!known) refuseUnquotablePaths((rc = await resolveRc(run)), run);
+  answers.step(`Step 2 of 4 · Configure Codex (${tildify(paths.config, paths.home)})`);
 
   // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
   const current = before.current;
@@ -158,7 +182,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   const version = await run.codexVersion;
   let decision = decideKeySource(resolved.keySource, earlier, version);
   if (layout === 'model-providers' && !resolved.keySource && !decision.note) {
-    const picked: KeySource = await answers.keySource(decision.source, tildify(paths.keys.posix, paths.home));
+    const picked: KeySource = await answers.keySource(decision.source, tildify(paths.keys.main, paths.home));
     decision = picked === decision.source ? decision : decideKeySource(picked, undefined, version);
   }
   const currentModel = current?.model !== undefined ? (canonicalModel(current.model) ?? current.model) : undefined;
@@ -178,6 +202,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
     key: obtained.key,
     keyOrigin: obtained.keyOrigin,
     ...(rc ? { rc } : {}),
+    ...(userVariable ? { userVariable } : {}),
     ...(decision.note ? { keySourceNote: decision.note } : {}),
     ...(current ? { current } : {}),
     ...(before.storedKey ? { previousKey: before.storedKey } : {}),

@@ -4,6 +4,7 @@
  * is asked for its models and the installed Codex for what its model catalog must hold (side by
  * side), and the installed Codex says whether it loads the planned config.
  */
+import { sep } from 'node:path';
 import { promises as fs } from 'node:fs';
 import type { CheckRequest } from '../../gateway/check.js';
 import type { CheckVerdict } from '../../gateway/classify.js';
@@ -17,7 +18,8 @@ import { ensureCodexLoadsPlan } from '../../setup/codex-verdict.js';
 import { planSetup, type SetupPlan } from '../../setup/plan.js';
 import { introspectCodex, makeCatalog, type CatalogOutcome } from '../catalog.js';
 import { checkWithSpinner } from '../verify.js';
-import { SETUP_ANYWHERE } from '../../shell/auth-command.js';
+import { platformOf } from '../../platform/platform.js';
+import { readUserVariable } from '../../platform/windows-env.js';
 import type { Gathered, SetupRun } from './run.js';
 
 /** A rejected key's fix names where it came from. */
@@ -44,7 +46,7 @@ export interface Planned {
  */
 async function refuseRcInStateDir(rc: TextFile, paths: Paths): Promise<void> {
   const dirs = [paths.stateDir, await fs.realpath(paths.stateDir).catch(() => paths.stateDir)];
-  const inside = (p: string) => dirs.some((d) => p === d || p.startsWith(`${d}/`));
+  const inside = (p: string) => dirs.some((d) => p === d || p.startsWith(`${d}${sep}`));
   if (inside(rc.path) || inside(rc.target)) {
     throw new CliError(
       `${tildify(rc.path, paths.home)} is inside ${tildify(paths.stateDir, paths.home)}, the tool's own directory (key files, backups): a shell startup file cannot go there.`,
@@ -57,16 +59,18 @@ async function refuseRcInStateDir(rc: TextFile, paths: Paths): Promise<void> {
 /** Reads every file the run touches and plans their new contents; apply calls it again under the lock. */
 export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> {
   const { paths } = run;
-  const [config, posix, fish, authJson, authBefore, state, catalogFile, rcFile, loginRc] = await Promise.all([
+  const platform = platformOf(run.io.platform);
+  const [config, main, fish, authJson, authBefore, state, catalogFile, rcFile, loginRc, userVariable] = await Promise.all([
     readTextFile(paths.config),
-    readTextFile(paths.keys.posix),
-    readTextFile(paths.keys.fish),
+    readTextFile(paths.keys.main),
+    paths.keys.fish ? readTextFile(paths.keys.fish) : Promise.resolve(undefined),
     readTextFile(paths.authJson),
     readTextFile(paths.authBefore),
     readTextFile(paths.stateFile),
     readTextFile(paths.catalog),
     g.rc ? readTextFile(g.rc.file) : Promise.resolve(undefined),
     g.rc?.login ? readTextFile(g.rc.login) : Promise.resolve(undefined),
+    g.userVariable ? readUserVariable(run.io.env) : Promise.resolve(undefined),
   ]);
   for (const rc of [rcFile, loginRc]) if (rc) await refuseRcInStateDir(rc, paths);
   return planSetup({
@@ -76,7 +80,10 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     ...(g.rc && rcFile ? { rc: { shell: g.rc.shell, file: rcFile } } : {}),
     ...(loginRc ? { loginRc } : {}),
     config,
-    keyFiles: { posix, fish },
+    keyFiles: { main, ...(fish ? { fish } : {}) },
+    ...(userVariable ? { userVariable: { ...(userVariable.value !== undefined ? { value: userVariable.value } : {}) } } : {}),
+    platform,
+    env: run.io.env,
     authJson,
     authBefore,
     state,
@@ -85,7 +92,6 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     ...(g.catalogSupport ? { catalogSupport: g.catalogSupport } : {}),
     codexInstalled: Boolean(run.codexPath),
     codexAsked: run.before.codex.asked,
-    setupCommand: SETUP_ANYWHERE,
   });
 }
 

@@ -7,6 +7,7 @@ import { tildify } from '../../files/paths.js';
 import { KEY_VAR } from '../../gateway/constants.js';
 import { cmd } from '../../invocation.js';
 import { sourceLine } from '../../shell/rc.js';
+import { platformOf } from '../../platform/platform.js';
 import type { Planned } from './plan.js';
 import type { SetupRun } from './run.js';
 
@@ -32,18 +33,27 @@ export async function report(run: SetupRun, p: Planned): Promise<void> {
   }
   // Where Codex itself reads the key, when not from the shell: the key file (auth command) or its
   // login store (base-URL layout). Codex then needs no new terminal; the shell variable is for other tools.
-  const codexKeyAt = g.choices.layout === 'openai-base-url' ? paths.authJson : g.choices.keySource === 'file' ? paths.keys.posix : undefined;
+  const codexKeyAt = g.choices.layout === 'openai-base-url' ? paths.authJson : g.choices.keySource === 'file' ? paths.keys.main : undefined;
   const codexHasKey = codexKeyAt !== undefined;
-  if (g.rc) {
+  const sayNewTerminals = () => {
+    if (g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
+    else if (g.userVariable) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); programs started before setup (this terminal, VS Code) need a restart to see it.`);
+  };
+  const windows = platformOf(run.io.platform).newTerminals === 'user-variable';
+  const file = tildify(paths.keys.main, paths.home);
+  if (windows) {
+    if (!g.userVariable) out.line(`  ${n++}. Load the key in a terminal (--no-rc left your user's environment variables alone): in PowerShell, $env:${KEY_VAR} = Get-Content "${file}"; in cmd, set /p ${KEY_VAR}=<"${file}"`);
+    else if (!codexHasKey) out.line(`  ${n++}. Open a new terminal: new terminals have ${KEY_VAR}.`);
+  } else if (g.rc) {
     if (!codexHasKey) out.line(`  ${n++}. Open a new terminal, or run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
   } else {
-    out.line(`  ${n++}. Load the key in your shell (--no-rc left your startup files alone): ${sourceLine('sh', paths.keys.posix, paths.home)}`);
+    out.line(`  ${n++}. Load the key in your shell (--no-rc left your startup files alone): ${sourceLine('sh', paths.keys.main, paths.home)}`);
   }
   if (!codexInstalled) {
     out.line(`  ${n++}. Install Codex: ${CODEX_INSTALL}`);
     out.line(`  ${n++}. Fill Codex's model picker (/model) with the gateway's models: ${cmd('models --sync')}`);
     out.line(`  ${n++}. Run: codex`);
-    if (codexHasKey && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
+    if (codexHasKey) sayNewTerminals();
     out.line();
     out.status('warn', 'Codex is not installed yet; install it with:');
     out.raw(`    ${CODEX_INSTALL}`);
@@ -51,5 +61,5 @@ export async function report(run: SetupRun, p: Planned): Promise<void> {
   }
   out.line(`  ${n++}. Run: codex${codexKeyAt ? ` (it reads the key from ${tildify(codexKeyAt, paths.home)}, in any terminal or editor)` : ''}`);
   if (version) out.line(`     Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? `; /model lists the gateway${g.catalog.fromPage ? " page's" : "'s"} models` : ''}.`);
-  if (codexHasKey && g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
+  if (codexHasKey) sayNewTerminals();
 }

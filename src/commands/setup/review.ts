@@ -31,7 +31,7 @@ function dryRunFlags(g: Gathered): string {
     g.choices.layout === 'model-providers' && g.choices.keySource !== d?.keySource ? `--key-source ${g.choices.keySource}` : '',
     g.choices.model !== d?.model ? `--model ${g.choices.model}` : '',
     g.choices.baseUrl === d?.baseUrl ? '' : envName === 'custom' ? `--base-url ${g.choices.baseUrl}` : `--env ${envName}`,
-    !g.rc ? '--no-rc' : g.rc.shell !== d?.shell ? `--shell ${g.rc.shell}` : '',
+    !g.rc ? (g.userVariable ? '' : '--no-rc') : g.rc.shell !== d?.shell ? `--shell ${g.rc.shell}` : '',
   ]
     .filter(Boolean)
     .join(' ');

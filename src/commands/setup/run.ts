@@ -54,6 +54,8 @@ export interface Gathered {
   /** Where the key came from in this run (the prompt, standard input, LIGHTWEIGHT_API_KEY). */
   keyOrigin: string;
   rc?: { shell: Shell; file: string; login?: string };
+  /** Windows: LIGHTWEIGHT_API_KEY goes into the user's environment (not with --no-rc). */
+  userVariable?: boolean;
   /** A note from choosing the key source (Codex too old for the auth command, say). */
   keySourceNote?: string;
   /** Codex's model catalog to write; absent when there is none to write. */

@@ -7,21 +7,13 @@
  * environment of the terminal that started it, so its variable may be stale; the variable is
  * only the fallback where there is no file (CI).
  */
-import { KEY_VAR } from '../gateway/constants.js';
-import { quotePathForShell } from './rc.js';
-
-export interface AuthCommand {
-  command: string;
-  args: string[];
-}
-
-/** How anyone runs setup again, in text that outlives a run (the auth command's message): the npx form works for all. */
-export const SETUP_ANYWHERE = 'npx lightweight-setup';
+import { KEY_VAR, SETUP_ANYWHERE, sameCommand, type AuthCommand } from './common.js';
+import { quotePathForShell } from './posix-quote.js';
 
 /** Absolute, so no PATH lookup decides what runs. */
 export const AUTH_SHELL = '/bin/sh';
 
-export function renderAuthCommand(keyFile: string, home: string, setupCommand: string): AuthCommand {
+export function renderAuthCommand(keyFile: string, home: string, setupCommand: string = SETUP_ANYWHERE): AuthCommand {
   const f = quotePathForShell(keyFile, home);
   const fail = (why: string) => `{ echo "lightweight-setup: ${why}; run: ${setupCommand}" >&2; exit 1; }`;
   // One line: it is shown in config.toml as a single TOML string.
@@ -45,6 +37,5 @@ export function renderAuthCommand(keyFile: string, home: string, setupCommand: s
  * in front, and doctor must never run it.
  */
 export function isOwnAuthCommand(cmd: { command: string; args: readonly string[] } | undefined, keyFile: string, home: string): boolean {
-  const want = renderAuthCommand(keyFile, home, SETUP_ANYWHERE);
-  return cmd !== undefined && cmd.command === want.command && cmd.args.length === want.args.length && cmd.args.every((a, i) => a === want.args[i]);
+  return sameCommand(cmd, renderAuthCommand(keyFile, home));
 }

@@ -3,7 +3,7 @@
  * Values are single-quoted; with the key limited to printable ASCII this makes any key
  * inert when the file is sourced.
  */
-import { KEY_VAR } from '../gateway/constants.js';
+import { KEY_VAR } from './common.js';
 
 const HEADER = ['# Lightweight API key for the Codex CLI, written by lightweight-setup.', '# Private (0600): never commit it. `npx lightweight-setup uninstall` removes it.'];
 

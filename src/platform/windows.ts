@@ -35,7 +35,11 @@ export function windowsAuthCommand(keyFile: string, env: NodeJS.ProcessEnv): Aut
   return { command: win32.join(systemRoot(env), 'System32', 'cmd.exe'), args: ['/d', '/c', 'type', keyFile] };
 }
 
-/** A word for cmd.exe and PowerShell alike: bare when it is plain, else in double quotes (which neither treats `"`-free text specially in, but for `%` and `$`, refused upstream). */
+/**
+ * A word for cmd.exe and PowerShell alike: bare when it is plain, else in double quotes (spaces).
+ * Inside them cmd still expands `%VAR%` and PowerShell `$x`: the values printed are model ids
+ * (plain names only, gateway/models.ts) and paths, which the tool refuses with `%` (windows.ts).
+ */
 export function windowsWord(value: string): string {
   return /^[A-Za-z0-9._:\\/@+=,-]+$/.test(value) ? value : `"${value.replace(/"/g, '""')}"`;
 }

@@ -4,6 +4,7 @@
  * verify, report. The wizard and the unattended path run the same phases; they differ only in
  * where the answers come from (setup/answers.ts).
  */
+import { platformOf } from '../platform/platform.js';
 import { codexVersion, findExecutable } from '../codex/binary.js';
 import { CliError, EXIT } from '../errors.js';
 import { resolvePaths } from '../files/paths.js';
@@ -51,11 +52,12 @@ async function begin(flags: SetupFlags, io: Io): Promise<SetupRun> {
     throw new CliError('--api-key-stdin expects the key piped in, but standard input is a terminal.', EXIT.usage, 'Pipe it in (for example from a secret manager), or leave the flag out to be asked for it without echo.');
   }
   const out = makeOutput(io);
-  const paths = resolvePaths(io.env, io.cwd, flags.codexHome);
+  const platform = platformOf(io.platform);
+  const paths = resolvePaths(io.env, io.cwd, flags.codexHome, platform);
   const codexPath = findExecutable('codex', io.env);
   // The installed Codex is asked about config.toml here: Ctrl-C meanwhile stops it cleanly.
   const before = await cancellable(out, NOTHING_WRITTEN, () => whatIsThere(io, paths, flags, codexPath, resolved.layout));
   const answers: Answers = interactive ? wizardAnswers((await import('../ui/prompts.js')).makePrompts(io), out) : unattendedAnswers();
   const version = codexPath ? codexVersion(codexPath, io.env) : Promise.resolve(undefined);
-  return { flags, resolved, io, out, paths, ...(codexPath ? { codexPath } : {}), codexVersion: version, before, answers };
+  return { flags, resolved, io, out, paths, platform, ...(codexPath ? { codexPath } : {}), codexVersion: version, before, answers };
 }

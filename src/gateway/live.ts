@@ -7,7 +7,8 @@ import { cmd } from '../invocation.js';
 import { gatewayMessage, networkFailure, type NetworkCause } from './classify.js';
 import type { RouteFacts } from './route.js';
 import { KEY_VAR } from './constants.js';
-import { shellWord, usableModelId } from './models.js';
+import { usableModelId } from './models.js';
+import { HERE } from '../platform/platform.js';
 
 /** The prompt of every live request: one word back, so the answer costs a handful of output tokens. */
 export const LIVE_PROMPT = 'Reply with the single word: ok';
@@ -175,7 +176,7 @@ const FIX = {
   rateLimit: (retryAfter?: string) => `Wait${retryAfter ? ` ${retryAfter} s` : ' a minute'} and run ${cmd('doctor --live')} again.`,
   server: () => "Retry in a minute; if it persists, the gateway's status page or support can say why.",
   otherModel: (asked: string, answered: string) =>
-    usableModelId(answered) ? `The gateway routes ${asked} elsewhere: ask its operator, or pick the model you get: ${cmd()} --model ${shellWord(answered)}.` : `The gateway routes ${asked} to a model whose name no model has: ask its operator.`,
+    usableModelId(answered) ? `The gateway routes ${asked} elsewhere: ask its operator, or pick the model you get: ${cmd()} --model ${HERE.quoteArg(answered)}.` : `The gateway routes ${asked} to a model whose name no model has: ask its operator.`,
 };
 
 /** Judges a direct streaming request. */

@@ -1,4 +1,3 @@
-import { HERE } from '../platform/platform.js';
 import { CliError } from '../errors.js';
 
 export interface ModelInfo {
@@ -99,9 +98,4 @@ export const MAX_MODELS = 100;
 export function servedModels(ids: readonly string[]): { models: string[]; unusable: number; beyondLimit: number } {
   const usable = [...new Set(ids.filter(usableModelId))];
   return { models: usable.slice(0, MAX_MODELS), unusable: ids.filter((id) => !usableModelId(id)).length, beyondLimit: Math.max(0, usable.length - MAX_MODELS) };
-}
-
-/** A value in a command the user is told to run, quoted for their shell (platform/). */
-export function shellWord(value: string): string {
-  return HERE.quoteArg(value);
 }

@@ -11,15 +11,11 @@ import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { win32 } from 'node:path';
 import { KEY_VAR } from './common.js';
+import { system32 } from './windows.js';
 
 const ENV_KEY = 'HKCU\\Environment';
 /** Names the key file for tools that want it, and gives `setx` a value to set that is no secret. */
 export const KEY_FILE_VAR = 'LIGHTWEIGHT_KEY_FILE';
-
-function system32(env: NodeJS.ProcessEnv, exe: string): string {
-  const root = env.SystemRoot ?? env.SYSTEMROOT ?? env.windir;
-  return win32.join(root && win32.isAbsolute(root) ? root : 'C:\\Windows', 'System32', exe);
-}
 
 interface Ran {
   code: number;
@@ -78,9 +74,7 @@ export async function setUserKeyVariable(env: NodeJS.ProcessEnv, key: string, pr
   await runTool(env, 'setx.exe', [KEY_FILE_VAR, keyFile]);
 }
 
-/** Removes the tool's user variables; true when the key variable was there. */
-export async function removeUserKeyVariable(env: NodeJS.ProcessEnv): Promise<boolean> {
-  const was = (await readUserVariable(env)).value !== undefined;
+/** Removes the tool's user variables (uninstall's plan has already read whether the key one is there). */
+export async function removeUserKeyVariable(env: NodeJS.ProcessEnv): Promise<void> {
   for (const name of [KEY_VAR, KEY_FILE_VAR]) await runTool(env, 'reg.exe', ['delete', ENV_KEY, '/v', name, '/f']);
-  return was;
 }

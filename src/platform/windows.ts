@@ -18,10 +18,10 @@ import type { Platform } from './types.js';
  */
 const CMD_ACTIVE = /[%"&|<>^!\u0000-\u001f]/;
 
-/** %SystemRoot%, as Windows sets it for every process; the default where it is missing or odd. */
-function systemRoot(env: NodeJS.ProcessEnv): string {
+/** A program in %SystemRoot%\System32, as Windows sets it for every process; C:\Windows where it is missing or odd. */
+export function system32(env: NodeJS.ProcessEnv, exe: string): string {
   const root = env.SystemRoot ?? env.SYSTEMROOT ?? env.windir;
-  return root && win32.isAbsolute(root) && !CMD_ACTIVE.test(root) ? root : 'C:\\Windows';
+  return win32.join(root && win32.isAbsolute(root) && !CMD_ACTIVE.test(root) ? root : 'C:\\Windows', 'System32', exe);
 }
 
 export function windowsAuthCommand(keyFile: string, env: NodeJS.ProcessEnv): AuthCommand {
@@ -32,7 +32,7 @@ export function windowsAuthCommand(keyFile: string, env: NodeJS.ProcessEnv): Aut
       'Set LOCALAPPDATA to a folder of yours whose path has none of them, and run again; nothing was written.',
     );
   }
-  return { command: win32.join(systemRoot(env), 'System32', 'cmd.exe'), args: ['/d', '/c', 'type', keyFile] };
+  return { command: system32(env, 'cmd.exe'), args: ['/d', '/c', 'type', keyFile] };
 }
 
 /**

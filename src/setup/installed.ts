@@ -140,8 +140,7 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
 
 /** A path in config.toml as Codex reads it: `~/` is the home directory, a relative path is under CODEX_HOME. */
 export function resolveCodexPath(p: string, paths: Paths, platform: Platform = HERE): string {
-  if (p === '~' || p.startsWith('~/')) return platform.join(paths.home, p.slice(2));
-  return platform.expand(p, paths.codexHome, paths.codexHome);
+  return platform.expand(p, paths.home, paths.codexHome);
 }
 
 /** The key Codex would send with the current layout, and where it comes from. */

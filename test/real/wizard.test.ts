@@ -31,13 +31,7 @@ describe('the setup wizard in a terminal', () => {
   it('defaults with Enter, the key typed hidden, confirmed: files written, key never on screen, a new shell has it', async () => {
     const t = start();
     await t.waitFor(/Step 1 of 4/);
-    await t.waitFor(/Config layout/);
-    t.keys('Enter');
-    await t.waitFor(/Where Codex gets the key/);
-    t.keys('Enter');
-    await t.waitFor(/Default model/);
-    t.keys('Enter');
-    await t.answer(/Lightweight API key/, KEY);
+    await t.takeDefaultsThenKey(KEY);
     await t.waitFor(/Write these changes\?/);
     t.keys('Enter');
     expect(await t.exitCode()).toBe(0);

@@ -55,6 +55,20 @@ export class Terminal {
     this.keys('Enter');
   }
 
+  /**
+   * The setup wizard's first questions (layout, key source, model) answered with Enter, then the
+   * key typed at its hidden prompt: what a user who takes every default does.
+   */
+  async takeDefaultsThenKey(key: string, firstTimeoutMs = 20_000): Promise<void> {
+    await this.waitFor(/Config layout/, firstTimeoutMs);
+    this.keys('Enter');
+    await this.waitFor(/Where Codex gets the key/);
+    this.keys('Enter');
+    await this.waitFor(/Default model/);
+    this.keys('Enter');
+    await this.answer(/Lightweight API key/, key);
+  }
+
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

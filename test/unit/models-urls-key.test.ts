@@ -1,6 +1,7 @@
 import { classify } from '../../src/gateway/classify.js';
 import { describe, expect, it } from 'vitest';
-import { canonicalModel, closestNames, editDistance, normalizeModel, MAX_MODELS, servedModels, shellWord, usableModelId } from '../../src/gateway/models.js';
+import { canonicalModel, closestNames, editDistance, normalizeModel, MAX_MODELS, servedModels, usableModelId } from '../../src/gateway/models.js';
+import { shellWord } from '../../src/platform/posix.js';
 import { environmentOf, isLoopbackAddress, isLoopbackHost, normalizeBaseUrl } from '../../src/gateway/urls.js';
 import { maskKey, normalizeKey, redact, validateKey } from '../../src/gateway/key.js';
 

@@ -14,7 +14,6 @@ import { tildify } from '../../files/paths.js';
 import { applyWrites, type PlannedWrite } from '../../files/transaction.js';
 import { maskKey } from '../../gateway/key.js';
 import { KEY_VAR } from '../../gateway/constants.js';
-import { platformOf } from '../../platform/platform.js';
 import { setUserKeyVariable } from '../../platform/windows-env.js';
 import type { SetupPlan } from '../../setup/plan.js';
 import { planFiles, type Planned } from './plan.js';
@@ -29,10 +28,9 @@ async function existing(paths: readonly string[]): Promise<string[]> {
 function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite, string>, g: Gathered): void {
   const { out, paths } = run;
   const verb = (w: PlannedWrite) => ({ created: 'Created', updated: 'Updated', unchanged: 'Unchanged' })[actions.get(w) ?? 'unchanged'];
-  const windows = platformOf(run.io.platform).id === 'windows';
   const [main, ...others] = plan.writes;
   const rest = paths.keys.fish ? others.filter((w) => w.path !== paths.keys.fish) : others;
-  out.status('pass', `${verb(main!)} ${tildify(main!.path, paths.home)} with the key ${maskKey(g.key)} (${windows ? 'in your local profile folder' : 'mode 0600; a fish twin beside it'}).`);
+  out.status('pass', `${verb(main!)} ${tildify(main!.path, paths.home)} with the key ${maskKey(g.key)} (${paths.keys.fish ? 'mode 0600; a fish twin beside it' : 'in your local profile folder'}).`);
   if (plan.userVariable === 'set') out.status('pass', `Set ${KEY_VAR} (${maskKey(g.key)}) in your user's environment variables: new terminals have it.`);
   else if (plan.userVariable === 'unchanged') out.status('pass', `${KEY_VAR} in your user's environment variables already holds the key.`);
   for (const w of rest) {

@@ -17,7 +17,6 @@ import { decideKeySource, type SetupFlags } from '../../setup/flags.js';
 import { configRisk, readInstalled } from '../../setup/installed.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../../shell/detect.js';
 import { quotePathForShell, sourceLine } from '../../shell/rc.js';
-import { platformOf } from '../../platform/platform.js';
 import { wslNoteHere } from '../../platform/posix.js';
 import type { Io } from '../../ui/output.js';
 import { LAYOUT_NAMES, type Before, type Gathered, type SetupRun } from './run.js';
@@ -79,8 +78,7 @@ export function describeCurrent(b: Before): string | undefined {
 
 /** Paths that end up in a shell file (or, on Windows, in Codex's auth command): one that cannot be quoted safely is refused before anything else is said about it. */
 function refuseUnquotablePaths(rc: Gathered['rc'], run: SetupRun): void {
-  const { paths, io } = run;
-  const platform = platformOf(io.platform);
+  const { paths, io, platform } = run;
   if (platform.newTerminals !== 'shell-startup-file') {
     platform.authCommand(paths.keys.main, paths.home, io.env);
     return;
@@ -90,7 +88,7 @@ function refuseUnquotablePaths(rc: Gathered['rc'], run: SetupRun): void {
 
 /** --shell and --rc-file name a shell startup file, which Windows does not have: said, not ignored. */
 function refuseShellFlagsOnWindows(run: SetupRun): void {
-  if (platformOf(run.io.platform).newTerminals === 'shell-startup-file') return;
+  if (run.platform.newTerminals === 'shell-startup-file') return;
   const given = [run.flags.shell !== undefined ? '--shell' : '', run.flags.rcFile !== undefined ? '--rc-file' : ''].filter(Boolean);
   if (!given.length) return;
   throw new CliError(
@@ -106,7 +104,7 @@ function refuseShellFlagsOnWindows(run: SetupRun): void {
  */
 async function resolveRc(run: SetupRun): Promise<Gathered['rc']> {
   const { flags, io, paths } = run;
-  if (flags.rc === false || platformOf(io.platform).newTerminals !== 'shell-startup-file') return undefined;
+  if (flags.rc === false || run.platform.newTerminals !== 'shell-startup-file') return undefined;
   const detected = detectShell(io.env);
   const shellFlag = run.resolved.shell;
   if (flags.rcFile !== undefined) {
@@ -165,7 +163,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   if (wsl) out.status('info', wsl);
   // Known without asking (a flag, $SHELL, --no-rc): resolved and its paths checked before the first question.
   refuseShellFlagsOnWindows(run);
-  const userVariable = platformOf(run.io.platform).newTerminals === 'user-variable' && run.flags.rc !== false;
+  const userVariable = run.platform.newTerminals === 'user-variable' && run.flags.rc !== false;
   const known = userVariable || run.flags.rc === false || run.flags.rcFile !== undefined || Boolean(resolved.shell ?? detectShell(run.io.env));
   let rc = known ? await resolveRc(run) : undefined;
   refuseUnquotablePaths(rc, run);

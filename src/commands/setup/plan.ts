@@ -18,7 +18,6 @@ import { ensureCodexLoadsPlan } from '../../setup/codex-verdict.js';
 import { planSetup, type SetupPlan } from '../../setup/plan.js';
 import { introspectCodex, makeCatalog, type CatalogOutcome } from '../catalog.js';
 import { checkWithSpinner } from '../verify.js';
-import { platformOf } from '../../platform/platform.js';
 import { readUserVariable } from '../../platform/windows-env.js';
 import type { Gathered, SetupRun } from './run.js';
 
@@ -59,7 +58,6 @@ async function refuseRcInStateDir(rc: TextFile, paths: Paths): Promise<void> {
 /** Reads every file the run touches and plans their new contents; apply calls it again under the lock. */
 export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> {
   const { paths } = run;
-  const platform = platformOf(run.io.platform);
   const [config, main, fish, authJson, authBefore, state, catalogFile, rcFile, loginRc, userVariable] = await Promise.all([
     readTextFile(paths.config),
     readTextFile(paths.keys.main),
@@ -81,8 +79,8 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     ...(loginRc ? { loginRc } : {}),
     config,
     keyFiles: { main, ...(fish ? { fish } : {}) },
-    ...(userVariable ? { userVariable: { ...(userVariable.value !== undefined ? { value: userVariable.value } : {}) } } : {}),
-    platform,
+    ...(userVariable ? { userVariable } : {}),
+    platform: run.platform,
     env: run.io.env,
     authJson,
     authBefore,

@@ -7,7 +7,6 @@ import { tildify } from '../../files/paths.js';
 import { KEY_VAR } from '../../gateway/constants.js';
 import { cmd } from '../../invocation.js';
 import { sourceLine } from '../../shell/rc.js';
-import { platformOf } from '../../platform/platform.js';
 import type { Planned } from './plan.js';
 import type { SetupRun } from './run.js';
 
@@ -39,7 +38,7 @@ export async function report(run: SetupRun, p: Planned): Promise<void> {
     if (g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
     else if (g.userVariable) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); programs started before setup (this terminal, VS Code) need a restart to see it.`);
   };
-  const windows = platformOf(run.io.platform).newTerminals === 'user-variable';
+  const windows = run.platform.newTerminals === 'user-variable';
   const file = tildify(paths.keys.main, paths.home);
   if (windows) {
     if (!g.userVariable) out.line(`  ${n++}. Load the key in a terminal (--no-rc left your user's environment variables alone): in PowerShell, $env:${KEY_VAR} = Get-Content "${file}"; in cmd, set /p ${KEY_VAR}=<"${file}"`);

@@ -3,6 +3,7 @@
  * there before), and the choices gathered for it. The phases are gather, plan, review, apply,
  * verify and report (one module each); commands/setup.ts lists them in order.
  */
+import type { Platform } from '../../platform/platform.js';
 import type { Catalog } from '../../codex/catalog.js';
 import type { ConfigSummary, KeySource } from '../../codex/config.js';
 import type { Paths } from '../../files/paths.js';
@@ -35,6 +36,8 @@ export interface SetupRun {
   io: Io;
   out: Output;
   paths: Paths;
+  /** Where setup runs: the key file's form, the auth command, how new terminals get the key. */
+  platform: Platform;
   codexPath?: string;
   codexVersion: Promise<string | undefined>;
   before: Before;

@@ -132,6 +132,8 @@ if (skip) {
       const revoked = await doctor();
       expect(revoked.r.code).toBe(1);
       expect(revoked.check('connectivity').cause).toBe('auth');
+      // Codex agrees: it gets the same 401.
+      expect((await codexExec()).code).not.toBe(0);
       gw.revoked.clear();
 
       // The user variable gone: Codex still reads the key file, so this is information.
@@ -139,12 +141,22 @@ if (skip) {
       const noVar = await doctor();
       expect(noVar.check('api-key').status).toBe('pass');
       expect(noVar.check('api-key').detail).toContain('new terminals do not have the variable');
+      // And it is right that Codex does not need it: codex.exe still answers with the key.
+      gw.requests.length = 0;
+      const without = await codexExec();
+      expect(without.code, without.stderr).toBe(0);
+      expect(responsesPosts(gw).map((p) => p.authorization)).toEqual([`Bearer ${KEY}`]);
 
       // The key file gone: Codex's auth command, run as Codex runs it, fails.
       rmSync(file('AppData\\Local\\lightweight\\api-key.txt'));
       const noKey = await doctor();
       expect(noKey.r.code).toBe(1);
       expect(noKey.check('auth-command').status).toBe('fail');
+      // Codex agrees: it runs the same command, gets no key and sends none.
+      gw.requests.length = 0;
+      expect((await codexExec()).code).not.toBe(0);
+      expect(responsesPosts(gw).length).toBeGreaterThan(0);
+      expect(responsesPosts(gw).filter((p) => p.authorization !== undefined)).toEqual([]);
 
       // A command in config.toml that is not the tool's is never run.
       writeFileSync(file('AppData\\Local\\lightweight\\api-key.txt'), KEY);
@@ -199,13 +211,8 @@ if (skip) {
       const { argv, env } = wine.terminalCommand(['--base-url', gw.base]);
       const t = new Terminal(wine.root, argv, env);
       try {
-        await t.waitFor(/Config layout/, 90_000);
-        t.keys('Enter');
-        await t.waitFor(/Where Codex gets the key/);
-        t.keys('Enter');
-        await t.waitFor(/Default model/);
-        t.keys('Enter');
-        await t.answer(/Lightweight API key/, KEY);
+        // The first start in a prefix is slow under Wine.
+        await t.takeDefaultsThenKey(KEY, 90_000);
         await t.waitFor(/Write these changes\?/, 60_000);
         t.keys('Enter');
         expect(await t.exitCode(90_000)).toBe(0);

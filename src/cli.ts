@@ -46,6 +46,8 @@ function addSetupOptions(cmd: Command): Command {
     .option('--no-rc', 'do not touch shell startup files')
     .option('--no-verify', 'skip the connectivity check')
     .option('--dry-run', 'print the planned changes (a diff per file, key masked) and write nothing')
+    .option('--profile <name>', 'write $CODEX_HOME/<name>.config.toml instead of config.toml: `codex -p <name>` uses it, plain `codex` keeps the default')
+    .option('--json', 'with --yes: print one JSON object (what changed per file, the check\'s verdict, the exit code) instead of the report')
     .option(...CODEX_HOME_OPTION)
     .option('--timeout <seconds>', 'connectivity check limit in seconds (default: 10)')
     .addHelpText(
@@ -59,7 +61,8 @@ Exit codes: 0 done, 1 written but the connectivity check failed, 2 bad input or 
 
 Examples:
   npx lightweight-setup
-  printf %s "$KEY" | npx lightweight-setup --yes --api-key-stdin --layout openai-base-url`,
+  printf %s "$KEY" | npx lightweight-setup --yes --api-key-stdin --layout openai-base-url
+  npx lightweight-setup --profile preview --env preview    (then: codex -p preview)`,
     );
 }
 

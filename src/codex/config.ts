@@ -174,11 +174,7 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant, 
   const parsed = parseToml(before, file);
   const doc = scanToml(before);
   const notes: string[] = [];
-  const previous: PreviousTopLevel = {};
-  for (const key of OWNED_TOP_LEVEL) {
-    const v = parsed[key];
-    if (typeof v === 'string') previous[key] = v;
-  }
+  const previous = ownedValues(parsed);
 
   const steps: Step[] = [(d) => setRootString(d, 'model', want.model)];
   // A first setup over the user's own model: said, since a summarised review shows no diff line.
@@ -243,6 +239,20 @@ export function planCodexConfig(before: string, file: string, want: ConfigWant, 
     );
   }
   return { before, after, notes, previous };
+}
+
+function ownedValues(parsed: TomlTable): PreviousTopLevel {
+  const out: PreviousTopLevel = {};
+  for (const key of OWNED_TOP_LEVEL) {
+    const v = parsed[key];
+    if (typeof v === 'string') out[key] = v;
+  }
+  return out;
+}
+
+/** The top-level values setup owns, as a config holds them now (for the record of what was there first). */
+export function ownedTopLevel(text: string, file: string): PreviousTopLevel {
+  return ownedValues(parseToml(text, file));
 }
 
 /** What the parsed config must look like after the change, derived from the one before. */

@@ -44,9 +44,17 @@ export function loadFailure(stderr: string): { reason: string; keyPath?: string[
   return { reason: reason || 'Codex did not say why', ...(named ? { keyPath: named.split('.') } : {}) };
 }
 
-async function ask(codex: string, env: NodeJS.ProcessEnv, codexHome: string, cwd: string): Promise<LoadVerdict> {
+/**
+ * `features list` takes no profile (`-p` is only for runtime commands): with one, `debug
+ * prompt-input` loads config.toml with the profile file on top, and sends nothing anywhere.
+ */
+function loadArgs(profile: string | undefined): string[] {
+  return profile ? ['-p', profile, 'debug', 'prompt-input', 'ping'] : ['features', 'list'];
+}
+
+async function ask(codex: string, env: NodeJS.ProcessEnv, codexHome: string, cwd: string, profile?: string): Promise<LoadVerdict> {
   const c = codexCommand(codex, { ...env, CODEX_HOME: codexHome });
-  const r = await run(c.file, ['features', 'list'], { env: c.env, cwd, timeoutMs: ASK_MS });
+  const r = await run(c.file, loadArgs(profile), { env: c.env, cwd, timeoutMs: ASK_MS });
   if (r.code === 0) return { asked: true, loads: true };
   // An older Codex without the subcommand, or one that did not finish: it was not asked.
   if (r.timedOut || r.code === null || /unrecognized subcommand|unexpected argument|Usage:/i.test(r.stderr)) return { asked: false };
@@ -58,11 +66,11 @@ async function ask(codex: string, env: NodeJS.ProcessEnv, codexHome: string, cwd
  * written), from `cwd` (doctor: where the user is) or from an empty scratch directory, so that no
  * project's .codex/config.toml is part of the answer.
  */
-export async function codexLoadsNow(codex: string, env: NodeJS.ProcessEnv, codexHome: string, cwd?: string): Promise<LoadVerdict> {
-  if (cwd) return ask(codex, env, codexHome, cwd);
+export async function codexLoadsNow(codex: string, env: NodeJS.ProcessEnv, codexHome: string, cwd?: string, profile?: string): Promise<LoadVerdict> {
+  if (cwd) return ask(codex, env, codexHome, cwd, profile);
   const scratch = scratchDir('lightweight-load-');
   try {
-    return await ask(codex, env, codexHome, scratch.dir);
+    return await ask(codex, env, codexHome, scratch.dir, profile);
   } finally {
     scratch.remove();
   }
@@ -74,7 +82,7 @@ export async function codexLoadsNow(codex: string, env: NodeJS.ProcessEnv, codex
  * user's is written: the files go to a private scratch directory, removed afterwards; paths in
  * Codex's reason are given back as the real ones.
  */
-export async function codexWouldLoad(codex: string, env: NodeJS.ProcessEnv, codexHome: string, files: Record<string, string>): Promise<LoadVerdict> {
+export async function codexWouldLoad(codex: string, env: NodeJS.ProcessEnv, codexHome: string, files: Record<string, string>, profile?: string): Promise<LoadVerdict> {
   const scratch = scratchDir('lightweight-load-');
   try {
     const home = join(scratch.dir, 'codex-home');
@@ -83,7 +91,7 @@ export async function codexWouldLoad(codex: string, env: NodeJS.ProcessEnv, code
       if (!(name in files)) await fs.symlink(join(codexHome, name), join(home, name)).catch(() => undefined);
     }
     for (const [name, text] of Object.entries(files)) await fs.writeFile(join(home, name), text, { mode: 0o600 });
-    const verdict = await ask(codex, env, home, scratch.dir);
+    const verdict = await ask(codex, env, home, scratch.dir, profile);
     return verdict.asked && !verdict.loads ? { ...verdict, reason: verdict.reason.split(home).join(codexHome) } : verdict;
   } finally {
     scratch.remove();

@@ -19,19 +19,47 @@ import { plan } from './setup/plan.js';
 import { report } from './setup/report.js';
 import { review } from './setup/review.js';
 import type { SetupRun } from './setup/run.js';
+import { renderFailure, renderOutcome, type SetupOutcome } from './setup/json.js';
+import { actionOf } from '../files/transaction.js';
 import { verify } from './setup/verify.js';
 
 const NOTHING_WRITTEN = 'Cancelled; nothing was written.';
 
 export async function setup(flags: SetupFlags, io: Io): Promise<number> {
+  if (!flags.json) return (await runSetup(flags, io)).exit;
+  // The report goes to standard error; standard output carries the one JSON object, also when setup stops.
+  try {
+    const outcome = await runSetup(flags, { ...io, stdout: io.stderr });
+    io.stdout.write(renderOutcome(outcome));
+    return outcome.exit;
+  } catch (err) {
+    const failed = renderFailure(err);
+    if (failed) io.stdout.write(failed);
+    throw err;
+  }
+}
+
+async function runSetup(flags: SetupFlags, io: Io): Promise<SetupOutcome> {
   const run = await begin(flags, io);
   const gathered = await gather(run);
   const planned = await cancellable(run.out, NOTHING_WRITTEN, () => plan(run, gathered));
-  if ((await review(run, planned)) === 'dry-run') return EXIT.ok;
-  await apply(run, planned);
+  const g = planned.gathered;
+  const common = { key: g.key, config: g.profile?.path ?? run.paths.config, ...(g.profile ? { profile: g.profile.name } : {}) };
+  if ((await review(run, planned)) === 'dry-run') {
+    return { ...common, exit: EXIT.ok, dryRun: true, files: planned.plan.writes.map((w) => ({ path: w.path, action: actionOf(w) })), codexLogin: planned.plan.codexLogin };
+  }
+  const applied = await apply(run, planned);
   const exit = await verify(run, planned);
   await report(run, planned);
-  return exit;
+  return {
+    ...common,
+    exit,
+    dryRun: false,
+    files: applied.plan.writes.map((w) => ({ path: w.path, action: applied.actions.get(w) ?? 'unchanged' })),
+    ...(applied.plan.userVariable ? { userVariable: applied.plan.userVariable } : {}),
+    codexLogin: applied.plan.codexLogin,
+    ...(planned.verdict ? { verdict: planned.verdict } : {}),
+  };
 }
 
 /**

@@ -41,7 +41,7 @@ function check(group: Group, id: string, status: CheckStatus, title: string, det
 }
 
 /** The checks of one id: each check function makes its results with this. */
-function checkOf(group: Group, id: string): (status: CheckStatus, title: string, detail?: string, fix?: string) => Check {
+export function checkOf(group: Group, id: string): (status: CheckStatus, title: string, detail?: string, fix?: string) => Check {
   return (status, title, detail = '', fix = '') => check(group, id, status, title, detail, fix);
 }
 

@@ -13,7 +13,10 @@ import { validateCatalog } from '../codex/introspect.js';
 import { codexLoadsNow } from '../codex/loads.js';
 import { forcedChatgptLogin, refusalWhere } from '../setup/codex-verdict.js';
 import { runCodexLive, unstoppableServers } from '../codex/live.js';
-import { configHome, tildify } from '../files/paths.js';
+import { configHome, profileConfig, tildify } from '../files/paths.js';
+import { summarize, type ConfigSummary } from '../codex/config.js';
+import { normalizeBaseUrl } from '../gateway/urls.js';
+import { toolProfileChecks, type ToolProfile } from './profiles.js';
 import { octalMode } from '../files/io.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
@@ -149,6 +152,32 @@ async function configFileRisk(inst: Installed, show: (p: string) => string): Pro
   return risk.unsafeHome ? `${show(risk.unsafeHome.path)}, which holds it: ${risk.unsafeHome.why}` : undefined;
 }
 
+/** What `codex -p <name>` meets for each profile file setup wrote: the file, Codex's verdict, the gateway it names. */
+async function toolProfiles(o: DoctorOptions, inst: Installed, codexPath: string | undefined, key: string | undefined, show: (p: string) => string): Promise<ToolProfile[]> {
+  const names = Object.keys(inst.state?.profiles ?? {}).sort();
+  return Promise.all(
+    names.map(async (name): Promise<ToolProfile> => {
+      const path = profileConfig(inst.paths, name);
+      const f = await inspectFile(path);
+      const base = { name, shown: show(path) };
+      if (f.error) return { ...base, exists: true, error: f.error };
+      if (!f.file?.exists) return { ...base, exists: false };
+      let summary: ConfigSummary;
+      try {
+        summary = summarize(parseToml(f.file.text, show(path)));
+      } catch (err) {
+        return { ...base, exists: true, error: (err as Error).message };
+      }
+      const url = summary.baseUrl ? normalizeBaseUrl(summary.baseUrl).url : undefined;
+      const [load, gateway] = await Promise.all([
+        codexPath ? codexLoadsNow(codexPath, o.env, inst.paths.codexHome, o.cwd, name) : Promise.resolve(undefined),
+        !url ? Promise.resolve({ skipped: 'No base URL in the profile file.' }) : !key ? Promise.resolve({ skipped: 'No key to send (see api-key).' }) : checkGateway({ baseUrl: url, key, ...(summary.model ? { model: summary.model } : {}), timeoutSeconds: o.timeoutSeconds, env: o.env }),
+      ]);
+      return { ...base, exists: true, summary, ...(load ? { load } : {}), gateway };
+    }),
+  );
+}
+
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   // The probe starts as soon as the config and the key are known, and runs (like Codex's own
   // doctor, started by the caller) while the local checks are worked out.
@@ -199,6 +228,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
 
   const forcedChatgpt = forcedChatgptLogin(o.platform, inst.config);
   const profiles = profileFiles(paths.codexHome, show);
+  const ownProfiles = toolProfiles(o, inst, codexPath, key, show);
   const authCommand = await authRun;
   const keyPart = keyChecks({
     ...(summary.layout ? { layout: summary.layout } : {}),
@@ -278,6 +308,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     ),
     ...configPart,
     ...contradictions,
+    ...toolProfileChecks(await ownProfiles),
     ...keyPart,
     connectivityCheck(v, usableUrl, source, codexResult.doctor?.['network.provider_reachability']),
     modelCheck(summary.model, v),

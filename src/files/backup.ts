@@ -182,6 +182,8 @@ export class Transaction {
   }
 
   async complete(): Promise<void> {
+    // A run that changed nothing (an identical rerun) leaves no record: `restore` then still undoes the last run that did.
+    if (!this.manifest.entries.length && !this.manifest.createdDirs?.length) return this.discard();
     this.manifest.complete = true;
     await this.save();
   }

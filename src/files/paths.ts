@@ -49,6 +49,11 @@ export function resolvePaths(env: NodeJS.ProcessEnv, cwd: string, codexHomeFlag?
   };
 }
 
+/** The profile file `codex -p <name>` layers on config.toml. */
+export function profileConfig(paths: Paths, name: string, platform: Platform = HERE): string {
+  return platform.join(paths.codexHome, `${name}.config.toml`);
+}
+
 /** A path for messages: under the home directory it starts with `~` (POSIX). */
 export function tildify(p: string, home: string, platform: Platform = HERE): string {
   return platform.show(p, home);

@@ -56,8 +56,8 @@ export async function codexVerdictNow(codex: string | undefined, env: NodeJS.Pro
   );
 }
 
-/** Asks the installed Codex whether it loads the planned config.toml (with the planned catalog beside it); exit 2 when it would not. */
-export async function ensureCodexLoadsPlan(codex: string, env: NodeJS.ProcessEnv, codexHome: string, writes: readonly PlannedWrite[], configPath: string, shown: string): Promise<void> {
+/** Asks the installed Codex whether it loads the planned config.toml (with the planned catalog beside it), or config.toml with the planned profile file on top; exit 2 when it would not. */
+export async function ensureCodexLoadsPlan(codex: string, env: NodeJS.ProcessEnv, codexHome: string, writes: readonly PlannedWrite[], configPath: string, shown: string, profile?: string): Promise<void> {
   const files: Record<string, string> = {};
   let planned: string | undefined;
   for (const w of writes) {
@@ -66,7 +66,7 @@ export async function ensureCodexLoadsPlan(codex: string, env: NodeJS.ProcessEnv
     if (w.path === configPath) planned = w.after;
   }
   if (planned === undefined) return;
-  const v = await codexWouldLoad(codex, env, codexHome, files);
+  const v = await codexWouldLoad(codex, env, codexHome, files, profile);
   if (!v.asked || v.loads) return;
   throw new CliError(
     `The installed Codex would not load ${shown} after this setup: ${v.reason}`,

@@ -24,6 +24,10 @@ export interface SetupFlags {
   codexHome?: string;
   timeout?: string;
   keySource?: string;
+  /** A Codex profile file ($CODEX_HOME/<name>.config.toml) instead of config.toml. */
+  profile?: string;
+  /** One JSON object on standard output instead of the report (unattended only). */
+  json?: boolean;
 }
 
 export interface ResolvedFlags {
@@ -33,6 +37,7 @@ export interface ResolvedFlags {
   baseUrl?: string;
   shell?: Shell;
   keySource?: KeySource;
+  profile?: string;
   warnings: string[];
   /** What was corrected in the flags as typed (a pasted endpoint path on --base-url). */
   notes: string[];
@@ -80,8 +85,28 @@ export function resolveFlags(f: SetupFlags): ResolvedFlags {
     if (!(KEY_SOURCES as readonly string[]).includes(f.keySource)) throw new CliError(`--key-source must be one of ${KEY_SOURCES.join(', ')} (got "${f.keySource}").`, 2);
     out.keySource = f.keySource as KeySource;
   }
+  if (f.profile !== undefined) {
+    out.profile = parseProfileName(f.profile);
+    if (out.layout === 'openai-base-url') throw new CliError('--profile writes a provider table (codex -p then switches the URL beside the default); it cannot be used with --layout openai-base-url.', 2);
+  }
+  if (f.json && !f.yes) throw new CliError('--json is for unattended runs: add --yes (and give the key with --api-key-stdin or LIGHTWEIGHT_API_KEY).', 2);
   if (f.rc === false && f.rcFile !== undefined) throw new CliError('--rc-file and --no-rc contradict each other; pick one.', 2);
   return out;
+}
+
+/**
+ * A profile name as `codex -p <name>` takes it and as a file name beside config.toml: letters,
+ * digits, `-` and `_` (no dots, no slashes: the file must land in CODEX_HOME, nowhere else).
+ */
+export function parseProfileName(name: string): string {
+  const n = name.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(n) || n === 'config') {
+    throw new CliError(
+      `--profile must be a name of letters, digits, - and _ (at most 64, not "config"), as in \`codex -p preview\` (got ${JSON.stringify(name)}).`,
+      2,
+    );
+  }
+  return n;
 }
 
 export interface KeySourceDecision {

@@ -7,7 +7,7 @@ import { cmd } from '../invocation.js';
 import { plannedWrite, type PlannedWrite } from '../files/transaction.js';
 import { parseAuthBefore, readAuthState, renderAuthBefore, renderAuthJson, type AuthState } from '../codex/login-store.js';
 import type { Catalog } from '../codex/catalog.js';
-import { CATALOG_FILE, OWNED_TOP_LEVEL, planCodexConfig, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
+import { CATALOG_FILE, OWNED_TOP_LEVEL, ownedTopLevel, planCodexConfig, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
 import { octalMode, type TextFile } from '../files/io.js';
 import { KEY_VAR, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
@@ -35,6 +35,8 @@ export interface SetupInputs {
   /** bash only: the file a login shell reads, which gets the block too unless it sources ~/.bashrc. */
   loginRc?: TextFile;
   config: TextFile;
+  /** A profile file (`codex -p <name>`) gets the settings; config.toml, the catalog and Codex's login store are left as they are. */
+  profile?: { name: string; file: TextFile };
   /** The key file Codex reads, and fish's twin (POSIX). */
   keyFiles: { main: TextFile; fish?: TextFile };
   /** Windows: LIGHTWEIGHT_API_KEY in the user's environment as it is now (absent with --no-rc, and on POSIX). */
@@ -111,19 +113,47 @@ export function previousTopLevel(prev: SetupState | undefined, now: PreviousTopL
   return out;
 }
 
+/**
+ * A profile run's record: what the default's record says stays (its layout, its key source, what
+ * config.toml held before), and the profile joins the list, with what its file held before the
+ * tool first wrote it. Without a record yet, config.toml's values as they are now are the "before".
+ */
+function planProfileState(inp: SetupInputs, prevState: SetupState | undefined, config: ConfigPlan, rcWritten: readonly string[], writes: PlannedWrite[], notes: string[]): SetupPlan {
+  const name = inp.profile!.name;
+  const earlier = prevState?.profiles?.[name];
+  const state: SetupState = {
+    ...(prevState ?? {
+      version: 1,
+      layout: inp.choices.layout,
+      codexHome: inp.paths.codexHome,
+      rcFiles: [],
+      previous: ownedTopLevel(inp.config.text, tildify(inp.config.path, inp.paths.home)),
+      owned: [...OWNED_TOP_LEVEL],
+      keySource: inp.choices.keySource,
+    }),
+    profiles: { ...prevState?.profiles, [name]: { previous: earlier?.previous ?? config.previous } },
+  };
+  state.rcFiles = [...new Set([...state.rcFiles, ...rcWritten])];
+  if (inp.userVariable) state.userVariable = true;
+  writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
+  return { writes, config, codexLogin: false, auth: readAuthState(inp.authJson.exists ? inp.authJson.text : undefined), notes };
+}
+
 export function planSetup(inp: SetupInputs): SetupPlan {
   const { paths, key, choices } = inp;
   const notes: string[] = [];
   const prevState = parseState(inp.state.exists ? inp.state.text : undefined);
-  const config = planCodexConfig(inp.config.text, tildify(inp.config.path, paths.home), {
+  // A profile's settings layer on config.toml's: the same provider id (sessions stay listed), its own URL and model.
+  const target = inp.profile?.file ?? inp.config;
+  const config = planCodexConfig(target.text, tildify(target.path, paths.home), {
     layout: choices.layout,
     model: choices.model,
     baseUrl: choices.baseUrl,
     keySource: choices.keySource,
     authCommand: inp.platform.authCommand(paths.keys.main, paths.home, inp.env ?? {}),
     envKeyInstructions: envKeyInstructions(paths.keys.main, paths.home, inp.platform),
-    ...(inp.catalog ? { catalog: CATALOG_FILE } : {}),
-    userHadModelProvider: prevState?.previous.model_provider !== undefined,
+    ...(inp.catalog && !inp.profile ? { catalog: CATALOG_FILE } : {}),
+    userHadModelProvider: !inp.profile && prevState?.previous.model_provider !== undefined,
   }, { predictRefusals: !inp.codexAsked });
   notes.push(...config.notes);
 
@@ -158,15 +188,17 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     }
   }
 
-  const configWrite = write(inp.config, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE });
+  const configWrite = write(target, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE });
   // It names the command Codex runs for the key: nobody else may write to it. (Windows keeps
   // who may write in ACLs, not in the mode.)
   if (inp.platform.modeBits && (configWrite.mode & 0o022) !== 0) {
     const tightened = configWrite.mode & ~0o022;
-    notes.push(`${tildify(inp.config.path, paths.home)} was writable by others (mode ${octalMode(configWrite.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
+    notes.push(`${tildify(target.path, paths.home)} was writable by others (mode ${octalMode(configWrite.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
     configWrite.mode = tightened;
   }
   writes.push(configWrite);
+  const rcWritten = [...(inp.rc ? [inp.rc.file.path] : []), ...(loginRc && loginRc.action !== 'sources-bashrc' ? [loginRc.path] : [])];
+  if (inp.profile) return { ...planProfileState(inp, prevState, config, rcWritten, writes, notes), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
   if (inp.catalog) {
     writes.push(write(inp.catalogFile, inp.catalog.text, { newMode: 0o600, dirMode: SECRET_DIR_MODE, summary: catalogSummary(inp.catalog) }));
   }
@@ -208,7 +240,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     version: 1,
     layout: choices.layout,
     codexHome: paths.codexHome,
-    rcFiles: [...new Set([...(prevState?.rcFiles ?? []), ...(inp.rc ? [inp.rc.file.path] : []), ...(loginRc && loginRc.action !== 'sources-bashrc' ? [loginRc.path] : [])])],
+    rcFiles: [...new Set([...(prevState?.rcFiles ?? []), ...rcWritten])],
     ...(userVariable || prevState?.userVariable ? { userVariable: true } : {}),
     // The values from before the very first setup are the ones uninstall brings back.
     previous: previousTopLevel(prevState, config.previous),
@@ -217,6 +249,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     ...(choices.keySourceChosen ? { keySourceChosen: true } : {}),
     ...(toolKeys.size ? { loginStoreKeys: [...toolKeys] } : {}),
     ...(inp.catalogSupport ? { catalogSupport: inp.catalogSupport } : {}),
+    ...(prevState?.profiles ? { profiles: prevState.profiles } : {}),
   };
   writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
 

@@ -29,6 +29,11 @@ export interface SetupState {
    * the key): a later layout change or uninstall recognises them there, whichever key came last.
    */
   loginStoreKeys?: string[];
+  /**
+   * The profile files the tool wrote ($CODEX_HOME/<name>.config.toml), by name, each with the
+   * owned top-level values it held before the tool first wrote it (uninstall puts them back).
+   */
+  profiles?: Record<string, { previous: PreviousTopLevel }>;
   /** Whether the installed Codex took a model catalog when setup last looked (absent: Codex was not installed). */
   catalogSupport?: CatalogSupportRecord;
 }

@@ -23,6 +23,8 @@ export interface UninstallInputs {
   storedKey?: string;
   /** What config.toml held before the first setup, when recorded. */
   previous?: PreviousTopLevel;
+  /** The profile files setup wrote, each with what it held before (state.json). */
+  profiles?: ReadonlyArray<{ file: TextFile; label: string; previous: PreviousTopLevel }>;
   /** Files the tool created (the first backup of each says it did not exist before). */
   createdByTool: ReadonlySet<string>;
   /** auth.json as it was before the tool first wrote it: its text, or null if there was none. */
@@ -46,9 +48,12 @@ export function planUninstall(inp: UninstallInputs): PlannedWrite[] {
     writes.push(edit(rc, after.trim() === '' && (inp.createdByTool.has(rc.target) || rc.target.endsWith('/conf.d/lightweight.fish')) ? null : after));
   }
 
-  // A missing config.toml reads as empty, which uninstall leaves empty: no write.
-  const after = planUninstallConfig(inp.config.text, inp.configLabel, inp.previous);
-  if (after !== inp.config.text) writes.push(edit(inp.config, after === '' && inp.createdByTool.has(inp.config.target) ? null : after));
+  // A missing config.toml reads as empty, which uninstall leaves empty: no write. A profile file
+  // the tool created goes once nothing else is left in it.
+  for (const { file, label, previous } of [{ file: inp.config, label: inp.configLabel, previous: inp.previous }, ...(inp.profiles ?? [])]) {
+    const after = planUninstallConfig(file.text, label, previous);
+    if (after !== file.text) writes.push(edit(file, after === '' && inp.createdByTool.has(file.target) ? null : after));
+  }
 
   // Codex's login store goes back to what it was only while it still holds a key the tool put
   // there: the current one, or any earlier one (a key change or a layout switch in between).

@@ -99,6 +99,21 @@ export function makePrompts(io: Io) {
           ctx,
         ),
       ),
+    /** Change the default, or add a profile beside it (the wizard's way to `--profile`). */
+    target: (profile: string, envName: string) =>
+      ask(
+        select<string>(
+          {
+            message: 'What should this setup change?',
+            default: '',
+            choices: [
+              { name: 'The default (plain `codex`)', short: 'the default', value: '', description: 'config.toml: every `codex` uses these settings' },
+              { name: `A profile beside it: \`codex -p ${profile}\``, short: `profile ${profile}`, value: profile, description: `${profile}.config.toml, e.g. the ${envName} gateway, while plain \`codex\` keeps the default` },
+            ],
+          },
+          ctx,
+        ),
+      ),
     useKeyFromEnv: (key: string) => ask(confirm({ message: `Use the key already in LIGHTWEIGHT_API_KEY (${maskKey(key)})?`, default: true }, ctx)),
     key: () =>
       ask(

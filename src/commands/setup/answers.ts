@@ -22,6 +22,8 @@ export interface Answers {
   intro(configuredNow: string | undefined, codex: { path?: string; version?: string }, paths: Paths): void;
   /** The shell, when $SHELL does not say (unattended: none; the caller names --shell). */
   shell(): Promise<Shell | undefined>;
+  /** The default (undefined) or a profile beside it, offered by name; unattended: the default (--profile says otherwise). */
+  profile(offered: string, envName: string): Promise<string | undefined>;
   layout(now: Layout): Promise<Layout>;
   keySource(now: KeySource, keyFile: string): Promise<KeySource>;
   model(now: string): Promise<string>;
@@ -55,6 +57,7 @@ export function wizardAnswers(prompts: Prompts, out: Output): Answers {
       }
     },
     shell: () => prompts.shell(),
+    profile: async (offered, envName) => (await prompts.target(offered, envName)) || undefined,
     layout: (now) => prompts.layout(now),
     keySource: (now, keyFile) => prompts.keySource(now, keyFile),
     model: (now) => prompts.model(now),
@@ -73,6 +76,7 @@ export function unattendedAnswers(): Answers {
     step: () => undefined,
     intro: () => undefined,
     shell: async () => undefined,
+    profile: async () => undefined,
     layout: async (now) => now,
     keySource: async (now) => now,
     model: async (now) => now,

@@ -11,7 +11,7 @@ import { BackupStore } from '../../files/backup.js';
 import { listTree, missingDirs, pathExists, readTextFile } from '../../files/io.js';
 import { withLock } from '../../files/lock.js';
 import { tildify } from '../../files/paths.js';
-import { applyWrites, type PlannedWrite } from '../../files/transaction.js';
+import { applyWrites, type PlannedWrite, type WriteAction } from '../../files/transaction.js';
 import { maskKey } from '../../gateway/key.js';
 import { KEY_VAR } from '../../gateway/constants.js';
 import { setUserKeyVariable } from '../../platform/windows-env.js';
@@ -25,9 +25,9 @@ async function existing(paths: readonly string[]): Promise<string[]> {
   return paths.filter((_, i) => there[i]);
 }
 
-function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite, string>, g: Gathered): void {
+function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite, WriteAction>, g: Gathered): void {
   const { out, paths } = run;
-  const verb = (w: PlannedWrite) => ({ created: 'Created', updated: 'Updated', unchanged: 'Unchanged' })[actions.get(w) ?? 'unchanged'];
+  const verb = (w: PlannedWrite) => ({ created: 'Created', updated: 'Updated', unchanged: 'Unchanged', removed: 'Removed' })[actions.get(w) ?? 'unchanged'];
   const [main, ...others] = plan.writes;
   const rest = paths.keys.fish ? others.filter((w) => w.path !== paths.keys.fish) : others;
   out.status('pass', `${verb(main!)} ${tildify(main!.path, paths.home)} with the key ${maskKey(g.key)} (${paths.keys.fish ? 'mode 0600; a fish twin beside it' : 'in your local profile folder'}).`);
@@ -36,6 +36,7 @@ function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite,
   for (const w of rest) {
     const shown = tildify(w.path, paths.home);
     if (w.path === paths.config) out.status('pass', `${verb(w)} ${shown}: ${describeChoices(g)}.`);
+    else if (w.path === g.profile?.path) out.status('pass', `${verb(w)} ${shown}: \`codex -p ${g.profile.name}\` uses ${describeChoices(g)}; plain \`codex\` keeps ${tildify(paths.config, paths.home)}.`);
     else if (w.internal) continue;
     else if (w.path === paths.catalog) out.status('pass', `${verb(w)} ${shown}: ${w.summary}.`);
     else if (w.path === paths.authJson) out.status('pass', `${verb(w)} ${shown} (Codex's login store) with the key ${maskKey(g.key)}.`);
@@ -46,7 +47,7 @@ function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite,
   for (const n of plan.notes) out.status('warn', n);
 }
 
-export async function apply(run: SetupRun, p: Planned): Promise<void> {
+export async function apply(run: SetupRun, p: Planned): Promise<{ plan: SetupPlan; actions: Map<PlannedWrite, WriteAction> }> {
   const { paths, io, codexPath } = run;
   const g = p.gathered;
   // Directories this run may create (the tool's own, Codex's, a shell's): undo removes them again.
@@ -92,4 +93,5 @@ export async function apply(run: SetupRun, p: Planned): Promise<void> {
   });
   reportWrites(run, plan, actions, g);
   sayNotes(run.out, p);
+  return { plan, actions };
 }

@@ -4,17 +4,19 @@
  * from the answers (the wizard's questions, or unattended what is configured now).
  */
 import { existsSync } from 'node:fs';
-import { type KeySource } from '../../codex/config.js';
+import { summarize, type ConfigSummary, type KeySource } from '../../codex/config.js';
+import { parseToml } from '../../toml/parse.js';
+import { cmd } from '../../invocation.js';
 import { CliError, EXIT } from '../../errors.js';
 import { pathExists } from '../../files/io.js';
-import { expandPath, tildify, type Paths } from '../../files/paths.js';
-import { GATEWAY_URLS, KEY_VAR } from '../../gateway/constants.js';
+import { expandPath, profileConfig, tildify, type Paths } from '../../files/paths.js';
+import { GATEWAY_URLS, KEY_VAR, type GatewayEnv } from '../../gateway/constants.js';
 import { maskKey, normalizeKey } from '../../gateway/key.js';
 import { canonicalModel, DEFAULT_MODEL } from '../../gateway/models.js';
 import { environmentOf } from '../../gateway/urls.js';
 import { baseUrlLayoutRuledOut, codexVerdictNow, forcedChatgptLogin } from '../../setup/codex-verdict.js';
-import { decideKeySource, type SetupFlags } from '../../setup/flags.js';
-import { configRisk, readInstalled } from '../../setup/installed.js';
+import { decideKeySource, type KeySourceDecision, type SetupFlags } from '../../setup/flags.js';
+import { configRisk, inspectFile, readInstalled } from '../../setup/installed.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../../shell/detect.js';
 import { quotePathForShell, sourceLine } from '../../shell/rc.js';
 import { wslNoteHere } from '../../platform/posix.js';
@@ -67,6 +69,56 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
     codex,
     ...(forcedChatgpt ? { forcedChatgpt } : {}),
   };
+}
+
+interface ProfileChoice {
+  name: string;
+  path: string;
+  /** What the profile file holds now (a rerun keeps it). */
+  now: ConfigSummary;
+  /** The default's key source: a profile's provider table merges into config.toml's, and may not hold the other one (Codex refuses env_key beside an auth command). */
+  keySource?: KeySource;
+}
+
+/**
+ * --profile, or in the wizard (once the default is set up) the choice between changing the default
+ * and adding a profile beside it, named after the other gateway. The profile file is read here: one
+ * that does not parse stops setup before the next question.
+ */
+async function chooseProfile(run: SetupRun): Promise<ProfileChoice | undefined> {
+  const { before, paths } = run;
+  const current = before.current;
+  let name = run.resolved.profile;
+  if (name === undefined && current?.layout) {
+    const other: GatewayEnv = current.baseUrl !== undefined && environmentOf(current.baseUrl) === 'preview' ? 'production' : 'preview';
+    name = await run.answers.profile(other, other);
+  }
+  if (name === undefined) return undefined;
+  const path = profileConfig(paths, name, run.platform);
+  const file = await inspectFile(path);
+  if (file.error) throw new CliError(file.error, EXIT.usage, 'Fix it (or move it aside) and run again; nothing was written.');
+  let now: ConfigSummary = {};
+  if (file.file?.exists) {
+    try {
+      now = summarize(parseToml(file.file.text, tildify(path, paths.home)));
+    } catch (err) {
+      throw new CliError((err as Error).message, EXIT.usage, 'Fix that line (or move the file aside) and run again; nothing was written.');
+    }
+  }
+  const baseSource = current?.layout === 'model-providers' ? current.keySource : undefined;
+  return { name, path, now, ...(baseSource ? { keySource: baseSource } : {}) };
+}
+
+/** A profile's key source is the default's: a different --key-source is refused, not half-applied. */
+function profileKeySource(base: KeySource, flag: KeySource | undefined): KeySourceDecision {
+  if (flag && flag !== base) {
+    throw new CliError(
+      `--key-source ${flag} cannot be used with --profile here: config.toml's provider table reads the key ${base === 'file' ? 'from the key file (an auth command)' : `from ${KEY_VAR} (env_key)`}, and Codex merges the profile's table into it (it refuses both in one table).`,
+      EXIT.usage,
+      `Change the default's key source first (${cmd()} --key-source ${flag}), or leave --key-source out; nothing was written.`,
+    );
+  }
+  return { source: base, chosen: false };
 }
 
 export function describeCurrent(b: Before): string | undefined {
@@ -169,23 +221,26 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   refuseUnquotablePaths(rc, run);
   answers.intro(describeCurrent(before), { ...(run.codexPath ? { path: run.codexPath } : {}), ...(answers.asks ? { version: await run.codexVersion } : {}) }, paths);
   if (!known) refuseUnquotablePaths((rc = await resolveRc(run)), run);
-  answers.step(`Step 2 of 4 · Configure Codex (${tildify(paths.config, paths.home)})`);
+  const profile = await chooseProfile(run);
+  answers.step(`Step 2 of 4 · Configure Codex (${tildify(profile?.path ?? paths.config, paths.home)})`);
 
   // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
   const current = before.current;
   const earlier = before.state ? { ...(before.state.keySource ? { source: before.state.keySource } : {}), chosen: Boolean(before.state.keySourceChosen) } : undefined;
   // forced_login_method = "chatgpt" leaves one layout that works: no question, and said why.
-  if (before.forcedChatgpt && !resolved.layout) out.status('info', `forced_login_method = "chatgpt" (${before.forcedChatgpt}) rules out the base-URL layout (Codex refuses API-key logins): using the provider table.`);
-  const layout = resolved.layout ?? (before.forcedChatgpt ? 'model-providers' : await answers.layout(current?.layout ?? 'model-providers'));
+  if (before.forcedChatgpt && !resolved.layout && !profile) out.status('info', `forced_login_method = "chatgpt" (${before.forcedChatgpt}) rules out the base-URL layout (Codex refuses API-key logins): using the provider table.`);
+  const layout = profile ? 'model-providers' : (resolved.layout ?? (before.forcedChatgpt ? 'model-providers' : await answers.layout(current?.layout ?? 'model-providers')));
   const version = await run.codexVersion;
   let decision = decideKeySource(resolved.keySource, earlier, version);
-  if (layout === 'model-providers' && !resolved.keySource && !decision.note) {
+  if (profile?.keySource) decision = profileKeySource(profile.keySource, resolved.keySource);
+  else if (layout === 'model-providers' && !resolved.keySource && !decision.note) {
     const picked: KeySource = await answers.keySource(decision.source, tildify(paths.keys.main, paths.home));
     decision = picked === decision.source ? decision : decideKeySource(picked, undefined, version);
   }
   const currentModel = current?.model !== undefined ? (canonicalModel(current.model) ?? current.model) : undefined;
-  const model = resolved.model ?? (await answers.model(currentModel ?? DEFAULT_MODEL));
-  const currentUrl = current?.baseUrl;
+  const modelNow = profile?.now.model !== undefined ? (canonicalModel(profile.now.model) ?? profile.now.model) : currentModel;
+  const model = resolved.model ?? (await answers.model(modelNow ?? DEFAULT_MODEL));
+  const currentUrl = profile ? (profile.now.baseUrl ?? GATEWAY_URLS[profile.name as GatewayEnv] ?? current?.baseUrl) : current?.baseUrl;
   const baseUrl = resolved.baseUrl ?? (resolved.env ? GATEWAY_URLS[resolved.env] : await answers.gateway(currentUrl ?? GATEWAY_URLS.production));
 
   answers.step(`Step 3 of 4 · Set ${KEY_VAR}`);
@@ -201,8 +256,9 @@ export async function gather(run: SetupRun): Promise<Gathered> {
     keyOrigin: obtained.keyOrigin,
     ...(rc ? { rc } : {}),
     ...(userVariable ? { userVariable } : {}),
+    ...(profile ? { profile: { name: profile.name, path: profile.path } } : {}),
     ...(decision.note ? { keySourceNote: decision.note } : {}),
-    ...(current ? { current } : {}),
+    ...(profile ? (profile.now.layout ? { current: profile.now } : {}) : current ? { current } : {}),
     ...(before.storedKey ? { previousKey: before.storedKey } : {}),
     defaults: {
       layout: current?.layout ?? 'model-providers',

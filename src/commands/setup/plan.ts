@@ -58,8 +58,9 @@ async function refuseRcInStateDir(rc: TextFile, paths: Paths): Promise<void> {
 /** Reads every file the run touches and plans their new contents; apply calls it again under the lock. */
 export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> {
   const { paths } = run;
-  const [config, main, fish, authJson, authBefore, state, catalogFile, rcFile, loginRc, userVariable] = await Promise.all([
+  const [config, profileFile, main, fish, authJson, authBefore, state, catalogFile, rcFile, loginRc, userVariable] = await Promise.all([
     readTextFile(paths.config),
+    g.profile ? readTextFile(g.profile.path) : Promise.resolve(undefined),
     readTextFile(paths.keys.main),
     paths.keys.fish ? readTextFile(paths.keys.fish) : Promise.resolve(undefined),
     readTextFile(paths.authJson),
@@ -78,6 +79,7 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     ...(g.rc && rcFile ? { rc: { shell: g.rc.shell, file: rcFile } } : {}),
     ...(loginRc ? { loginRc } : {}),
     config,
+    ...(g.profile && profileFile ? { profile: { name: g.profile.name, file: profileFile } } : {}),
     keyFiles: { main, ...(fish ? { fish } : {}) },
     ...(userVariable ? { userVariable } : {}),
     platform: run.platform,
@@ -103,7 +105,8 @@ export async function plan(run: SetupRun, chosen: Gathered): Promise<Planned> {
   // a dry run asks no one on the network.
   const { model, baseUrl } = chosen.choices;
   const checkReq: CheckRequest = { baseUrl, key: chosen.key, model, timeoutSeconds: run.resolved.timeoutSeconds, env: io.env, keyOrigin: KEY_ORIGIN_WORDS[chosen.keyOrigin] ?? `the key from ${chosen.keyOrigin}` };
-  const support = codexPath ? introspectCodex(codexPath, io.env) : undefined;
+  // A profile leaves config.toml's catalog as it is (the picker is the default's): nothing to ask for it.
+  const support = codexPath && !chosen.profile ? introspectCodex(codexPath, io.env) : undefined;
   const verdict = flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out, 'Cancelled during the gateway check; nothing was written.');
   const served = verdict?.ok ? verdict.models : MODEL_IDS;
   // A dry run shows what a real run would list: the gateway's answer, which it does not ask for.
@@ -123,6 +126,7 @@ export async function plan(run: SetupRun, chosen: Gathered): Promise<Planned> {
 
   // The installed Codex says whether it loads the result (its word, not the tool's rules).
   const planned = await planFiles(run, gathered);
-  if (codexPath && run.before.codex.asked) await ensureCodexLoadsPlan(codexPath, io.env, run.paths.codexHome, planned.writes, run.paths.config, tildify(run.paths.config, run.paths.home));
+  const written = gathered.profile?.path ?? run.paths.config;
+  if (codexPath && run.before.codex.asked) await ensureCodexLoadsPlan(codexPath, io.env, run.paths.codexHome, planned.writes, written, tildify(written, run.paths.home), gathered.profile?.name);
   return { gathered, plan: planned, ...(verdict ? { verdict } : {}), checkReq, ...(catalogNote ? { catalogNote } : {}) };
 }

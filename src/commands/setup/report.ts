@@ -10,6 +10,11 @@ import { sourceLine } from '../../shell/rc.js';
 import type { Planned } from './plan.js';
 import type { SetupRun } from './run.js';
 
+/** How the user starts Codex with what was set up: plain, or with the profile. */
+function codexCommandFor(g: Planned['gathered']): string {
+  return g.profile ? `codex -p ${g.profile.name}` : 'codex';
+}
+
 export async function report(run: SetupRun, p: Planned): Promise<void> {
   const { out, paths } = run;
   const g = p.gathered;
@@ -27,7 +32,7 @@ export async function report(run: SetupRun, p: Planned): Promise<void> {
       out.line(`  ${n++}. Install Codex: ${CODEX_INSTALL}`);
       out.line(`  ${n++}. Fill Codex's model picker (/model) with the gateway's models: ${cmd('models --sync')}`);
     }
-    out.line(`  ${n++}. Then run: codex`);
+    out.line(`  ${n++}. Then run: ${codexCommandFor(g)}`);
     return;
   }
   // Where Codex itself reads the key, when not from the shell: the key file (auth command) or its
@@ -51,14 +56,14 @@ export async function report(run: SetupRun, p: Planned): Promise<void> {
   if (!codexInstalled) {
     out.line(`  ${n++}. Install Codex: ${CODEX_INSTALL}`);
     out.line(`  ${n++}. Fill Codex's model picker (/model) with the gateway's models: ${cmd('models --sync')}`);
-    out.line(`  ${n++}. Run: codex`);
+    out.line(`  ${n++}. Run: ${codexCommandFor(g)}`);
     if (codexHasKey) sayNewTerminals();
     out.line();
     out.status('warn', 'Codex is not installed yet; install it with:');
     out.raw(`    ${CODEX_INSTALL}`);
     return;
   }
-  out.line(`  ${n++}. Run: codex${codexKeyAt ? ` (it reads the key from ${tildify(codexKeyAt, paths.home)}, in any terminal or editor)` : ''}`);
+  out.line(`  ${n++}. Run: ${codexCommandFor(g)}${codexKeyAt ? ` (it reads the key from ${tildify(codexKeyAt, paths.home)}, in any terminal or editor)` : ''}`);
   if (version) out.line(`     Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? `; /model lists the gateway${g.catalog.fromPage ? " page's" : "'s"} models` : ''}.`);
   if (codexHasKey) sayNewTerminals();
 }

@@ -27,8 +27,9 @@ function dryRunFlags(g: Gathered): string {
   const d = g.defaults;
   const envName = environmentOf(g.choices.baseUrl);
   return [
-    g.choices.layout !== d?.layout ? `--layout ${g.choices.layout}` : '',
-    g.choices.layout === 'model-providers' && g.choices.keySource !== d?.keySource ? `--key-source ${g.choices.keySource}` : '',
+    g.profile ? `--profile ${g.profile.name}` : '',
+    !g.profile && g.choices.layout !== d?.layout ? `--layout ${g.choices.layout}` : '',
+    !g.profile && g.choices.layout === 'model-providers' && g.choices.keySource !== d?.keySource ? `--key-source ${g.choices.keySource}` : '',
     g.choices.model !== d?.model ? `--model ${g.choices.model}` : '',
     g.choices.baseUrl === d?.baseUrl ? '' : envName === 'custom' ? `--base-url ${g.choices.baseUrl}` : `--env ${envName}`,
     !g.rc ? (g.userVariable ? '' : '--no-rc') : g.rc.shell !== d?.shell ? `--shell ${g.rc.shell}` : '',

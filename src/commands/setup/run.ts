@@ -59,6 +59,8 @@ export interface Gathered {
   rc?: { shell: Shell; file: string; login?: string };
   /** Windows: LIGHTWEIGHT_API_KEY goes into the user's environment (not with --no-rc). */
   userVariable?: boolean;
+  /** A profile file beside config.toml (`codex -p <name>`) gets the settings instead of config.toml. */
+  profile?: { name: string; path: string };
   /** A note from choosing the key source (Codex too old for the auth command, say). */
   keySourceNote?: string;
   /** Codex's model catalog to write; absent when there is none to write. */

@@ -44,7 +44,7 @@ async function runSetup(flags: SetupFlags, io: Io): Promise<SetupOutcome> {
   const gathered = await gather(run);
   const planned = await cancellable(run.out, NOTHING_WRITTEN, () => plan(run, gathered));
   const g = planned.gathered;
-  const common = { key: g.key, config: g.profile?.path ?? run.paths.config, ...(g.profile ? { profile: g.profile.name } : {}) };
+  const common = { key: g.key, config: g.profile?.path ?? run.paths.config, ...(g.profile ? { profile: g.profile.name } : {}), ...(planned.plan.homeManager ? { homeManager: planned.plan.homeManager } : {}) };
   if ((await review(run, planned)) === 'dry-run') {
     return { ...common, exit: EXIT.ok, dryRun: true, files: planned.plan.writes.map((w) => ({ path: w.path, action: actionOf(w) })), codexLogin: planned.plan.codexLogin };
   }

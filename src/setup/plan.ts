@@ -7,7 +7,11 @@ import { cmd } from '../invocation.js';
 import { plannedWrite, type PlannedWrite } from '../files/transaction.js';
 import { parseAuthBefore, readAuthState, renderAuthBefore, renderAuthJson, type AuthState } from '../codex/login-store.js';
 import type { Catalog } from '../codex/catalog.js';
-import { CATALOG_FILE, OWNED_TOP_LEVEL, ownedTopLevel, planCodexConfig, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
+import { isDeepStrictEqual } from 'node:util';
+import { homeManagerSettings } from './managed.js';
+import { getPath, parseToml, type TomlTable } from '../toml/parse.js';
+import { PROVIDER_ID } from '../gateway/constants.js';
+import { CATALOG_FILE, OWNED_TOP_LEVEL, ownedTopLevel, planCodexConfig, PROVIDER_PATH, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
 import { octalMode, type TextFile } from '../files/io.js';
 import { KEY_VAR, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
@@ -37,6 +41,8 @@ export interface SetupInputs {
   config: TextFile;
   /** A profile file (`codex -p <name>`) gets the settings; config.toml, the catalog and Codex's login store are left as they are. */
   profile?: { name: string; file: TextFile };
+  /** config.toml is managed elsewhere (home-manager): its settings are planned and printed, never written. */
+  managed?: boolean;
   /** The key file Codex reads, and fish's twin (POSIX). */
   keyFiles: { main: TextFile; fish?: TextFile };
   /** Windows: LIGHTWEIGHT_API_KEY in the user's environment as it is now (absent with --no-rc, and on POSIX). */
@@ -69,6 +75,8 @@ export interface SetupPlan {
   userVariable?: 'set' | 'unchanged';
   /** Run `codex login --with-api-key` (key on stdin) after the writes. */
   codexLogin: boolean;
+  /** A managed config.toml: the settings to give home-manager instead (programs.codex.settings). */
+  homeManager?: string;
   auth: AuthState;
   notes: string[];
 }
@@ -113,14 +121,23 @@ export function previousTopLevel(prev: SetupState | undefined, now: PreviousTopL
   return out;
 }
 
+/** The part of a planned config that is the tool's: what home-manager must hold for Codex to use the gateway. */
+function lightweightSettings(planned: TomlTable): TomlTable {
+  const out: TomlTable = {};
+  for (const k of ['model', 'model_provider'] as const) if (planned[k] !== undefined) out[k] = planned[k];
+  out.model_providers = { [PROVIDER_ID]: getPath(planned, PROVIDER_PATH) };
+  return out;
+}
+
 /**
- * A profile run's record: what the default's record says stays (its layout, its key source, what
- * config.toml held before), and the profile joins the list, with what its file held before the
- * tool first wrote it. Without a record yet, config.toml's values as they are now are the "before".
+ * The record of a run that leaves config.toml alone (a profile, a managed config.toml): what the
+ * default's record says stays (its layout, its key source, what config.toml held before), and a
+ * profile joins the list with what its file held before the tool first wrote it. Without a record
+ * yet, config.toml's values as they are now are the "before".
  */
-function planProfileState(inp: SetupInputs, prevState: SetupState | undefined, config: ConfigPlan, rcWritten: readonly string[], writes: PlannedWrite[], notes: string[]): SetupPlan {
-  const name = inp.profile!.name;
-  const earlier = prevState?.profiles?.[name];
+function planKeyOnlyState(inp: SetupInputs, prevState: SetupState | undefined, config: ConfigPlan, rcWritten: readonly string[], writes: PlannedWrite[], notes: string[]): SetupPlan {
+  const name = inp.profile?.name;
+  const earlier = name !== undefined ? prevState?.profiles?.[name] : undefined;
   const state: SetupState = {
     ...(prevState ?? {
       version: 1,
@@ -131,7 +148,7 @@ function planProfileState(inp: SetupInputs, prevState: SetupState | undefined, c
       owned: [...OWNED_TOP_LEVEL],
       keySource: inp.choices.keySource,
     }),
-    profiles: { ...prevState?.profiles, [name]: { previous: earlier?.previous ?? config.previous } },
+    ...(name !== undefined ? { profiles: { ...prevState?.profiles, [name]: { previous: earlier?.previous ?? config.previous } } } : {}),
   };
   state.rcFiles = [...new Set([...state.rcFiles, ...rcWritten])];
   if (inp.userVariable) state.userVariable = true;
@@ -196,9 +213,18 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     notes.push(`${tildify(target.path, paths.home)} was writable by others (mode ${octalMode(configWrite.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
     configWrite.mode = tightened;
   }
-  writes.push(configWrite);
   const rcWritten = [...(inp.rc ? [inp.rc.file.path] : []), ...(loginRc && loginRc.action !== 'sources-bashrc' ? [loginRc.path] : [])];
-  if (inp.profile) return { ...planProfileState(inp, prevState, config, rcWritten, writes, notes), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
+  if (inp.managed) {
+    const shown = tildify(target.path, paths.home);
+    const wanted = parseToml(config.after, shown);
+    // Once home-manager holds the settings (however it formats the file), there is nothing to add.
+    const holds = isDeepStrictEqual(wanted, parseToml(target.text, shown));
+    if (holds) notes.push(`${shown} (managed) already has the Lightweight settings.`);
+    const homeManager = holds ? undefined : homeManagerSettings(lightweightSettings(wanted));
+    return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(homeManager ? { homeManager } : {}), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
+  }
+  writes.push(configWrite);
+  if (inp.profile) return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
   if (inp.catalog) {
     writes.push(write(inp.catalogFile, inp.catalog.text, { newMode: 0o600, dirMode: SECRET_DIR_MODE, summary: catalogSummary(inp.catalog) }));
   }

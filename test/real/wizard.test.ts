@@ -1,5 +1,6 @@
 /** The wizard in a real terminal (tmux): what a person sees and types, and what lands on disk. */
 import { execFileSync } from 'node:child_process';
+import { GATEWAY_URLS } from '../../src/gateway/constants.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type StandIn } from '../support/gateway.js';
 import { runProcess } from '../support/process.js';
@@ -105,7 +106,7 @@ describe('the setup wizard in a terminal', () => {
     term = new Terminal(sb.root, [process.execPath, BIN.setup, '--no-verify'], { ...sb.env, TERM: 'xterm-256color' });
     const t = term;
     await t.waitFor(/Configured now: provider table, model o3, preview, key \*\*\*\*6789\. Press Enter to keep each\./);
-    for (const q of [/Config layout/, /Where Codex gets the key/, /Default model/, /Gateway/]) {
+    for (const q of [/What should this setup change\?/, /Config layout/, /Where Codex gets the key/, /Default model/, /Gateway/]) {
       await t.waitFor(q);
       t.keys('Enter');
     }
@@ -117,6 +118,31 @@ describe('the setup wizard in a terminal', () => {
     expect(await t.exitCode()).toBe(0);
     expect(sb.read('.codex/config.toml')).toBe(before);
     expect(sb.read('.config/lightweight/env')).toContain(KEY);
+  });
+
+  it('once the default is set up, the wizard offers a profile beside it, named after the other gateway', async () => {
+    const first = await runProcess(process.execPath, [BIN.lightweight, 'setup', '--yes', '--api-key-stdin', '--env', 'preview', '--no-verify'], { env: sb.env, cwd: sb.home, input: `${KEY}\n` });
+    expect(first.code, first.all).toBe(0);
+    const before = sb.read('.codex/config.toml');
+    term = new Terminal(sb.root, [process.execPath, BIN.setup, '--no-verify'], { ...sb.env, TERM: 'xterm-256color' });
+    const t = term;
+    await t.waitFor(/What should this setup change\?/);
+    expect(t.screen()).toContain('A profile beside it: `codex -p production`');
+    t.keys('Down', 'Enter');
+    await t.waitFor(/Default model/);
+    t.keys('Enter');
+    // The profile's gateway defaults to the one it is named after.
+    await t.waitFor(/Gateway/);
+    t.keys('Enter');
+    await t.waitFor(/Keep the key already stored/);
+    t.keys('Enter');
+    await t.waitFor(/Write these changes\?/);
+    expect(t.screen()).toContain('production.config.toml');
+    t.keys('Enter');
+    expect(await t.exitCode()).toBe(0);
+    expect(t.screen()).toContain('Run: codex -p production');
+    expect(sb.read('.codex/config.toml')).toBe(before);
+    expect(sb.config('.codex/production.config.toml').model_providers.lightweight.base_url).toBe(GATEWAY_URLS.production);
   });
 
   it('without $SHELL (a container), the wizard asks for the shell', async () => {

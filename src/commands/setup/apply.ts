@@ -43,6 +43,10 @@ function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite,
     else if (w.path === plan.loginRc?.path) out.status('pass', `${verb(w)} ${shown}: ${plan.loginRc.action === 'unchanged' ? 'the lightweight-setup block is already there' : 'bash login shells (ssh sessions, macOS Terminal) load the key file too'}.`);
     else out.status('pass', `${verb(w)} ${shown}: ${plan.rcAction === 'unchanged' ? 'the lightweight-setup block is already there' : 'it loads the key file in every new shell'}.`);
   }
+  if (plan.homeManager && g.managed) {
+    out.status('info', `${tildify(paths.config, paths.home)} was left alone (${g.managed.nix ? 'home-manager builds it' : 'it is not yours to write'}). For Codex to use the gateway, add this to your ${g.managed.nix ? 'home-manager configuration (home.nix)' : "file's source"}:`);
+    out.raw(plan.homeManager.split('\n').map((l) => `    ${l}`).join('\n'));
+  }
   if (plan.codexLogin) out.status('pass', `Stored the key ${maskKey(g.key)} in Codex's login store with \`codex login --with-api-key\`.`);
   for (const n of plan.notes) out.status('warn', n);
 }

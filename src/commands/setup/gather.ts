@@ -17,6 +17,7 @@ import { environmentOf } from '../../gateway/urls.js';
 import { baseUrlLayoutRuledOut, codexVerdictNow, forcedChatgptLogin } from '../../setup/codex-verdict.js';
 import { decideKeySource, type KeySourceDecision, type SetupFlags } from '../../setup/flags.js';
 import { configRisk, inspectFile, readInstalled } from '../../setup/installed.js';
+import { managedConfig } from '../../setup/managed.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../../shell/detect.js';
 import { quotePathForShell, sourceLine } from '../../shell/rc.js';
 import { wslNoteHere } from '../../platform/posix.js';
@@ -59,6 +60,14 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
     throw new CliError(`${inst.config.path} belongs to another user (uid ${risk.foreignOwner}).`, EXIT.usage, 'They could change the command Codex runs for the key: move it aside and run setup again; nothing was written.');
   }
   const text = inst.config.file?.text ?? '';
+  const managed = await managedConfig(paths.config, io.env);
+  if (managed && layoutFlag === 'openai-base-url' && flags.profile === undefined) {
+    throw new CliError(
+      `${tildify(paths.config, paths.home)} is a link to ${managed.target}, which ${managed.nix ? 'home-manager builds in the read-only Nix store' : 'you cannot write'}: setup prints the provider table's settings for it, not the base-URL layout's.`,
+      EXIT.usage,
+      `Leave --layout out (the provider table needs no login store), or use --profile; nothing was written.`,
+    );
+  }
   const codex = await codexVerdictNow(codexPath, io.env, paths.codexHome, { exists: inst.config.exists, text, shown: inst.config.path });
   const forcedChatgpt = await forcedChatgptLogin(io.platform, inst.config);
   if (forcedChatgpt && layoutFlag === 'openai-base-url') throw baseUrlLayoutRuledOut(forcedChatgpt);
@@ -68,6 +77,7 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
     ...(inst.state ? { state: inst.state } : {}),
     codex,
     ...(forcedChatgpt ? { forcedChatgpt } : {}),
+    ...(managed ? { managed } : {}),
   };
 }
 
@@ -211,6 +221,10 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   for (const n of resolved.notes) out.status('info', n);
   for (const w of resolved.warnings) out.status('warn', w);
   if (before.codex.fixedBySetup) out.status('info', before.codex.fixedBySetup);
+  if (before.managed && resolved.profile === undefined) {
+    const m = before.managed;
+    out.status('info', `${tildify(paths.config, paths.home)} is a link to ${tildify(m.target, paths.home)}${m.nix ? ' in the Nix store (home-manager)' : ', which you cannot write'}: setup writes no Codex config. It prints the ${m.nix ? 'home-manager settings (programs.codex.settings)' : 'settings'} to add instead, and still stores the key${run.platform.newTerminals === 'shell-startup-file' ? ' and the shell block' : ''}.`);
+  }
   const wsl = await wslNoteHere(run.io.env, run.io.platform);
   if (wsl) out.status('info', wsl);
   // Known without asking (a flag, $SHELL, --no-rc): resolved and its paths checked before the first question.
@@ -222,6 +236,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   answers.intro(describeCurrent(before), { ...(run.codexPath ? { path: run.codexPath } : {}), ...(answers.asks ? { version: await run.codexVersion } : {}) }, paths);
   if (!known) refuseUnquotablePaths((rc = await resolveRc(run)), run);
   const profile = await chooseProfile(run);
+  const managed = profile ? undefined : before.managed;
   answers.step(`Step 2 of 4 · Configure Codex (${tildify(profile?.path ?? paths.config, paths.home)})`);
 
   // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
@@ -229,7 +244,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   const earlier = before.state ? { ...(before.state.keySource ? { source: before.state.keySource } : {}), chosen: Boolean(before.state.keySourceChosen) } : undefined;
   // forced_login_method = "chatgpt" leaves one layout that works: no question, and said why.
   if (before.forcedChatgpt && !resolved.layout && !profile) out.status('info', `forced_login_method = "chatgpt" (${before.forcedChatgpt}) rules out the base-URL layout (Codex refuses API-key logins): using the provider table.`);
-  const layout = profile ? 'model-providers' : (resolved.layout ?? (before.forcedChatgpt ? 'model-providers' : await answers.layout(current?.layout ?? 'model-providers')));
+  const layout = profile || managed ? 'model-providers' : (resolved.layout ?? (before.forcedChatgpt ? 'model-providers' : await answers.layout(current?.layout ?? 'model-providers')));
   const version = await run.codexVersion;
   let decision = decideKeySource(resolved.keySource, earlier, version);
   if (profile?.keySource) decision = profileKeySource(profile.keySource, resolved.keySource);
@@ -257,6 +272,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
     ...(rc ? { rc } : {}),
     ...(userVariable ? { userVariable } : {}),
     ...(profile ? { profile: { name: profile.name, path: profile.path } } : {}),
+    ...(managed ? { managed } : {}),
     ...(decision.note ? { keySourceNote: decision.note } : {}),
     ...(profile ? (profile.now.layout ? { current: profile.now } : {}) : current ? { current } : {}),
     ...(before.storedKey ? { previousKey: before.storedKey } : {}),

@@ -23,6 +23,8 @@ export interface SetupOutcome {
   key: string;
   profile?: string;
   config: string;
+  /** A managed config.toml: the home-manager settings to add (nothing was written to it). */
+  homeManager?: string;
 }
 
 const ACTION: Record<WriteAction, FileAction> = { created: 'created', updated: 'changed', unchanged: 'unchanged', removed: 'removed' };
@@ -39,6 +41,7 @@ export function renderOutcome(o: SetupOutcome): string {
     ...(o.dryRun ? { dryRun: true } : {}),
     config: o.config,
     ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.homeManager ? { configWritten: false, homeManagerSettings: o.homeManager } : {}),
     key: maskKey(o.key),
     files,
     ...(o.userVariable ? { userVariable: o.userVariable } : {}),

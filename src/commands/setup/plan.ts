@@ -10,6 +10,7 @@ import type { CheckRequest } from '../../gateway/check.js';
 import type { CheckVerdict } from '../../gateway/classify.js';
 import { CliError, EXIT } from '../../errors.js';
 import { readTextFile, type TextFile } from '../../files/io.js';
+import { plannedWrite } from '../../files/transaction.js';
 import { tildify, type Paths } from '../../files/paths.js';
 import { KEY_VAR } from '../../gateway/constants.js';
 import { MODEL_IDS } from '../../gateway/models.js';
@@ -80,6 +81,7 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     ...(loginRc ? { loginRc } : {}),
     config,
     ...(g.profile && profileFile ? { profile: { name: g.profile.name, file: profileFile } } : {}),
+    ...(g.managed ? { managed: true } : {}),
     keyFiles: { main, ...(fish ? { fish } : {}) },
     ...(userVariable ? { userVariable } : {}),
     platform: run.platform,
@@ -106,7 +108,7 @@ export async function plan(run: SetupRun, chosen: Gathered): Promise<Planned> {
   const { model, baseUrl } = chosen.choices;
   const checkReq: CheckRequest = { baseUrl, key: chosen.key, model, timeoutSeconds: run.resolved.timeoutSeconds, env: io.env, keyOrigin: KEY_ORIGIN_WORDS[chosen.keyOrigin] ?? `the key from ${chosen.keyOrigin}` };
   // A profile leaves config.toml's catalog as it is (the picker is the default's): nothing to ask for it.
-  const support = codexPath && !chosen.profile ? introspectCodex(codexPath, io.env) : undefined;
+  const support = codexPath && !chosen.profile && !chosen.managed ? introspectCodex(codexPath, io.env) : undefined;
   const verdict = flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out, 'Cancelled during the gateway check; nothing was written.');
   const served = verdict?.ok ? verdict.models : MODEL_IDS;
   // A dry run shows what a real run would list: the gateway's answer, which it does not ask for.
@@ -127,6 +129,8 @@ export async function plan(run: SetupRun, chosen: Gathered): Promise<Planned> {
   // The installed Codex says whether it loads the result (its word, not the tool's rules).
   const planned = await planFiles(run, gathered);
   const written = gathered.profile?.path ?? run.paths.config;
-  if (codexPath && run.before.codex.asked) await ensureCodexLoadsPlan(codexPath, io.env, run.paths.codexHome, planned.writes, written, tildify(written, run.paths.home), gathered.profile?.name);
+  // A managed config.toml is not written: Codex is asked about it as home-manager would build it.
+  const asked = gathered.managed ? [...planned.writes, plannedWrite(await readTextFile(run.paths.config), planned.config.after, { mode: 0o600 })] : planned.writes;
+  if (codexPath && run.before.codex.asked) await ensureCodexLoadsPlan(codexPath, io.env, run.paths.codexHome, asked, written, tildify(written, run.paths.home), gathered.profile?.name);
   return { gathered, plan: planned, ...(verdict ? { verdict } : {}), checkReq, ...(catalogNote ? { catalogNote } : {}) };
 }

@@ -43,6 +43,7 @@ export async function report(run: SetupRun, p: Planned): Promise<void> {
     if (g.rc) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); in this one, run: ${g.rc.shell === 'sh' ? '.' : 'source'} ${tildify(g.rc.file, paths.home)}`);
     else if (g.userVariable) out.line(`New terminals also get ${KEY_VAR} (for curl and other tools); programs started before setup (this terminal, VS Code) need a restart to see it.`);
   };
+  if (g.managed) out.line(`  ${n++}. Put the settings above into ${g.managed.nix ? 'programs.codex.settings, then run: home-manager switch' : `${tildify(g.managed.target, paths.home)}'s source`}`);
   const windows = run.platform.newTerminals === 'user-variable';
   const file = tildify(paths.keys.main, paths.home);
   if (windows) {

@@ -15,6 +15,7 @@ import type { CatalogSupportRecord, SetupState } from '../../setup/state.js';
 import type { Shell } from '../../shell/detect.js';
 import type { Io, Output } from '../../ui/output.js';
 import type { Answers } from './answers.js';
+import type { ManagedConfig } from '../../setup/managed.js';
 
 export const LAYOUT_NAMES: Record<Layout, string> = { 'model-providers': 'provider table', 'openai-base-url': 'base-URL override' };
 export const KEY_SOURCE_NAMES: Record<KeySource, string> = { file: 'key from the key file', env: `key from ${KEY_VAR}` };
@@ -28,6 +29,8 @@ export interface Before {
   codex: NowVerdict;
   /** Where forced_login_method = "chatgpt" is set (file:line), ruling out the base-URL layout. */
   forcedChatgpt?: string;
+  /** config.toml is managed elsewhere (a link into the Nix store): no config is written. */
+  managed?: ManagedConfig;
 }
 
 export interface SetupRun {
@@ -61,6 +64,8 @@ export interface Gathered {
   userVariable?: boolean;
   /** A profile file beside config.toml (`codex -p <name>`) gets the settings instead of config.toml. */
   profile?: { name: string; path: string };
+  /** config.toml is managed elsewhere (home-manager): its settings are printed, not written. */
+  managed?: ManagedConfig;
   /** A note from choosing the key source (Codex too old for the auth command, say). */
   keySourceNote?: string;
   /** Codex's model catalog to write; absent when there is none to write. */

@@ -47,6 +47,7 @@ function addSetupOptions(cmd: Command): Command {
     .option('--no-verify', 'skip the connectivity check')
     .option('--dry-run', 'print the planned changes (a diff per file, key masked) and write nothing')
     .option('--profile <name>', 'write $CODEX_HOME/<name>.config.toml instead of config.toml: `codex -p <name>` uses it, plain `codex` keeps the default')
+    .option('--system', "administrators: write the provider table to Codex's system config (/etc/codex/config.toml) for every user; each user then only stores a key")
     .option('--json', 'with --yes: print one JSON object (what changed per file, the check\'s verdict, the exit code) instead of the report')
     .option(...CODEX_HOME_OPTION)
     .option('--timeout <seconds>', 'connectivity check limit in seconds (default: 10)')
@@ -144,6 +145,7 @@ export function buildProgram(bin: BinName, io: Io): Command {
     .action(exitWith((opts: Record<string, unknown>) => load.restore().restore(opts, io)));
   command('uninstall', 'remove every trace of the tool (rc block, key files, provider, the keys it set) and nothing else')
     .option('-y, --yes', 'do not ask first')
+    .option('--system', 'administrators: take the provider table `setup --system` wrote out of /etc/codex/config.toml (users\' key files stay)')
     .option(...CODEX_HOME_OPTION)
     .action(exitWith((opts: Record<string, unknown>) => load.uninstall().uninstall(opts, io)));
   command('status', 'what is configured now: layout, gateway, model, where the key is kept, Codex version')

@@ -2,6 +2,7 @@
  * Codex's own view, from `codex doctor --json` (or `codex --version` on a Codex without it).
  * It is the slowest part of doctor, so the command starts it before loading anything else.
  */
+import { existsSync } from 'node:fs';
 import { codexCommand, codexVersion, findExecutable, run } from './binary.js';
 
 export interface CodexDoctorFinding {
@@ -23,7 +24,10 @@ export interface CodexFacts {
 export async function codexFacts(env: NodeJS.ProcessEnv, codexHome: string, timeoutMs: number): Promise<CodexFacts> {
   const path = findExecutable('codex', env);
   if (!path) return {};
-  const command = codexCommand(path, { ...env, CODEX_HOME: codexHome });
+  // Codex refuses a CODEX_HOME that does not exist, but makes its default ~/.codex itself: a user who
+  // has not run Codex yet (only a key stored, the provider from the system config) must not read as broken.
+  const named = env.CODEX_HOME !== undefined || existsSync(codexHome);
+  const command = codexCommand(path, named ? { ...env, CODEX_HOME: codexHome } : env);
   const childEnv = command.env;
   const r = await run(command.file, ['doctor', '--json'], { env: childEnv, timeoutMs });
   try {

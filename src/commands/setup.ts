@@ -26,6 +26,7 @@ import { verify } from './setup/verify.js';
 const NOTHING_WRITTEN = 'Cancelled; nothing was written.';
 
 export async function setup(flags: SetupFlags, io: Io): Promise<number> {
+  if (flags.system) return (await import('./setup-system.js')).setupSystem(flags, io);
   if (!flags.json) return (await runSetup(flags, io)).exit;
   // The report goes to standard error; standard output carries the one JSON object, also when setup stops.
   try {

@@ -25,6 +25,7 @@ import { readUserVariable, removeUserKeyVariable } from '../platform/windows-env
 export interface UninstallFlags {
   yes?: boolean;
   codexHome?: string;
+  system?: boolean;
 }
 
 interface UninstallPlan {
@@ -103,6 +104,7 @@ async function plan(io: Io, codexHome: string | undefined): Promise<UninstallPla
 }
 
 export async function uninstall(flags: UninstallFlags, io: Io): Promise<number> {
+  if (flags.system) return (await import('./setup-system.js')).uninstallSystem(flags, io);
   const out = makeOutput(io);
   const preview = await plan(io, flags.codexHome);
   const { paths } = preview;

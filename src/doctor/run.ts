@@ -17,6 +17,8 @@ import { configHome, profileConfig, tildify } from '../files/paths.js';
 import { summarize, type ConfigSummary } from '../codex/config.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
 import { toolProfileChecks, type ToolProfile } from './profiles.js';
+import { layersCheck } from './layers.js';
+import { mergeLayers, providedBySystem, readSystemLayer, settingOrigins } from '../setup/layers.js';
 import { octalMode } from '../files/io.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
@@ -182,7 +184,13 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   // The probe starts as soon as the config and the key are known, and runs (like Codex's own
   // doctor, started by the caller) while the local checks are worked out.
   const codex = o.codex;
-  const inst = await readInstalled(o.env, o.cwd, o.codexHome);
+  const own = await readInstalled(o.env, o.cwd, o.codexHome);
+  // With the gateway from the system config (`setup --system`), that layer and the user's merged are what Codex runs on.
+  const system = await readSystemLayer(o.platform);
+  const fromSystem = providedBySystem(system, own.config.parsed);
+  const inst: Installed =
+    fromSystem && system?.parsed ? { ...own, summary: fromSystem, config: { path: system.path, exists: true, parsed: mergeLayers(system.parsed, own.config.parsed ?? {}), ...(system.doc ? { doc: system.doc } : {}) } } : own;
+  const layers = system?.parsed ? layersCheck(settingOrigins([{ shown: system.path, parsed: system.parsed }, ...(own.config.parsed ? [{ shown: own.config.path, parsed: own.config.parsed }] : [])]), system.path) : undefined;
   const { paths, summary } = inst;
   const show = (p: string) => tildify(p, paths.home);
   const { key, source } = keyForGateway(inst);
@@ -307,6 +315,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
       v,
     ),
     ...configPart,
+    ...(layers ? [layers] : []),
     ...contradictions,
     ...toolProfileChecks(await ownProfiles),
     ...keyPart,

@@ -14,7 +14,21 @@ import { quotePathForShell } from './posix-quote.js';
 export const AUTH_SHELL = '/bin/sh';
 
 export function renderAuthCommand(keyFile: string, home: string, setupCommand: string = SETUP_ANYWHERE): AuthCommand {
-  const f = quotePathForShell(keyFile, home);
+  return authCommandFor(quotePathForShell(keyFile, home), setupCommand);
+}
+
+/**
+ * The system-wide config's command (`setup --system`): every user's Codex runs it as that user,
+ * so it names each user's own key file, where their setup puts it (XDG_CONFIG_HOME, else ~/.config).
+ */
+export const USERS_KEY_FILE_WORD = '"${XDG_CONFIG_HOME:-$HOME/.config}/lightweight/env"';
+
+export function systemAuthCommand(): AuthCommand {
+  return authCommandFor(USERS_KEY_FILE_WORD, SETUP_ANYWHERE);
+}
+
+/** `f` is a double-quoted shell word for the key file. */
+function authCommandFor(f: string, setupCommand: string): AuthCommand {
   const fail = (why: string) => `{ echo "lightweight-setup: ${why}; run: ${setupCommand}" >&2; exit 1; }`;
   // One line: it is shown in config.toml as a single TOML string.
   const script = [
@@ -37,5 +51,5 @@ export function renderAuthCommand(keyFile: string, home: string, setupCommand: s
  * in front, and doctor must never run it.
  */
 export function isOwnAuthCommand(cmd: { command: string; args: readonly string[] } | undefined, keyFile: string, home: string): boolean {
-  return sameCommand(cmd, renderAuthCommand(keyFile, home));
+  return sameCommand(cmd, renderAuthCommand(keyFile, home)) || sameCommand(cmd, systemAuthCommand());
 }

@@ -28,6 +28,8 @@ export interface SetupFlags {
   profile?: string;
   /** One JSON object on standard output instead of the report (unattended only). */
   json?: boolean;
+  /** Codex's system config (/etc/codex/config.toml) for every user, instead of this user's. */
+  system?: boolean;
 }
 
 export interface ResolvedFlags {

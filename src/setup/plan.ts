@@ -43,6 +43,8 @@ export interface SetupInputs {
   profile?: { name: string; file: TextFile };
   /** config.toml is managed elsewhere (home-manager): its settings are planned and printed, never written. */
   managed?: boolean;
+  /** The system config provides the gateway: config.toml is left alone, only the key is stored. */
+  keyOnly?: boolean;
   /** The key file Codex reads, and fish's twin (POSIX). */
   keyFiles: { main: TextFile; fish?: TextFile };
   /** Windows: LIGHTWEIGHT_API_KEY in the user's environment as it is now (absent with --no-rc, and on POSIX). */
@@ -172,7 +174,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     ...(inp.catalog && !inp.profile ? { catalog: CATALOG_FILE } : {}),
     userHadModelProvider: !inp.profile && prevState?.previous.model_provider !== undefined,
   }, { predictRefusals: !inp.codexAsked });
-  notes.push(...config.notes);
+  if (!inp.keyOnly) notes.push(...config.notes);
 
   const secretFile = (file: TextFile, text: string) => write(file, text, { newMode: SECRET_MODE, dirMode: SECRET_DIR_MODE, secret: true, privateDir: paths.stateDir });
   const writes: PlannedWrite[] = [secretFile(inp.keyFiles.main, inp.platform.renderKeyFile(key))];
@@ -223,6 +225,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     const homeManager = holds ? undefined : homeManagerSettings(lightweightSettings(wanted));
     return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(homeManager ? { homeManager } : {}), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
   }
+  if (inp.keyOnly) return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
   writes.push(configWrite);
   if (inp.profile) return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
   if (inp.catalog) {

@@ -18,6 +18,7 @@ import { baseUrlLayoutRuledOut, codexVerdictNow, forcedChatgptLogin } from '../.
 import { decideKeySource, type KeySourceDecision, type SetupFlags } from '../../setup/flags.js';
 import { configRisk, inspectFile, readInstalled } from '../../setup/installed.js';
 import { managedConfig } from '../../setup/managed.js';
+import { providedBySystem, readSystemLayer } from '../../setup/layers.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../../shell/detect.js';
 import { quotePathForShell, sourceLine } from '../../shell/rc.js';
 import { wslNoteHere } from '../../platform/posix.js';
@@ -68,6 +69,8 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
       `Leave --layout out (the provider table needs no login store), or use --profile; nothing was written.`,
     );
   }
+  const systemLayer = await readSystemLayer(io.platform);
+  const fromSystem = providedBySystem(systemLayer, inst.config.parsed);
   const codex = await codexVerdictNow(codexPath, io.env, paths.codexHome, { exists: inst.config.exists, text, shown: inst.config.path });
   const forcedChatgpt = await forcedChatgptLogin(io.platform, inst.config);
   if (forcedChatgpt && layoutFlag === 'openai-base-url') throw baseUrlLayoutRuledOut(forcedChatgpt);
@@ -78,7 +81,14 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
     codex,
     ...(forcedChatgpt ? { forcedChatgpt } : {}),
     ...(managed ? { managed } : {}),
+    ...(fromSystem && systemLayer ? { system: { path: systemLayer.path, summary: fromSystem } } : {}),
   };
+}
+
+/** Flags that ask for settings of this user's own: they win over the system config's, which is then not enough. */
+function profileOrConfigFlag(run: SetupRun): boolean {
+  const r = run.resolved;
+  return [r.profile, r.layout, r.model, r.env, r.baseUrl, r.keySource].some((v) => v !== undefined);
 }
 
 interface ProfileChoice {
@@ -235,8 +245,12 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   refuseUnquotablePaths(rc, run);
   answers.intro(describeCurrent(before), { ...(run.codexPath ? { path: run.codexPath } : {}), ...(answers.asks ? { version: await run.codexVersion } : {}) }, paths);
   if (!known) refuseUnquotablePaths((rc = await resolveRc(run)), run);
-  const profile = await chooseProfile(run);
-  const managed = profile ? undefined : before.managed;
+  // The administrator's system config gives this user the gateway: unless a flag asks for a config of
+  // their own, only the key is stored, and nothing is asked about what the system config decides.
+  const system = before.system && !profileOrConfigFlag(run) ? before.system : undefined;
+  if (system) out.status('info', `Codex's Lightweight provider comes from ${system.path} (set up by an administrator for every user): setup stores your key only, and leaves ${tildify(paths.config, paths.home)} alone.`);
+  const profile = system ? undefined : await chooseProfile(run);
+  const managed = profile || system ? undefined : before.managed;
   answers.step(`Step 2 of 4 · Configure Codex (${tildify(profile?.path ?? paths.config, paths.home)})`);
 
   // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
@@ -244,19 +258,20 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   const earlier = before.state ? { ...(before.state.keySource ? { source: before.state.keySource } : {}), chosen: Boolean(before.state.keySourceChosen) } : undefined;
   // forced_login_method = "chatgpt" leaves one layout that works: no question, and said why.
   if (before.forcedChatgpt && !resolved.layout && !profile) out.status('info', `forced_login_method = "chatgpt" (${before.forcedChatgpt}) rules out the base-URL layout (Codex refuses API-key logins): using the provider table.`);
-  const layout = profile || managed ? 'model-providers' : (resolved.layout ?? (before.forcedChatgpt ? 'model-providers' : await answers.layout(current?.layout ?? 'model-providers')));
+  const layout = profile || managed || system ? 'model-providers' : (resolved.layout ?? (before.forcedChatgpt ? 'model-providers' : await answers.layout(current?.layout ?? 'model-providers')));
   const version = await run.codexVersion;
   let decision = decideKeySource(resolved.keySource, earlier, version);
-  if (profile?.keySource) decision = profileKeySource(profile.keySource, resolved.keySource);
+  if (system) decision = { source: system.summary.keySource ?? 'file', chosen: false };
+  else if (profile?.keySource) decision = profileKeySource(profile.keySource, resolved.keySource);
   else if (layout === 'model-providers' && !resolved.keySource && !decision.note) {
     const picked: KeySource = await answers.keySource(decision.source, tildify(paths.keys.main, paths.home));
     decision = picked === decision.source ? decision : decideKeySource(picked, undefined, version);
   }
   const currentModel = current?.model !== undefined ? (canonicalModel(current.model) ?? current.model) : undefined;
   const modelNow = profile?.now.model !== undefined ? (canonicalModel(profile.now.model) ?? profile.now.model) : currentModel;
-  const model = resolved.model ?? (await answers.model(modelNow ?? DEFAULT_MODEL));
+  const model = system ? (system.summary.model ?? DEFAULT_MODEL) : (resolved.model ?? (await answers.model(modelNow ?? DEFAULT_MODEL)));
   const currentUrl = profile ? (profile.now.baseUrl ?? GATEWAY_URLS[profile.name as GatewayEnv] ?? current?.baseUrl) : current?.baseUrl;
-  const baseUrl = resolved.baseUrl ?? (resolved.env ? GATEWAY_URLS[resolved.env] : await answers.gateway(currentUrl ?? GATEWAY_URLS.production));
+  const baseUrl = system?.summary.baseUrl ?? resolved.baseUrl ?? (resolved.env ? GATEWAY_URLS[resolved.env] : await answers.gateway(currentUrl ?? GATEWAY_URLS.production));
 
   answers.step(`Step 3 of 4 · Set ${KEY_VAR}`);
   const obtained = await obtainKey(run);
@@ -273,6 +288,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
     ...(userVariable ? { userVariable } : {}),
     ...(profile ? { profile: { name: profile.name, path: profile.path } } : {}),
     ...(managed ? { managed } : {}),
+    ...(system ? { systemLayer: system.path } : {}),
     ...(decision.note ? { keySourceNote: decision.note } : {}),
     ...(profile ? (profile.now.layout ? { current: profile.now } : {}) : current ? { current } : {}),
     ...(before.storedKey ? { previousKey: before.storedKey } : {}),

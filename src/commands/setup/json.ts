@@ -20,6 +20,7 @@ export interface SetupOutcome {
   /** `codex login --with-api-key` ran (the base-URL layout, a new key). */
   codexLogin: boolean;
   verdict?: CheckVerdict;
+  /** The key stored (empty with --system, which stores none). */
   key: string;
   profile?: string;
   config: string;
@@ -42,7 +43,7 @@ export function renderOutcome(o: SetupOutcome): string {
     config: o.config,
     ...(o.profile ? { profile: o.profile } : {}),
     ...(o.homeManager ? { configWritten: false, homeManagerSettings: o.homeManager } : {}),
-    key: maskKey(o.key),
+    ...(o.key ? { key: maskKey(o.key) } : {}),
     files,
     ...(o.userVariable ? { userVariable: o.userVariable } : {}),
     codexLogin: o.codexLogin,

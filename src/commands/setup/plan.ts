@@ -82,6 +82,7 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     config,
     ...(g.profile && profileFile ? { profile: { name: g.profile.name, file: profileFile } } : {}),
     ...(g.managed ? { managed: true } : {}),
+    ...(g.systemLayer ? { keyOnly: true } : {}),
     keyFiles: { main, ...(fish ? { fish } : {}) },
     ...(userVariable ? { userVariable } : {}),
     platform: run.platform,
@@ -108,7 +109,7 @@ export async function plan(run: SetupRun, chosen: Gathered): Promise<Planned> {
   const { model, baseUrl } = chosen.choices;
   const checkReq: CheckRequest = { baseUrl, key: chosen.key, model, timeoutSeconds: run.resolved.timeoutSeconds, env: io.env, keyOrigin: KEY_ORIGIN_WORDS[chosen.keyOrigin] ?? `the key from ${chosen.keyOrigin}` };
   // A profile leaves config.toml's catalog as it is (the picker is the default's): nothing to ask for it.
-  const support = codexPath && !chosen.profile && !chosen.managed ? introspectCodex(codexPath, io.env) : undefined;
+  const support = codexPath && !chosen.profile && !chosen.managed && !chosen.systemLayer ? introspectCodex(codexPath, io.env) : undefined;
   const verdict = flags.verify === false || flags.dryRun ? undefined : await checkWithSpinner(checkReq, out, 'Cancelled during the gateway check; nothing was written.');
   const served = verdict?.ok ? verdict.models : MODEL_IDS;
   // A dry run shows what a real run would list: the gateway's answer, which it does not ask for.

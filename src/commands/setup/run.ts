@@ -31,6 +31,8 @@ export interface Before {
   forcedChatgpt?: string;
   /** config.toml is managed elsewhere (a link into the Nix store): no config is written. */
   managed?: ManagedConfig;
+  /** The system config gives every user the Lightweight provider (`setup --system`), and this user's config does not override it. */
+  system?: { path: string; summary: ConfigSummary };
 }
 
 export interface SetupRun {
@@ -66,6 +68,8 @@ export interface Gathered {
   profile?: { name: string; path: string };
   /** config.toml is managed elsewhere (home-manager): its settings are printed, not written. */
   managed?: ManagedConfig;
+  /** The system config provides the gateway: this user only stores a key; config.toml is left alone. */
+  systemLayer?: string;
   /** A note from choosing the key source (Codex too old for the auth command, say). */
   keySourceNote?: string;
   /** Codex's model catalog to write; absent when there is none to write. */

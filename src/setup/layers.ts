@@ -1,0 +1,76 @@
+/**
+ * Codex's configuration layers as they concern the gateway: the system config an administrator
+ * writes (`/etc/codex/config.toml`, below the user's) and the user's config.toml. Codex merges
+ * them key by key, tables field by field, the user's winning; a provider table and model_provider
+ * set system-wide are used by every user who does not override them.
+ */
+import { promises as fs } from 'node:fs';
+import { activeLayout, AUTH_PATH, PROVIDER_PATH, summarize, type ConfigSummary } from '../codex/config.js';
+import { getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
+import { scanToml, type TomlDoc } from '../toml/scan.js';
+import { SYSTEM_CONFIG } from './codex-verdict.js';
+
+export interface SystemLayer {
+  path: string;
+  exists: boolean;
+  text?: string;
+  parsed?: TomlTable;
+  doc?: TomlDoc;
+  error?: string;
+}
+
+/** The system config (POSIX; Windows keeps it elsewhere and is not read here). Absent: undefined. */
+export async function readSystemLayer(platform: NodeJS.Platform, path: string = SYSTEM_CONFIG): Promise<SystemLayer | undefined> {
+  if (platform === 'win32') return undefined;
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : { path, exists: true, error: `${path} cannot be read (${code}).` };
+  }
+  try {
+    return { path, exists: true, text, parsed: parseToml(text, path), doc: scanToml(text) };
+  } catch (err) {
+    return { path, exists: true, text, error: (err as Error).message };
+  }
+}
+
+/** Codex's merge: tables field by field, everything else replaced by the upper layer. */
+export function mergeLayers(lower: TomlTable, upper: TomlTable): TomlTable {
+  const out: TomlTable = { ...lower };
+  for (const [k, v] of Object.entries(upper)) out[k] = isTable(v) && isTable(out[k]) ? mergeLayers(out[k] as TomlTable, v) : v;
+  return out;
+}
+
+/** The settings that make Codex use the gateway, each named as doctor shows it. */
+const SETTINGS: ReadonlyArray<[string, readonly string[]]> = [
+  ['model_provider', ['model_provider']],
+  ['model', ['model']],
+  ['base_url', [...PROVIDER_PATH, 'base_url']],
+  ['auth command', AUTH_PATH],
+  ['env_key', [...PROVIDER_PATH, 'env_key']],
+];
+
+/** For each gateway setting that is set: the layer it comes from (the upper one when both set it). */
+export function settingOrigins(layers: ReadonlyArray<{ shown: string; parsed: TomlTable }>): Array<{ setting: string; from: string; overrides?: string }> {
+  const out: Array<{ setting: string; from: string; overrides?: string }> = [];
+  for (const [setting, path] of SETTINGS) {
+    const setIn = layers.filter((l) => getPath(l.parsed, path) !== undefined).map((l) => l.shown);
+    const from = setIn.at(-1);
+    if (from === undefined) continue;
+    out.push({ setting, from, ...(setIn.length > 1 ? { overrides: setIn[0]! } : {}) });
+  }
+  return out;
+}
+
+/**
+ * The gateway comes from the system layer: the user's config selects no Lightweight layout of its
+ * own, and with the system one below it, Codex's merged config does. Returns the merged summary.
+ */
+export function providedBySystem(system: SystemLayer | undefined, user: TomlTable | undefined): ConfigSummary | undefined {
+  if (!system?.parsed) return undefined;
+  if (user && activeLayout(user)) return undefined;
+  const merged = mergeLayers(system.parsed, user ?? {});
+  return activeLayout(merged) === 'model-providers' ? summarize(merged) : undefined;
+}

@@ -56,15 +56,29 @@ async function tui(extra: NodeJS.ProcessEnv = {}): Promise<Terminal> {
   return term;
 }
 
-async function prompt(t: Terminal, text: string, until: () => boolean): Promise<void> {
+/**
+ * Types a prompt and presses Enter until Codex sends it. On a busy machine the TUI may still be
+ * connecting to its background server when the first Enter comes, and then leaves the text in
+ * its composer: a user presses Enter again, and so does this.
+ */
+async function submit(t: Terminal, text: string, until: () => boolean): Promise<void> {
   t.type(text);
   await new Promise((r) => setTimeout(r, 200));
   t.keys('Enter');
   const deadline = Date.now() + 40_000;
+  let nextEnter = Date.now() + 5_000;
   while (!until()) {
     if (Date.now() > deadline) throw new Error(`no answer to "${text}":\n${t.screen()}`);
+    if (Date.now() > nextEnter && new RegExp(`› ${text}\\s*$`, 'm').test(t.screen())) {
+      t.keys('Enter');
+      nextEnter = Date.now() + 5_000;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+async function prompt(t: Terminal, text: string, until: () => boolean): Promise<void> {
+  await submit(t, text, until);
   await t.waitFor(new RegExp(`${text}[\\s\\S]*${gw.answer}`), 20_000);
 }
 
@@ -349,15 +363,7 @@ describe("Codex's background server", () => {
       await new Promise((r) => setTimeout(r, 300));
       t.keys('Enter');
       await new Promise((r) => setTimeout(r, 1000));
-      const answered = () => other.requests.some((q) => q.method === 'POST' && q.path === '/v1/responses');
-      t.type('on the second gateway');
-      await new Promise((r) => setTimeout(r, 200));
-      t.keys('Enter');
-      const deadline = Date.now() + 40_000;
-      while (!answered()) {
-        if (Date.now() > deadline) throw new Error(t.screen());
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await submit(t, 'on the second gateway', () => other.requests.some((q) => q.method === 'POST' && q.path === '/v1/responses'));
       expect(responses(other)[0]!.authorization).toBe(`Bearer ${KEY}`);
     } finally {
       await other.close();

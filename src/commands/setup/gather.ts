@@ -109,7 +109,8 @@ async function chooseProfile(run: SetupRun): Promise<ProfileChoice | undefined> 
   const { before, paths } = run;
   const current = before.current;
   let name = run.resolved.profile;
-  if (name === undefined && current?.layout) {
+  // Flags that already say what the default gets (--model, --env, …) leave no question to ask.
+  if (name === undefined && current?.layout && !profileOrConfigFlag(run)) {
     const other: GatewayEnv = current.baseUrl !== undefined && environmentOf(current.baseUrl) === 'preview' ? 'production' : 'preview';
     name = await run.answers.profile(other, other);
   }

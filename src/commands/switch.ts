@@ -5,6 +5,7 @@ import { BackupStore } from '../files/backup.js';
 import { runConnectivityCheck } from './verify.js';
 import { planBaseUrlSwitch } from '../codex/config.js';
 import { CliError, EXIT } from '../errors.js';
+import { providedBySystem, readSystemLayer } from '../setup/layers.js';
 import { readTextFile } from '../files/io.js';
 import { GATEWAY_URLS, type GatewayEnv } from '../gateway/constants.js';
 import { keyForGateway, readInstalled } from '../setup/installed.js';
@@ -28,6 +29,14 @@ export async function switchEnvironment(target: GatewayEnv, flags: SwitchFlags, 
   const shown = inst.config.path;
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
   if (!inst.summary.layout || inst.summary.baseUrl === undefined) {
+    const system = await readSystemLayer(io.platform);
+    if (providedBySystem(system, inst.config.parsed)) {
+      throw new CliError(
+        `The gateway comes from ${system!.path}, which an administrator set up for every user; ${shown} has no Lightweight setup of its own to switch.`,
+        EXIT.usage,
+        `For yourself, add a profile beside it: ${cmd()} --profile ${target} --env ${target} (then codex -p ${target}). For everyone: sudo ${cmd()} --system --env ${target}. Nothing was changed.`,
+      );
+    }
     throw new CliError(`There is no Lightweight setup in ${shown}.`, EXIT.usage, `Set one up first: ${cmd()}`);
   }
   if (environmentOf(inst.summary.baseUrl) === target) {

@@ -18,6 +18,8 @@ import { summarize, type ConfigSummary } from '../codex/config.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
 import { toolProfileChecks, type ToolProfile } from './profiles.js';
 import { layersCheck } from './layers.js';
+import { managedConfig, type ManagedConfig } from '../setup/managed.js';
+import { cmd } from '../invocation.js';
 import { mergeLayers, providedBySystem, readSystemLayer, settingOrigins } from '../setup/layers.js';
 import { octalMode } from '../files/io.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
@@ -180,6 +182,17 @@ async function toolProfiles(o: DoctorOptions, inst: Installed, codexPath: string
   );
 }
 
+/** A config.toml home-manager builds is fixed in home.nix, not by a setup that cannot write it. */
+function managedFix(checks: Check[], managed: ManagedConfig | undefined, show: (p: string) => string): Check[] {
+  if (!managed) return checks;
+  const where = `${show(managed.link)} is a link to ${show(managed.target)}${managed.nix ? ', which home-manager builds' : ', which you cannot write'}`;
+  return checks.map((c) =>
+    c.id === 'config' && c.status === 'fail'
+      ? { ...c, fix: `${where}: add the settings \`${cmd()}\` prints to ${managed.nix ? 'programs.codex.settings, then run home-manager switch' : "that file's source"}.` }
+      : c,
+  );
+}
+
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   // The probe starts as soon as the config and the key are known, and runs (like Codex's own
   // doctor, started by the caller) while the local checks are worked out.
@@ -259,7 +272,8 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   const codexAnswers = Boolean(codexPath && codexResult.doctor?.['config.load']);
   const forced = await forcedChatgpt;
   const fileRisk = await configFileRisk(inst, show);
-  const configPart = configChecks(inst.config, { predict: !codexAnswers, ...(forced ? { forcedChatgpt: forced } : {}), ...(fileRisk ? { fileRisk } : {}) });
+  const managed = fromSystem ? undefined : await managedConfig(paths.config, o.env);
+  const configPart = managedFix(configChecks(inst.config, { predict: !codexAnswers, ...(forced ? { forcedChatgpt: forced } : {}), ...(fileRisk ? { fileRisk } : {}) }), managed, show);
   let refusal: CodexRefusal | undefined;
   if (codexPath && codexResult.doctor?.['config.load']?.status === 'fail') {
     const said = await codexLoadsNow(codexPath, o.env, paths.codexHome, o.cwd);

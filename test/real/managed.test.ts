@@ -128,6 +128,13 @@ describe('a config.toml managed by home-manager (a link into the Nix store)', ()
     expect(again.stderr).toContain('already has the Lightweight settings');
   });
 
+  it("doctor's fix for the missing provider is home-manager's, not a setup that cannot write the file", async () => {
+    expect((await sb.setup(KEY, ['--base-url', gw.base])).code).toBe(0);
+    const r = await sb.run(['doctor', '--json']);
+    const config = JSON.parse(r.stdout).checks.find((c: { id: string }) => c.id === 'config');
+    expect(config).toMatchObject({ status: 'fail', fix: expect.stringContaining('which home-manager builds: add the settings') });
+  });
+
   it('--json says the config was not written and carries the settings', async () => {
     const r = await sb.setup(KEY, ['--base-url', gw.base, '--json']);
     const out = JSON.parse(r.stdout);

@@ -104,6 +104,13 @@ describe.skipIf(skip)(`setup --system: one provider table, each user only a key$
     expect(responsesPosts(gw)).toEqual([expect.objectContaining({ model: 'o3', authorization: `Bearer ${KEYS.bob}` })]);
   }, 120_000);
 
+  it("a user's use-preview says the gateway is the administrator's, and how to get preview anyway", async () => {
+    const r = await tool(users.ann, ['use-preview']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('comes from /etc/codex/config.toml, which an administrator set up for every user');
+    expect(r.stderr).toContain('--profile preview --env preview');
+  });
+
   it('a user cannot write the system config; uninstall --system takes out exactly what setup --system put in', async () => {
     const denied = await tool(users.ann, ['setup', '--system', '--yes', '--base-url', gw.base]);
     expect(denied.code).toBe(2);

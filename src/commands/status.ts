@@ -5,7 +5,11 @@ import { catalogSlugs } from '../codex/catalog.js';
 import { CliError, EXIT } from '../errors.js';
 import { keyForGateway, readInstalled } from '../setup/installed.js';
 import { maskKey } from '../gateway/key.js';
-import { tildify } from '../files/paths.js';
+import { profileConfig, tildify } from '../files/paths.js';
+import { readFile } from 'node:fs/promises';
+import { summarize, type ConfigSummary } from '../codex/config.js';
+import { parseToml } from '../toml/parse.js';
+import { providedBySystem, readSystemLayer } from '../setup/layers.js';
 import { terminalSafe, type Io } from '../ui/output.js';
 import { environmentOf } from '../gateway/urls.js';
 
@@ -26,6 +30,10 @@ export interface StatusReport {
   catalog: { file: string; models: string[] | null } | null;
   rcFiles: string[];
   codex: { installed: boolean; version: string | null; path: string | null };
+  /** Where the layout comes from: the user's config.toml, or the system config (`setup --system`). */
+  configFrom: string | null;
+  /** The profile files setup wrote (`codex -p <name>`). */
+  profiles: Array<{ name: string; file: string; baseUrl: string | null; model: string | null }>;
 }
 
 const KEY_SOURCE_TEXT = {
@@ -41,6 +49,8 @@ export function renderStatus(r: StatusReport): string {
     `Layout:   ${layout}`,
     `Gateway:  ${r.baseUrl ? `${r.environment === 'custom' ? 'custom' : r.environment} (${r.baseUrl})` : '-'}`,
     `Model:    ${r.model ?? '-'}`,
+    ...(r.configFrom ? [`From:     ${r.configFrom}`] : []),
+    ...r.profiles.map((p) => `Profile:  codex -p ${p.name}: ${p.baseUrl ?? 'no base URL'}${p.model ? `, model ${p.model}` : ''} (${p.file})`),
     `Key:      ${r.key.kept ? `${r.key.masked} in ${r.key.kept}${r.rcFiles.length && r.keySource !== 'login-store' ? `, loaded by ${r.rcFiles.join(', ')}` : ''}` : 'not stored'}`,
     `Key path: ${KEY_SOURCE_TEXT[r.keySource ?? 'none']}`,
     `Picker:   ${r.catalog ? `${r.catalog.file}${r.catalog.models ? ` (${r.catalog.models.length} models)` : ' (not readable)'}` : "Codex's built-in models (no catalog)"}`,
@@ -52,12 +62,15 @@ export function renderStatus(r: StatusReport): string {
 export async function status(flags: StatusFlags, io: Io): Promise<number> {
   const codexPath = findExecutable('codex', io.env);
   const [inst, version] = await Promise.all([readInstalled(io.env, io.cwd, flags.codexHome), codexPath ? codexVersion(codexPath, io.env) : undefined]);
-  const { summary, paths } = inst;
+  const { paths } = inst;
+  const system = await readSystemLayer(io.platform);
+  const fromSystem = providedBySystem(system, inst.config.parsed);
+  const summary = fromSystem ?? inst.summary;
   // A config that does not parse has no status to show: say where it breaks, like setup does.
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix that line, then run status again.');
   const show = (p: string) => tildify(p, paths.home);
   const kept = summary.layout === 'openai-base-url' ? (inst.auth.state.apiKey ? inst.auth.path : null) : inst.keyFile.key ? inst.keyFile.path : null;
-  const { key } = keyForGateway(inst);
+  const { key } = keyForGateway({ ...inst, summary });
   const report: StatusReport = {
     layout: summary.layout ?? null,
     environment: summary.baseUrl ? environmentOf(summary.baseUrl) : null,
@@ -68,6 +81,22 @@ export async function status(flags: StatusFlags, io: Io): Promise<number> {
     catalog: inst.catalog ? { file: inst.catalog.shown, models: inst.catalog.text !== undefined ? (catalogSlugs(inst.catalog.text) ?? null) : null } : null,
     rcFiles: (inst.state?.rcFiles ?? []).map(show),
     codex: { installed: Boolean(codexPath), version: version ?? null, path: codexPath ?? null },
+    configFrom: fromSystem ? system!.path : summary.layout ? show(paths.config) : null,
+    profiles: await Promise.all(
+      Object.keys(inst.state?.profiles ?? {})
+        .sort()
+        .map(async (name) => {
+          const file = profileConfig(paths, name);
+          const text = await readFile(file, 'utf8').catch(() => undefined);
+          let p: ConfigSummary = {};
+          try {
+            p = text === undefined ? {} : summarize(parseToml(text, file));
+          } catch {
+            // Doctor says what is wrong with it; status only shows what it can read.
+          }
+          return { name, file: show(file), baseUrl: p.baseUrl ?? null, model: p.model ?? null };
+        }),
+    ),
   };
   io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : terminalSafe(renderStatus(report)));
   return EXIT.ok;

@@ -61,6 +61,8 @@ describe('setup --profile with the real Codex', () => {
     expect(responsesPosts(production)).toEqual([expect.objectContaining({ authorization: `Bearer ${KEY}`, model: 'gpt-5.4' })]);
     // Same provider id: sessions of either are listed together (Codex filters by id).
     expect(sb.config().model_provider).toBe('lightweight');
+    const status = JSON.parse((await sb.run(['status', '--json'])).stdout);
+    expect(status).toMatchObject({ baseUrl: production.base, configFrom: '~/.codex/config.toml', profiles: [{ name: 'preview', file: '~/.codex/preview.config.toml', baseUrl: preview.base, model: 'o3' }] });
   });
 
   it('use-preview / use-production still switch only the default; the profile keeps its URL', async () => {

@@ -88,6 +88,7 @@ describe.skipIf(skip)(`setup --system: one provider table, each user only a key$
     const d = await tool(users.ann, ['doctor', '--json']);
     const report = JSON.parse(d.stdout);
     expect(d.code, d.all).toBe(0);
+    expect(JSON.parse((await tool(users.ann, ['status', '--json'])).stdout)).toMatchObject({ layout: 'model-providers', baseUrl: gw.base, configFrom: '/etc/codex/config.toml', key: { masked: '****6789' } });
     const layers = report.checks.find((c: { id: string }) => c.id === 'config-layers');
     expect(layers).toMatchObject({ status: 'pass', title: 'Settings: model_provider, model, base_url, auth command from /etc/codex/config.toml' });
 

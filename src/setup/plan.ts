@@ -10,10 +10,9 @@ import type { Catalog } from '../codex/catalog.js';
 import { isDeepStrictEqual } from 'node:util';
 import { homeManagerSettings } from './managed.js';
 import { getPath, parseToml, type TomlTable } from '../toml/parse.js';
-import { PROVIDER_ID } from '../gateway/constants.js';
 import { CATALOG_FILE, OWNED_TOP_LEVEL, ownedTopLevel, planCodexConfig, PROVIDER_PATH, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
 import { octalMode, type TextFile } from '../files/io.js';
-import { KEY_VAR, type Layout } from '../gateway/constants.js';
+import { KEY_VAR, PROVIDER_ID, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
 import { tildify, type Paths } from '../files/paths.js';
 import { detectEol, findBlocks, foreignKeyLines, renderBlock, sourcesBashrc, upsertBlock, type BlockAction } from '../shell/rc.js';
@@ -132,7 +131,22 @@ function lightweightSettings(planned: TomlTable): TomlTable {
 }
 
 /**
- * The record of a run that leaves config.toml alone (a profile, a managed config.toml): what the
+ * What to give home-manager for a config.toml it builds: nothing once its file holds the
+ * settings (however it formats them; said in a note), else the tool's part as Nix.
+ */
+function managedSettings(file: TextFile, planned: string, home: string, notes: string[]): string | undefined {
+  const shown = tildify(file.path, home);
+  const wanted = parseToml(planned, shown);
+  if (isDeepStrictEqual(wanted, parseToml(file.text, shown))) {
+    notes.push(`${shown} (managed) already has the Lightweight settings.`);
+    return undefined;
+  }
+  return homeManagerSettings(lightweightSettings(wanted));
+}
+
+/**
+ * The record of a run that leaves config.toml alone (a profile, a managed config.toml, the system
+ * layer's key-only run): what the
  * default's record says stays (its layout, its key source, what config.toml held before), and a
  * profile joins the list with what its file held before the tool first wrote it. Without a record
  * yet, config.toml's values as they are now are the "before".
@@ -207,6 +221,13 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     }
   }
 
+  const rcWritten = [...(inp.rc ? [inp.rc.file.path] : []), ...(loginRc && loginRc.action !== 'sources-bashrc' ? [loginRc.path] : [])];
+  const shellParts: Pick<SetupPlan, 'rcAction' | 'loginRc' | 'userVariable'> = { ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
+  if (inp.managed || inp.keyOnly) {
+    const homeManager = inp.managed ? managedSettings(target, config.after, paths.home, notes) : undefined;
+    return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(homeManager ? { homeManager } : {}), ...shellParts };
+  }
+
   const configWrite = write(target, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE });
   // It names the command Codex runs for the key: nobody else may write to it. (Windows keeps
   // who may write in ACLs, not in the mode.)
@@ -215,19 +236,8 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     notes.push(`${tildify(target.path, paths.home)} was writable by others (mode ${octalMode(configWrite.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
     configWrite.mode = tightened;
   }
-  const rcWritten = [...(inp.rc ? [inp.rc.file.path] : []), ...(loginRc && loginRc.action !== 'sources-bashrc' ? [loginRc.path] : [])];
-  if (inp.managed) {
-    const shown = tildify(target.path, paths.home);
-    const wanted = parseToml(config.after, shown);
-    // Once home-manager holds the settings (however it formats the file), there is nothing to add.
-    const holds = isDeepStrictEqual(wanted, parseToml(target.text, shown));
-    if (holds) notes.push(`${shown} (managed) already has the Lightweight settings.`);
-    const homeManager = holds ? undefined : homeManagerSettings(lightweightSettings(wanted));
-    return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(homeManager ? { homeManager } : {}), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
-  }
-  if (inp.keyOnly) return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
   writes.push(configWrite);
-  if (inp.profile) return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}) };
+  if (inp.profile) return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...shellParts };
   if (inp.catalog) {
     writes.push(write(inp.catalogFile, inp.catalog.text, { newMode: 0o600, dirMode: SECRET_DIR_MODE, summary: catalogSummary(inp.catalog) }));
   }
@@ -282,5 +292,5 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   };
   writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
 
-  return { writes, config, ...(rcAction ? { rcAction } : {}), ...(loginRc ? { loginRc } : {}), ...(userVariable ? { userVariable } : {}), codexLogin, auth, notes };
+  return { writes, config, ...shellParts, codexLogin, auth, notes };
 }

@@ -296,7 +296,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
     defaults: {
       layout: current?.layout ?? 'model-providers',
       keySource: decideKeySource(undefined, earlier, version).source,
-      model: currentModel ?? DEFAULT_MODEL,
+      model: modelNow ?? DEFAULT_MODEL,
       baseUrl: currentUrl ?? GATEWAY_URLS.production,
       ...(detected ? { shell: detected } : {}),
     },

@@ -23,7 +23,7 @@ import { SYSTEM_CONFIG } from '../setup/codex-verdict.js';
 import { resolveFlags, type SetupFlags } from '../setup/flags.js';
 import { parseToml } from '../toml/parse.js';
 import { makeOutput, type Io } from '../ui/output.js';
-import { printWrites } from '../ui/review.js';
+import { printWrites, WRITE_VERB } from '../ui/review.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { cmd } from '../invocation.js';
 import { renderOutcome } from './setup/json.js';
@@ -37,6 +37,16 @@ interface SystemRecord {
 }
 
 const RECORD = 'system.json';
+
+/** The record, if it is one (a damaged file reads as none: uninstall then removes only what points at Lightweight). */
+function parseRecord(text: string | undefined): SystemRecord | undefined {
+  try {
+    const r = text ? (JSON.parse(text) as SystemRecord) : undefined;
+    return r?.version === 1 && typeof r.previous === 'object' && r.previous !== null ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const NOT_HERE = ['apiKeyStdin', 'keySource', 'layout', 'profile', 'shell', 'rcFile'] as const;
 
 function refuseUnsupported(flags: SetupFlags, io: Io): void {
@@ -71,7 +81,7 @@ export async function setupSystem(flags: SetupFlags, io: Io): Promise<number> {
   const paths = resolvePaths(io.env, io.cwd, flags.codexHome);
   const file = await readTextFile(SYSTEM_CONFIG);
   const recordFile = await readTextFile(join(paths.stateDir, RECORD));
-  const record = recordFile.exists ? (JSON.parse(recordFile.text) as SystemRecord) : undefined;
+  const record = parseRecord(recordFile.exists ? recordFile.text : undefined);
   const now = summarize(parseToml(file.text, SYSTEM_CONFIG));
   const model = resolved.model ?? now.model ?? DEFAULT_MODEL;
   const baseUrl = resolved.baseUrl ?? (resolved.env ? GATEWAY_URLS[resolved.env] : (now.baseUrl ?? GATEWAY_URLS.production));
@@ -109,7 +119,7 @@ export async function setupSystem(flags: SetupFlags, io: Io): Promise<number> {
     await store.prune();
     return actions.get(write) ?? 'unchanged';
   });
-  out.status('pass', `${{ created: 'Created', updated: 'Updated', unchanged: 'Unchanged', removed: 'Removed' }[action]} ${SYSTEM_CONFIG}: provider table for every user, model ${model}, ${baseUrl}; each user's Codex reads the key from their own ~/.config/lightweight/env.`);
+  out.status('pass', `${WRITE_VERB[action]} ${SYSTEM_CONFIG}: provider table for every user, model ${model}, ${baseUrl}; each user's Codex reads the key from their own ~/.config/lightweight/env.`);
   out.status('info', `No key was stored or checked here. Each user stores theirs (their setup then writes no config of its own): printf %s "$KEY" | npx lightweight-setup --yes --api-key-stdin`);
   out.status('info', `A user's own ~/.codex/config.toml still wins where it sets model_provider, model or the provider's fields; \`${cmd('doctor')}\` says which layer each setting comes from.`);
   if (json) io.stdout.write(renderOutcome({ ...outcome, dryRun: false, files: [{ path: SYSTEM_CONFIG, action }] }));
@@ -121,7 +131,7 @@ export async function uninstallSystem(flags: { yes?: boolean; codexHome?: string
   const out = makeOutput(io);
   const paths = resolvePaths(io.env, io.cwd, flags.codexHome);
   const recordFile = await readTextFile(join(paths.stateDir, RECORD));
-  const record = recordFile.exists ? (JSON.parse(recordFile.text) as SystemRecord) : undefined;
+  const record = parseRecord(recordFile.exists ? recordFile.text : undefined);
   const file = await readTextFile(SYSTEM_CONFIG);
   const after = planUninstallConfig(file.text, SYSTEM_CONFIG, record?.previous);
   const writes: PlannedWrite[] = [];

@@ -17,6 +17,7 @@ import { catalogSummary } from '../setup/plan.js';
 import { parseState, renderState } from '../setup/state.js';
 import { parseTimeout } from '../setup/flags.js';
 import { makeOutput, type Io } from '../ui/output.js';
+import { WRITE_VERB } from '../ui/review.js';
 import { introspectCodex, makeCatalog } from './catalog.js';
 import { checkWithSpinner } from './verify.js';
 import { MODEL_IDS } from '../gateway/models.js';
@@ -66,7 +67,7 @@ export async function syncCatalog(flags: SyncFlags, io: Io): Promise<number> {
     await store.prune();
     return [...done.values()];
   });
-  const verb = actions[0] === 'unchanged' ? 'Unchanged' : actions[0] === 'created' ? 'Created' : 'Updated';
+  const verb = WRITE_VERB[actions[0] ?? 'unchanged'];
   out.status('pass', `${verb} ${tildify(paths.catalog, paths.home)}: ${catalogSummary(catalog)}.`);
   if (actions[1] !== 'unchanged') out.status('pass', `Set model_catalog_json = "${CATALOG_FILE}" in ${inst.config.path}.`);
   if (verdict && !verdict.ok) {

@@ -1,5 +1,5 @@
 /** The review of planned writes that setup, restore and uninstall show: one diff per file, secrets masked. */
-import { actionOf, isReadOnly, type PlannedWrite } from '../files/transaction.js';
+import { actionOf, isReadOnly, type PlannedWrite, type WriteAction } from '../files/transaction.js';
 import { unifiedDiff } from './diff.js';
 import { maskFile } from './secrets.js';
 import { octalMode } from '../files/io.js';
@@ -8,6 +8,9 @@ import type { Output } from './output.js';
 import { truncate } from './wrap.js';
 
 /** One line per file: what happens to it, and how much. */
+/** What happened to a file, as the first word of a line that reports it. */
+export const WRITE_VERB: Record<WriteAction, string> = { created: 'Created', updated: 'Updated', unchanged: 'Unchanged', removed: 'Removed' };
+
 export function summaryLine(w: PlannedWrite, home: string): string {
   const shown = tildify(w.path, home);
   const action = actionOf(w);

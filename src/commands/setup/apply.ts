@@ -18,6 +18,7 @@ import { setUserKeyVariable } from '../../platform/windows-env.js';
 import type { SetupPlan } from '../../setup/plan.js';
 import { planFiles, type Planned } from './plan.js';
 import { describeChoices, sayNotes } from './review.js';
+import { WRITE_VERB } from '../../ui/review.js';
 import type { Gathered, SetupRun } from './run.js';
 
 async function existing(paths: readonly string[]): Promise<string[]> {
@@ -27,7 +28,7 @@ async function existing(paths: readonly string[]): Promise<string[]> {
 
 function reportWrites(run: SetupRun, plan: SetupPlan, actions: Map<PlannedWrite, WriteAction>, g: Gathered): void {
   const { out, paths } = run;
-  const verb = (w: PlannedWrite) => ({ created: 'Created', updated: 'Updated', unchanged: 'Unchanged', removed: 'Removed' })[actions.get(w) ?? 'unchanged'];
+  const verb = (w: PlannedWrite) => WRITE_VERB[actions.get(w) ?? 'unchanged'];
   const [main, ...others] = plan.writes;
   const rest = paths.keys.fish ? others.filter((w) => w.path !== paths.keys.fish) : others;
   out.status('pass', `${verb(main!)} ${tildify(main!.path, paths.home)} with the key ${maskKey(g.key)} (${paths.keys.fish ? 'mode 0600; a fish twin beside it' : 'in your local profile folder'}).`);

@@ -88,7 +88,10 @@ export function resolveFlags(f: SetupFlags): ResolvedFlags {
     out.keySource = f.keySource as KeySource;
   }
   if (f.profile !== undefined) {
-    out.profile = parseProfileName(f.profile);
+    // The file's name pasted for the profile's (`preview.config.toml`, a path to it): the profile is its stem.
+    const file = /(?:^|[\\/])([^\\/]+)\.config\.toml$/.exec(f.profile.trim());
+    out.profile = parseProfileName(file ? file[1]! : f.profile);
+    if (file) out.notes.push(`Took --profile ${f.profile.trim()} as the profile "${out.profile}" (\`codex -p ${out.profile}\` reads $CODEX_HOME/${out.profile}.config.toml).`);
     if (out.layout === 'openai-base-url') throw new CliError('--profile writes a provider table (codex -p then switches the URL beside the default); it cannot be used with --layout openai-base-url.', 2);
   }
   if (f.json && !f.yes) throw new CliError('--json is for unattended runs: add --yes (and give the key with --api-key-stdin or LIGHTWEIGHT_API_KEY).', 2);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderFailure, renderOutcome } from '../../src/commands/setup/json.js';
 import { toolProfileChecks, type ToolProfile } from '../../src/doctor/profiles.js';
 import { CliError } from '../../src/errors.js';
-import { parseProfileName } from '../../src/setup/flags.js';
+import { parseProfileName, resolveFlags } from '../../src/setup/flags.js';
 import { homeManagerSettings, managedConfig, nixString } from '../../src/setup/managed.js';
 
 describe('profile names', () => {
@@ -14,6 +14,19 @@ describe('profile names', () => {
   it.each(['', '../x', 'a/b', 'a.b', '-x', 'config', 'a b', 'x'.repeat(65), 'préview'])('refuses %j with exit 2', (n) => {
     expect(() => parseProfileName(n)).toThrow(CliError);
   });
+});
+
+describe('--profile given as the file', () => {
+  it.each([
+    ['preview.config.toml', 'preview'],
+    ['~/.codex/work.config.toml', 'work'],
+    ['C:\\Users\\ann\\.codex\\preview.config.toml', 'preview'],
+  ])('%s is the profile %s, and said', (given, name) => {
+    const r = resolveFlags({ profile: given });
+    expect(r.profile).toBe(name);
+    expect(r.notes.join(' ')).toContain(`as the profile "${name}"`);
+  });
+  it('a plain name is taken without a note', () => expect(resolveFlags({ profile: 'preview' }).notes).toEqual([]));
 });
 
 describe('the JSON outcome', () => {

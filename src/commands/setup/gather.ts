@@ -105,13 +105,14 @@ interface ProfileChoice {
  * and adding a profile beside it, named after the other gateway. The profile file is read here: one
  * that does not parse stops setup before the next question.
  */
-async function chooseProfile(run: SetupRun): Promise<ProfileChoice | undefined> {
+async function chooseProfile(run: SetupRun, beforeAsking: () => void): Promise<ProfileChoice | undefined> {
   const { before, paths } = run;
   const current = before.current;
   let name = run.resolved.profile;
   // Flags that already say what the default gets (--model, --env, …) leave no question to ask.
   if (name === undefined && current?.layout && !profileOrConfigFlag(run)) {
     const other: GatewayEnv = current.baseUrl !== undefined && environmentOf(current.baseUrl) === 'preview' ? 'production' : 'preview';
+    beforeAsking();
     name = await run.answers.profile(other, other);
   }
   if (name === undefined) return undefined;
@@ -250,9 +251,14 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   // their own, only the key is stored, and nothing is asked about what the system config decides.
   const system = before.system && !profileOrConfigFlag(run) ? before.system : undefined;
   if (system) out.status('info', `Codex's Lightweight provider comes from ${system.path} (set up by an administrator for every user): setup stores your key only, and leaves ${tildify(paths.config, paths.home)} alone.`);
-  const profile = system ? undefined : await chooseProfile(run);
+  // The question (default or profile) is step 2's first; without it the heading names the file.
+  let headed = false;
+  const profile = system ? undefined : await chooseProfile(run, () => {
+    answers.step('Step 2 of 4 · Configure Codex');
+    headed = true;
+  });
   const managed = profile || system ? undefined : before.managed;
-  answers.step(`Step 2 of 4 · Configure Codex (${tildify(profile?.path ?? paths.config, paths.home)})`);
+  if (!headed) answers.step(`Step 2 of 4 · Configure Codex (${tildify(profile?.path ?? paths.config, paths.home)})`);
 
   // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
   const current = before.current;

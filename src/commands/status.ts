@@ -9,7 +9,7 @@ import { profileConfig, tildify } from '../files/paths.js';
 import { readFile } from 'node:fs/promises';
 import { summarize, type ConfigSummary } from '../codex/config.js';
 import { parseToml } from '../toml/parse.js';
-import { providedBySystem, readSystemLayer } from '../setup/layers.js';
+import { effectiveInstall } from '../setup/layers.js';
 import { terminalSafe, type Io } from '../ui/output.js';
 import { environmentOf } from '../gateway/urls.js';
 
@@ -61,16 +61,14 @@ export function renderStatus(r: StatusReport): string {
 
 export async function status(flags: StatusFlags, io: Io): Promise<number> {
   const codexPath = findExecutable('codex', io.env);
-  const [inst, version] = await Promise.all([readInstalled(io.env, io.cwd, flags.codexHome), codexPath ? codexVersion(codexPath, io.env) : undefined]);
-  const { paths } = inst;
-  const system = await readSystemLayer(io.platform);
-  const fromSystem = providedBySystem(system, inst.config.parsed);
-  const summary = fromSystem ?? inst.summary;
+  const [own, version] = await Promise.all([readInstalled(io.env, io.cwd, flags.codexHome), codexPath ? codexVersion(codexPath, io.env) : undefined]);
+  const { inst, system, fromSystem } = await effectiveInstall(own, io.platform);
+  const { paths, summary } = inst;
   // A config that does not parse has no status to show: say where it breaks, like setup does.
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix that line, then run status again.');
   const show = (p: string) => tildify(p, paths.home);
   const kept = summary.layout === 'openai-base-url' ? (inst.auth.state.apiKey ? inst.auth.path : null) : inst.keyFile.key ? inst.keyFile.path : null;
-  const { key } = keyForGateway({ ...inst, summary });
+  const { key } = keyForGateway(inst);
   const report: StatusReport = {
     layout: summary.layout ?? null,
     environment: summary.baseUrl ? environmentOf(summary.baseUrl) : null,

@@ -13,6 +13,7 @@ import { withLock } from '../files/lock.js';
 import { CATALOG_FILE, tildify } from '../files/paths.js';
 import { applyWrites, plannedWrite, readOnlyError, readOnlyWrites, type PlannedWrite } from '../files/transaction.js';
 import { keyForGateway, readInstalled, usableBaseUrl } from '../setup/installed.js';
+import { effectiveInstall } from '../setup/layers.js';
 import { catalogSummary } from '../setup/plan.js';
 import { parseState, renderState } from '../setup/state.js';
 import { parseTimeout } from '../setup/flags.js';
@@ -35,10 +36,12 @@ export interface SyncFlags {
 export async function syncCatalog(flags: SyncFlags, io: Io): Promise<number> {
   const timeoutSeconds = parseTimeout(flags.timeout);
   const out = makeOutput(io);
-  const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
+  // With the gateway from the system config, the catalog is still this user's (built for their Codex), named in their config.toml.
+  const { inst } = await effectiveInstall(await readInstalled(io.env, io.cwd, flags.codexHome), io.platform);
   const { paths } = inst;
+  const shownConfig = tildify(paths.config, paths.home);
   if (inst.config.error) throw new CliError(inst.config.error, EXIT.usage, 'Fix it and run again; nothing was changed.');
-  if (!inst.summary.layout) throw new CliError(`There is no Lightweight setup in ${inst.config.path}.`, EXIT.usage, `Set one up first: ${cmd()}`);
+  if (!inst.summary.layout) throw new CliError(`There is no Lightweight setup in ${shownConfig}.`, EXIT.usage, `Set one up first: ${cmd()}`);
   const codexPath = findExecutable('codex', io.env);
   if (!codexPath) throw new CliError('Codex is not installed, so there is no picker to fill.', EXIT.usage, `Install it (${CODEX_INSTALL}), then run this again; nothing was changed.`);
 
@@ -56,7 +59,7 @@ export async function syncCatalog(flags: SyncFlags, io: Io): Promise<number> {
   const actions = await withLock(paths.stateDir, async () => {
     const [config, catalogFile, stateFile] = await Promise.all([readTextFile(paths.config), readTextFile(paths.catalog), readTextFile(paths.stateFile)]);
     const state = parseState(stateFile.exists ? stateFile.text : undefined);
-    const writes = [write(catalogFile, catalog.text, { summary: catalogSummary(catalog), dirMode: 0o700 }), write(config, planCatalogKey(config.text, inst.config.path))];
+    const writes = [write(catalogFile, catalog.text, { summary: catalogSummary(catalog), dirMode: 0o700 }), write(config, planCatalogKey(config.text, shownConfig))];
     if (state) writes.push(write(stateFile, renderState({ ...state, catalogSupport: { ...(codexVer ? { codexVersion: codexVer } : {}), supported: true } }), { internal: true }));
     const readOnly = readOnlyWrites(writes);
     if (readOnly.length) throw readOnlyError(readOnly, paths.home);
@@ -69,7 +72,7 @@ export async function syncCatalog(flags: SyncFlags, io: Io): Promise<number> {
   });
   const verb = WRITE_VERB[actions[0] ?? 'unchanged'];
   out.status('pass', `${verb} ${tildify(paths.catalog, paths.home)}: ${catalogSummary(catalog)}.`);
-  if (actions[1] !== 'unchanged') out.status('pass', `Set model_catalog_json = "${CATALOG_FILE}" in ${inst.config.path}.`);
+  if (actions[1] !== 'unchanged') out.status('pass', `Set model_catalog_json = "${CATALOG_FILE}" in ${shownConfig}.`);
   if (verdict && !verdict.ok) {
     out.status('warn', `The gateway could not be asked (${verdict.cause}: ${verdict.summary.replace(/\.$/, '')}), so the picker lists the gateway page's ${MODEL_IDS.length} models. Run this again when it answers.`);
     return EXIT.checkFailed;

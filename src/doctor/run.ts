@@ -20,7 +20,7 @@ import { toolProfileChecks, type ToolProfile } from './profiles.js';
 import { layersCheck } from './layers.js';
 import { managedConfig, type ManagedConfig } from '../setup/managed.js';
 import { cmd } from '../invocation.js';
-import { mergeLayers, providedBySystem, readSystemLayer, settingOrigins } from '../setup/layers.js';
+import { effectiveInstall, settingOrigins } from '../setup/layers.js';
 import { octalMode } from '../files/io.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
@@ -199,10 +199,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   const codex = o.codex;
   const own = await readInstalled(o.env, o.cwd, o.codexHome);
   // With the gateway from the system config (`setup --system`), that layer and the user's merged are what Codex runs on.
-  const system = await readSystemLayer(o.platform);
-  const fromSystem = providedBySystem(system, own.config.parsed);
-  const inst: Installed =
-    fromSystem && system?.parsed ? { ...own, summary: fromSystem, config: { path: system.path, exists: true, parsed: mergeLayers(system.parsed, own.config.parsed ?? {}), ...(system.doc ? { doc: system.doc } : {}) } } : own;
+  const { inst, system, fromSystem } = await effectiveInstall(own, o.platform);
   const layers = system?.parsed ? layersCheck(settingOrigins([{ shown: system.path, parsed: system.parsed }, ...(own.config.parsed ? [{ shown: own.config.path, parsed: own.config.parsed }] : [])]), system.path) : undefined;
   const { paths, summary } = inst;
   const show = (p: string) => tildify(p, paths.home);

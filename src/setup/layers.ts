@@ -9,6 +9,7 @@ import { activeLayout, AUTH_PATH, PROVIDER_PATH, summarize, type ConfigSummary }
 import { getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
 import { scanToml, type TomlDoc } from '../toml/scan.js';
 import { SYSTEM_CONFIG } from './codex-verdict.js';
+import type { Installed } from './installed.js';
 
 export interface SystemLayer {
   path: string;
@@ -73,4 +74,17 @@ export function providedBySystem(system: SystemLayer | undefined, user: TomlTabl
   if (user && activeLayout(user)) return undefined;
   const merged = mergeLayers(system.parsed, user ?? {});
   return activeLayout(merged) === 'model-providers' ? summarize(merged) : undefined;
+}
+
+/**
+ * What Codex runs on for this user: their own config, or, when the gateway comes from the system
+ * layer, the two merged (the summary and the config facts are then the merged ones, placed in the
+ * system file, where the provider's lines are).
+ */
+export async function effectiveInstall(own: Installed, platform: NodeJS.Platform): Promise<{ inst: Installed; system?: SystemLayer; fromSystem: boolean }> {
+  const system = await readSystemLayer(platform);
+  const fromSystem = providedBySystem(system, own.config.parsed);
+  if (!fromSystem || !system?.parsed) return { inst: own, ...(system ? { system } : {}), fromSystem: false };
+  const config = { path: system.path, exists: true, parsed: mergeLayers(system.parsed, own.config.parsed ?? {}), ...(system.doc ? { doc: system.doc } : {}) };
+  return { inst: { ...own, summary: fromSystem, config }, system, fromSystem: true };
 }

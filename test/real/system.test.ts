@@ -73,6 +73,7 @@ describe.skipIf(skip)(`setup --system: one provider table, each user only a key$
       const r = await tool(users[name], ['setup', '--yes', '--api-key-stdin'], `${KEYS[name]}\n`);
       expect(r.code, r.all).toBe(0);
       expect(r.stdout).toContain('comes from /etc/codex/config.toml');
+      expect(r.stdout).toContain('models --sync');
       expect(existsSync(join(users[name].home, '.codex/config.toml'))).toBe(false);
     }
     gw.requests.length = 0;
@@ -103,6 +104,20 @@ describe.skipIf(skip)(`setup --system: one provider table, each user only a key$
     gw.requests.length = 0;
     expect((await codex(users.bob)).code).toBe(0);
     expect(responsesPosts(gw)).toEqual([expect.objectContaining({ model: 'o3', authorization: `Bearer ${KEYS.bob}` })]);
+  }, 120_000);
+
+  it("doctor's fix for the picker works under the system layer: models --sync builds the user's own catalog", async () => {
+    const before = JSON.parse((await tool(users.ann, ['doctor', '--json'])).stdout);
+    expect(before.checks.find((c: { id: string }) => c.id === 'model-catalog')).toMatchObject({ status: 'warn', fix: expect.stringContaining('models --sync') });
+    const r = await tool(users.ann, ['models', '--sync']);
+    expect(r.code, r.all).toBe(0);
+    const after = JSON.parse((await tool(users.ann, ['doctor', '--json'])).stdout);
+    expect(after.checks.find((c: { id: string }) => c.id === 'model-catalog')).toMatchObject({ status: 'pass' });
+    expect(after.checks.find((c: { id: string }) => c.id === 'config-layers')!.title).toContain('from /etc/codex/config.toml');
+    gw.requests.length = 0;
+    const c = await codex(users.ann);
+    expect(c.code, c.all).toBe(0);
+    expect(c.all).not.toMatch(/ERROR/);
   }, 120_000);
 
   it("a user's use-preview says the gateway is the administrator's, and how to get preview anyway", async () => {

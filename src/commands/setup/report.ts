@@ -64,6 +64,8 @@ export async function report(run: SetupRun, p: Planned): Promise<void> {
     out.raw(`    ${CODEX_INSTALL}`);
     return;
   }
+  // The system config carries no model catalog (one built for the administrator's Codex could stop another user's from starting).
+  if (g.systemLayer) out.line(`  ${n++}. Fill Codex's model picker (/model) with the gateway's models, built for your Codex: ${cmd('models --sync')}`);
   out.line(`  ${n++}. Run: ${codexCommandFor(g)}${codexKeyAt ? ` (it reads the key from ${tildify(codexKeyAt, paths.home)}, in any terminal or editor)` : ''}`);
   if (version) out.line(`     Codex ${version}, model ${g.choices.model} through ${g.choices.baseUrl}${g.catalog ? `; /model lists the gateway${g.catalog.fromPage ? " page's" : "'s"} models` : ''}.`);
   if (codexHasKey) sayNewTerminals();

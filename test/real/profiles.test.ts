@@ -92,13 +92,18 @@ describe('setup --profile with the real Codex', () => {
     expect(gone.checks('profile')).toEqual([expect.objectContaining({ status: 'fail', title: '~/.codex/preview.config.toml is gone' })]);
   });
 
-  it('Codex refusing the profile on top of config.toml is Codex\'s verdict in doctor, and stops setup before writing', async () => {
+  it('Codex refusing the profile on top of config.toml is Codex\'s verdict in doctor; a setup --profile rerun mends it', async () => {
     await setUpBoth();
     // Someone switches the default to env_key by hand: the profile's auth table now clashes with it.
     const text = sb.read('.codex/config.toml').replace(/\n\[model_providers\.lightweight\.auth\][\s\S]*?(?=\n\[|$)/, '\nenv_key = "LIGHTWEIGHT_API_KEY"\n');
     writeFileSync(sb.path('.codex/config.toml'), text);
     const d = await doctorJson(sb);
     expect(d.checks('profile')).toEqual([expect.objectContaining({ status: 'fail', title: 'Codex refuses `codex -p preview`', detail: expect.stringContaining('cannot be combined with env_key') })]);
+    // The rerun takes the default's key source (env_key now) for the profile too: Codex loads it again.
+    const r = await sb.setup(KEY, ['--profile', 'preview', '--base-url', preview.base]);
+    expect(r.code, r.all).toBe(0);
+    expect(sb.config('.codex/preview.config.toml').model_providers.lightweight.auth).toBeUndefined();
+    expect((await doctorJson(sb)).checks('profile')).toEqual([expect.objectContaining({ status: 'pass' })]);
   });
 
   it('a key source that clashes with the default is refused with nothing written', async () => {

@@ -54,10 +54,18 @@ function loadArgs(profile: string | undefined): string[] {
 
 async function ask(codex: string, env: NodeJS.ProcessEnv, codexHome: string, cwd: string, profile?: string): Promise<LoadVerdict> {
   const c = codexCommand(codex, { ...env, CODEX_HOME: codexHome });
-  const r = await run(c.file, loadArgs(profile), { env: c.env, cwd, timeoutMs: ASK_MS });
+  return verdictOf(await run(c.file, loadArgs(profile), { env: c.env, cwd, timeoutMs: ASK_MS }));
+}
+
+/**
+ * What Codex's exit says. Only an error Codex itself printed is a refusal: an older Codex without
+ * the subcommand, one that did not finish, or one that crashed (a signal; under load, a Wine fault)
+ * judged nothing, and was not asked.
+ */
+export function verdictOf(r: { code: number | null; timedOut?: boolean; stderr: string }): LoadVerdict {
   if (r.code === 0) return { asked: true, loads: true };
-  // An older Codex without the subcommand, or one that did not finish: it was not asked.
   if (r.timedOut || r.code === null || /unrecognized subcommand|unexpected argument|Usage:/i.test(r.stderr)) return { asked: false };
+  if (!/^Error\b/m.test(r.stderr)) return { asked: false };
   return { asked: true, loads: false, ...loadFailure(r.stderr) };
 }
 

@@ -110,6 +110,11 @@ export async function setupSystem(flags: SetupFlags, io: Io): Promise<number> {
   }
   await refuseWithoutRights(SYSTEM_CONFIG);
   await checkParents([write], (p) => p);
+  // Every user's Codex reads it: shown, and asked about, before it changes (unless --yes).
+  if (!flags.yes) {
+    printWrites([write], out, paths.home);
+    await confirmOrYes(flags.yes, io, `Write ${SYSTEM_CONFIG} for every user?`);
+  }
   const action = await withLock(paths.stateDir, async () => {
     const store = new BackupStore(paths.backups);
     const tx = await store.begin('setup --system');

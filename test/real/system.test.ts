@@ -4,7 +4,7 @@
  * user's key to the stand-in. Doctor says which layer each setting comes from. /etc/codex is the
  * test's own, through a private mount namespace: nothing else on the machine sees it.
  */
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync, chownSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync, chownSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responsesPosts, startGateway, type StandIn } from '../support/gateway.js';
@@ -125,6 +125,14 @@ describe.skipIf(skip)(`setup --system: one provider table, each user only a key$
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('comes from /etc/codex/config.toml, which an administrator set up for every user');
     expect(r.stderr).toContain('--profile preview --env preview');
+  });
+
+  it('without --yes and without a terminal, --system asks no one and writes nothing', async () => {
+    const r = await tool('root', ['setup', '--system', '--model', 'o3', '--base-url', gw.base]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--yes was not given');
+    expect(r.stdout).toContain('model = "o3"');
+    expect(readFileSync(join(etc, 'config.toml'), 'utf8')).not.toContain('"o3"');
   });
 
   it('a user cannot write the system config; uninstall --system takes out exactly what setup --system put in', async () => {

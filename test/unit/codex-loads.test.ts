@@ -3,7 +3,7 @@
  * the setting it names (for a file:line). Each input is the real output for a real refused config.
  */
 import { describe, expect, it } from 'vitest';
-import { loadFailure } from '../../src/codex/loads.js';
+import { loadFailure, verdictOf } from '../../src/codex/loads.js';
 import { ownedByTool, refusalWhere } from '../../src/setup/codex-verdict.js';
 
 const WARN = 'WARNING: proceeding, even though we could not create PATH aliases: Refusing to create helper binaries under temporary dir "/tmp"\n';
@@ -45,4 +45,18 @@ describe('where a refusal is, and whose setting it is', () => {
     [['approval_policy'], false],
     [['tui', 'theme'], false],
   ])('%j is the tool\'s own: %s', (keyPath, owned) => expect(ownedByTool(keyPath)).toBe(owned));
+});
+
+describe("Codex's exit as a verdict", () => {
+  it.each([
+    ['loads', { code: 0, stderr: '' }, { asked: true, loads: true }],
+    ['a refusal Codex printed', { code: 1, stderr: 'Error: failed to load configuration\n\nCaused by:\n    approval_policy = "untrusted" is no longer supported\n' }, { asked: true, loads: false }],
+    ['killed by a signal', { code: null, stderr: '' }, { asked: false }],
+    ['out of time', { code: null, timedOut: true, stderr: '' }, { asked: false }],
+    ['an older Codex without the subcommand', { code: 2, stderr: "error: unrecognized subcommand 'features'\n\nUsage: codex [OPTIONS]" }, { asked: false }],
+    ['a crash (a Wine fault), no word from Codex', { code: 3, stderr: 'wine: Unhandled page fault on read access to 0000000000000000 at address 0000000140001234\n' }, { asked: false }],
+    ['a panic', { code: 101, stderr: "thread 'main' panicked at src/main.rs:1:1:\nboom\n" }, { asked: false }],
+  ] as const)('%s', (_n, r, want) => {
+    expect(verdictOf(r)).toMatchObject(want);
+  });
 });

@@ -186,7 +186,8 @@ if (skip) {
     });
 
     it('status and models work; --shell and --rc-file say they do not apply on Windows and change nothing', async () => {
-      expect((await setup([])).code).toBe(0);
+      const again = await setup([]);
+      expect(again.code, again.stderr).toBe(0);
       const st = await wine.cli(user, ['status', '--json'], { bin: 'lightweight' });
       expect(st.code, st.stderr).toBe(0);
       const report = JSON.parse(st.stdout);

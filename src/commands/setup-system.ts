@@ -19,7 +19,7 @@ import { codexWouldLoad } from '../codex/loads.js';
 import { findExecutable } from '../codex/binary.js';
 import { planCodexConfig, planUninstallConfig, summarize, type PreviousTopLevel } from '../codex/config.js';
 import { systemAuthCommand } from '../platform/posix-auth.js';
-import { SYSTEM_CONFIG } from '../setup/codex-verdict.js';
+import { SYSTEM_CONFIG } from '../setup/layers.js';
 import { resolveFlags, type SetupFlags } from '../setup/flags.js';
 import { parseToml } from '../toml/parse.js';
 import { makeOutput, type Io } from '../ui/output.js';

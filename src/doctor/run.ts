@@ -244,7 +244,6 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     login = { path: show(loginPath), loadsKeyFile: loads };
   }
 
-  const forcedChatgpt = forcedChatgptLogin(o.platform, inst.config);
   const profiles = profileFiles(paths.codexHome, show);
   const ownProfiles = toolProfiles(o, inst, codexPath, key, show);
   const authCommand = await authRun;
@@ -267,7 +266,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   const [codexResult, v, daemonNow, keyTime] = await Promise.all([codex, verdict, daemon, keyChangedAt]);
   // Whether Codex loads the file is Codex's to say; the tool's rules only stand in where no Codex answers.
   const codexAnswers = Boolean(codexPath && codexResult.doctor?.['config.load']);
-  const forced = await forcedChatgpt;
+  const forced = forcedChatgptLogin(own.config, system);
   const fileRisk = await configFileRisk(inst, show);
   const managed = fromSystem ? undefined : await managedConfig(paths.config, o.env);
   const configPart = managedFix(configChecks(inst.config, { predict: !codexAnswers, ...(forced ? { forcedChatgpt: forced } : {}), ...(fileRisk ? { fileRisk } : {}) }), managed, show);

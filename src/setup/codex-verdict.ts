@@ -4,13 +4,13 @@
  * layout out. Codex's own words, placed by line in the file; setup stops before the first
  * question when the file can only work once the user fixes something setup does not own.
  */
-import { promises as fs } from 'node:fs';
 import { basename, sep } from 'node:path';
 import { firstLineOf, OWNED_TOP_LEVEL, PROVIDER_PATH } from '../codex/config.js';
 import { codexLoadsNow, codexWouldLoad, type LoadVerdict } from '../codex/loads.js';
 import { CliError, EXIT } from '../errors.js';
 import type { PlannedWrite } from '../files/transaction.js';
-import { parseToml, type TomlTable } from '../toml/parse.js';
+import type { TomlTable } from '../toml/parse.js';
+import type { SystemLayer } from './layers.js';
 import { scanToml, type TomlDoc } from '../toml/scan.js';
 import { cmd } from '../invocation.js';
 
@@ -75,26 +75,14 @@ export async function ensureCodexLoadsPlan(codex: string, env: NodeJS.ProcessEnv
   );
 }
 
-/** The system-wide config Codex reads below the user's, where an administrator may set things. */
-export const SYSTEM_CONFIG = '/etc/codex/config.toml';
-
 /**
  * `forced_login_method = "chatgpt"` makes Codex refuse API-key logins, which the base-URL layout
- * stores its key with: that layout cannot work there (the provider table does). Read from the
- * user's config, then the system one. Returns where it is set (file:line).
+ * stores its key with: that layout cannot work there (the provider table does). Set in the user's
+ * config, or in the system one below it (both already read). Returns where it is set (file:line).
  */
-export async function forcedChatgptLogin(platform: NodeJS.Platform, user: { parsed?: TomlTable; doc?: TomlDoc; path: string }): Promise<string | undefined> {
+export function forcedChatgptLogin(user: { parsed?: TomlTable; doc?: TomlDoc; path: string }, system: SystemLayer | undefined): string | undefined {
   const where = (c: { parsed?: TomlTable; doc?: TomlDoc; path: string }) => (c.parsed?.forced_login_method === 'chatgpt' && c.doc ? `${c.path}:${firstLineOf(c.doc, ['forced_login_method'])}` : undefined);
-  // The user's config is already parsed (readInstalled); only the system one is read here.
-  const mine = where(user);
-  if (mine || platform === 'win32') return mine;
-  const text = await fs.readFile(SYSTEM_CONFIG, 'utf8').catch(() => undefined);
-  if (!text) return undefined;
-  try {
-    return where({ parsed: parseToml(text, SYSTEM_CONFIG), doc: scanToml(text), path: SYSTEM_CONFIG });
-  } catch {
-    return undefined;
-  }
+  return where(user) ?? (system ? where(system) : undefined);
 }
 
 export function baseUrlLayoutRuledOut(where: string): CliError {

@@ -4,12 +4,14 @@
  * them key by key, tables field by field, the user's winning; a provider table and model_provider
  * set system-wide are used by every user who does not override them.
  */
-import { promises as fs } from 'node:fs';
 import { activeLayout, AUTH_PATH, PROVIDER_PATH, summarize, type ConfigSummary } from '../codex/config.js';
 import { getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
 import { scanToml, type TomlDoc } from '../toml/scan.js';
-import { SYSTEM_CONFIG } from './codex-verdict.js';
+import { readTextFile } from '../files/io.js';
 import type { Installed } from './installed.js';
+
+/** The system-wide config Codex reads below the user's, where an administrator may set things. */
+export const SYSTEM_CONFIG = '/etc/codex/config.toml';
 
 export interface SystemLayer {
   path: string;
@@ -25,10 +27,12 @@ export async function readSystemLayer(platform: NodeJS.Platform, path: string = 
   if (platform === 'win32') return undefined;
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    // Bounded like every file the tool reads: a huge or special file is an error, not a hang.
+    const file = await readTextFile(path);
+    if (!file.exists) return undefined;
+    text = file.text;
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : { path, exists: true, error: `${path} cannot be read (${code}).` };
+    return { path, exists: true, error: (err as Error).message };
   }
   try {
     return { path, exists: true, text, parsed: parseToml(text, path), doc: scanToml(text) };

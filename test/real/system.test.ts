@@ -127,6 +127,19 @@ describe.skipIf(skip)(`setup --system: one provider table, each user only a key$
     expect(r.stderr).toContain('--profile preview --env preview');
   });
 
+  it('forced_login_method = "chatgpt" in the system config rules out the base-URL layout for a user, named at its line', async () => {
+    const file = join(etc, 'config.toml');
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, `forced_login_method = "chatgpt"\n${before}`);
+    try {
+      const r = await tool(users.bob, ['setup', '--yes', '--api-key-stdin', '--layout', 'openai-base-url', '--base-url', gw.base], `${KEYS.bob}\n`);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('forced_login_method = "chatgpt" (/etc/codex/config.toml:1)');
+    } finally {
+      writeFileSync(file, before);
+    }
+  });
+
   it('without --yes and without a terminal, --system asks no one and writes nothing', async () => {
     const r = await tool('root', ['setup', '--system', '--model', 'o3', '--base-url', gw.base]);
     expect(r.code).toBe(2);

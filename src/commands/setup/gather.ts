@@ -72,7 +72,7 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
   const systemLayer = await readSystemLayer(io.platform);
   const fromSystem = providedBySystem(systemLayer, inst.config.parsed);
   const codex = await codexVerdictNow(codexPath, io.env, paths.codexHome, { exists: inst.config.exists, text, shown: inst.config.path });
-  const forcedChatgpt = await forcedChatgptLogin(io.platform, inst.config);
+  const forcedChatgpt = forcedChatgptLogin(inst.config, systemLayer);
   if (forcedChatgpt && layoutFlag === 'openai-base-url') throw baseUrlLayoutRuledOut(forcedChatgpt);
   return {
     ...(inst.summary.layout ? { current: inst.summary } : {}),

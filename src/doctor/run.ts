@@ -14,7 +14,7 @@ import { codexLoadsNow } from '../codex/loads.js';
 import { forcedChatgptLogin, refusalWhere } from '../setup/codex-verdict.js';
 import { runCodexLive, unstoppableServers } from '../codex/live.js';
 import { configHome, profileConfig, tildify } from '../files/paths.js';
-import { summarize, type ConfigSummary } from '../codex/config.js';
+import { summarize } from '../codex/config.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
 import { toolProfileChecks, type ToolProfile } from './profiles.js';
 import { layersCheck } from './layers.js';
@@ -156,28 +156,31 @@ async function configFileRisk(inst: Installed, show: (p: string) => string): Pro
   return risk.unsafeHome ? `${show(risk.unsafeHome.path)}, which holds it: ${risk.unsafeHome.why}` : undefined;
 }
 
-/** What `codex -p <name>` meets for each profile file setup wrote: the file, Codex's verdict, the gateway it names. */
-async function toolProfiles(o: DoctorOptions, inst: Installed, codexPath: string | undefined, key: string | undefined, show: (p: string) => string): Promise<ToolProfile[]> {
+/**
+ * What `codex -p <name>` meets for each profile file setup wrote: the file (as profileFiles read
+ * it), Codex's verdict, and the gateway it names (the default's answer, when it is the same URL).
+ */
+async function toolProfiles(o: DoctorOptions, inst: Installed, files: readonly ProfileFile[], codexPath: string | undefined, key: string | undefined, main: { url?: string; verdict: Promise<CheckVerdict | { skipped: string }> }): Promise<ToolProfile[]> {
   const names = Object.keys(inst.state?.profiles ?? {}).sort();
   return Promise.all(
     names.map(async (name): Promise<ToolProfile> => {
-      const path = profileConfig(inst.paths, name);
-      const f = await inspectFile(path);
-      const base = { name, shown: show(path) };
-      if (f.error) return { ...base, exists: true, error: f.error };
-      if (!f.file?.exists) return { ...base, exists: false };
-      let summary: ConfigSummary;
-      try {
-        summary = summarize(parseToml(f.file.text, show(path)));
-      } catch (err) {
-        return { ...base, exists: true, error: (err as Error).message };
-      }
+      const f = files.find((p) => p.name === name);
+      const shown = f?.shown ?? tildify(profileConfig(inst.paths, name), inst.paths.home);
+      if (!f) return { name, shown, exists: false };
+      if (f.error || !f.parsed) return { name, shown, exists: true, error: f.error ?? 'not readable' };
+      const summary = summarize(f.parsed);
       const url = summary.baseUrl ? normalizeBaseUrl(summary.baseUrl).url : undefined;
       const [load, gateway] = await Promise.all([
         codexPath ? codexLoadsNow(codexPath, o.env, inst.paths.codexHome, o.cwd, name) : Promise.resolve(undefined),
-        !url ? Promise.resolve({ skipped: 'No base URL in the profile file.' }) : !key ? Promise.resolve({ skipped: 'No key to send (see api-key).' }) : checkGateway({ baseUrl: url, key, ...(summary.model ? { model: summary.model } : {}), timeoutSeconds: o.timeoutSeconds, env: o.env }),
+        !url
+          ? Promise.resolve({ skipped: 'No base URL in the profile file.' })
+          : url === main.url
+            ? main.verdict
+            : !key
+              ? Promise.resolve({ skipped: 'No key to send (see api-key).' })
+              : checkGateway({ baseUrl: url, key, timeoutSeconds: o.timeoutSeconds, env: o.env }),
       ]);
-      return { ...base, exists: true, summary, ...(load ? { load } : {}), gateway };
+      return { name, shown, exists: true, summary, ...(load ? { load } : {}), gateway };
     }),
   );
 }
@@ -245,7 +248,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   }
 
   const profiles = profileFiles(paths.codexHome, show);
-  const ownProfiles = toolProfiles(o, inst, codexPath, key, show);
+  const ownProfiles = profiles.then((files) => toolProfiles(o, inst, files, codexPath, key, { ...(usableUrl ? { url: usableUrl } : {}), verdict }));
   const authCommand = await authRun;
   const keyPart = keyChecks({
     ...(summary.layout ? { layout: summary.layout } : {}),

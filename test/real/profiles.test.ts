@@ -106,6 +106,15 @@ describe('setup --profile with the real Codex', () => {
     expect((await doctorJson(sb)).checks('profile')).toEqual([expect.objectContaining({ status: 'pass' })]);
   });
 
+  it('a profile on the default\'s gateway (another model) is checked with the one request doctor already makes there', async () => {
+    expect((await sb.setup(KEY, ['--base-url', production.base])).code).toBe(0);
+    expect((await sb.setup(KEY, ['--profile', 'deep', '--base-url', production.base, '--model', 'o3'])).code).toBe(0);
+    production.requests.length = 0;
+    const d = await doctorJson(sb);
+    expect(d.checks('profile')).toEqual([expect.objectContaining({ status: 'pass', title: expect.stringContaining('`codex -p deep` works') })]);
+    expect(production.requests.filter((r) => r.method === 'GET' && r.path === '/v1/models' && r.authorization === `Bearer ${KEY}`)).toHaveLength(1);
+  });
+
   it('a key source that clashes with the default is refused with nothing written', async () => {
     expect((await sb.setup(KEY, ['--base-url', production.base])).code).toBe(0);
     const before = sb.tree();

@@ -138,7 +138,7 @@ const BUILTIN_PROVIDERS = new Set(['openai', 'ollama', 'lmstudio', 'amazon-bedro
  * in for it (worded as a prediction). Where Codex answers, its word (codex-config) is the only one.
  * `forcedChatgpt`: where forced_login_method = "chatgpt" is set (file:line), if it is.
  */
-export function configChecks(f: ConfigFacts, opts: { predict?: boolean; forcedChatgpt?: string; fileRisk?: string } = {}): Check[] {
+export function configChecks(f: ConfigFacts, opts: { predict?: boolean; forcedChatgpt?: string; fileRisk?: string; fileRiskFix?: string } = {}): Check[] {
   const c = (id: string, status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', id, status, title, detail, fix);
   if (f.error) return [c('config', 'fail', `${f.path} cannot be read`, f.error, `Fix ${f.error.split(': ')[0]} (or move the file aside and run ${cmd()}).`)];
   if (!f.exists || !f.parsed || !f.doc) return [c('config', 'fail', 'No Lightweight setup', `${f.path} does not exist.`, `Run ${cmd()}.`)];
@@ -206,7 +206,7 @@ export function configChecks(f: ConfigFacts, opts: { predict?: boolean; forcedCh
         'fail',
         `${f.path} is not safe: ${opts.fileRisk}`,
         'It names the command Codex runs for the key: whoever can change it can run their code as you, or read the key. Doctor does not run an auth command it did not write, exactly.',
-        `Make it yours and private (chown, chmod 600 ${f.path}, and a Codex home only you can write to), then run ${cmd()}.`,
+        opts.fileRiskFix ?? `Make it yours and private (chown, chmod 600 ${f.path}, and a Codex home only you can write to), then run ${cmd()}.`,
       ),
     );
   }

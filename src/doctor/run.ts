@@ -20,7 +20,7 @@ import { toolProfileChecks, type ToolProfile } from './profiles.js';
 import { layersCheck } from './layers.js';
 import { managedConfig, type ManagedConfig } from '../setup/managed.js';
 import { cmd } from '../invocation.js';
-import { effectiveInstall, settingOrigins } from '../setup/layers.js';
+import { effectiveInstall, settingOrigins, systemLayerRisk } from '../setup/layers.js';
 import { octalMode } from '../files/io.js';
 import { checkGateway, liveDirect } from '../gateway/check.js';
 import type { CheckVerdict } from '../gateway/classify.js';
@@ -270,9 +270,11 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   // Whether Codex loads the file is Codex's to say; the tool's rules only stand in where no Codex answers.
   const codexAnswers = Boolean(codexPath && codexResult.doctor?.['config.load']);
   const forced = forcedChatgptLogin(own.config, system);
-  const fileRisk = await configFileRisk(inst, show);
+  // With the provider from the system layer, the file that names the auth command is the system config.
+  const fileRisk = fromSystem && system ? systemLayerRisk(system, process.getuid?.()) : await configFileRisk(inst, show);
+  const fileRiskFix = fromSystem ? `Ask an administrator to make ${system!.path} root's and writable by root alone (chown root ${system!.path}; chmod 644 ${system!.path}).` : undefined;
   const managed = fromSystem ? undefined : await managedConfig(paths.config, o.env);
-  const configPart = managedFix(configChecks(inst.config, { predict: !codexAnswers, ...(forced ? { forcedChatgpt: forced } : {}), ...(fileRisk ? { fileRisk } : {}) }), managed, show);
+  const configPart = managedFix(configChecks(inst.config, { predict: !codexAnswers, ...(forced ? { forcedChatgpt: forced } : {}), ...(fileRisk ? { fileRisk } : {}), ...(fileRisk && fileRiskFix ? { fileRiskFix } : {}) }), managed, show);
   let refusal: CodexRefusal | undefined;
   if (codexPath && codexResult.doctor?.['config.load']?.status === 'fail') {
     const said = await codexLoadsNow(codexPath, o.env, paths.codexHome, o.cwd);

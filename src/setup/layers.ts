@@ -7,7 +7,7 @@
 import { activeLayout, AUTH_PATH, PROVIDER_PATH, summarize, type ConfigSummary } from '../codex/config.js';
 import { getPath, isTable, parseToml, type TomlTable } from '../toml/parse.js';
 import { scanToml, type TomlDoc } from '../toml/scan.js';
-import { readTextFile } from '../files/io.js';
+import { octalMode, readTextFile } from '../files/io.js';
 import type { Installed } from './installed.js';
 
 /** The system-wide config Codex reads below the user's, where an administrator may set things. */
@@ -20,25 +20,39 @@ export interface SystemLayer {
   parsed?: TomlTable;
   doc?: TomlDoc;
   error?: string;
+  mode?: number;
+  uid?: number;
 }
 
 /** The system config (POSIX; Windows keeps it elsewhere and is not read here). Absent: undefined. */
 export async function readSystemLayer(platform: NodeJS.Platform, path: string = SYSTEM_CONFIG): Promise<SystemLayer | undefined> {
   if (platform === 'win32') return undefined;
   let text: string;
+  let owner: { mode?: number; uid?: number } = {};
   try {
     // Bounded like every file the tool reads: a huge or special file is an error, not a hang.
     const file = await readTextFile(path);
     if (!file.exists) return undefined;
     text = file.text;
+    owner = { ...(file.mode !== undefined ? { mode: file.mode } : {}), ...(file.uid !== undefined ? { uid: file.uid } : {}) };
   } catch (err) {
     return { path, exists: true, error: (err as Error).message };
   }
   try {
-    return { path, exists: true, text, parsed: parseToml(text, path), doc: scanToml(text) };
+    return { path, exists: true, text, ...owner, parsed: parseToml(text, path), doc: scanToml(text) };
   } catch (err) {
-    return { path, exists: true, text, error: (err as Error).message };
+    return { path, exists: true, text, ...owner, error: (err as Error).message };
   }
+}
+
+/**
+ * Why the system config is not safe to take an auth command from, if it is not: every user's Codex
+ * runs what it names, so only root (or the user themselves, on a machine of their own) may write it.
+ */
+export function systemLayerRisk(s: SystemLayer, uid: number | undefined): string | undefined {
+  if (s.uid !== undefined && s.uid !== 0 && s.uid !== uid) return `it belongs to uid ${s.uid}, not root`;
+  if (s.mode !== undefined && (s.mode & 0o022) !== 0) return `others can write to it (mode ${octalMode(s.mode)})`;
+  return undefined;
 }
 
 /** Codex's merge: tables field by field, everything else replaced by the upper layer. */

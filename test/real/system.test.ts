@@ -4,7 +4,7 @@
  * user's key to the stand-in. Doctor says which layer each setting comes from. /etc/codex is the
  * test's own, through a private mount namespace: nothing else on the machine sees it.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync, chownSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync, chownSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responsesPosts, startGateway, type StandIn } from '../support/gateway.js';
@@ -125,6 +125,23 @@ describe.skipIf(skip)(`setup --system: one provider table, each user only a key$
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('comes from /etc/codex/config.toml, which an administrator set up for every user');
     expect(r.stderr).toContain('--profile preview --env preview');
+  });
+
+  it('a system config others can write to: doctor fails config-file with the administrator\'s fix, a user\'s setup stores no key for it', async () => {
+    const file = join(etc, 'config.toml');
+    chmodSync(file, 0o666);
+    try {
+      const d = JSON.parse((await tool(users.ann, ['doctor', '--json'])).stdout);
+      expect(d.checks.find((c: { id: string }) => c.id === 'config-file')).toMatchObject({ status: 'fail', title: '/etc/codex/config.toml is not safe: others can write to it (mode 0666)', fix: expect.stringContaining('chmod 644 /etc/codex/config.toml') });
+      const keyFile = join(users.bob.home, '.config/lightweight/env');
+      const before = readFileSync(keyFile, 'utf8');
+      const r = await tool(users.bob, ['setup', '--yes', '--api-key-stdin'], 'sk-lw-system-new-key-000000\n');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('/etc/codex/config.toml, which gives Codex its Lightweight provider, is not safe: others can write to it');
+      expect(readFileSync(keyFile, 'utf8')).toBe(before);
+    } finally {
+      chmodSync(file, 0o644);
+    }
   });
 
   it('forced_login_method = "chatgpt" in the system config rules out the base-URL layout for a user, named at its line', async () => {

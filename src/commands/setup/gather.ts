@@ -18,7 +18,7 @@ import { baseUrlLayoutRuledOut, codexVerdictNow, forcedChatgptLogin } from '../.
 import { decideKeySource, type KeySourceDecision, type SetupFlags } from '../../setup/flags.js';
 import { configRisk, inspectFile, readInstalled } from '../../setup/installed.js';
 import { managedConfig } from '../../setup/managed.js';
-import { providedBySystem, readSystemLayer } from '../../setup/layers.js';
+import { providedBySystem, readSystemLayer, systemLayerRisk } from '../../setup/layers.js';
 import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } from '../../shell/detect.js';
 import { quotePathForShell, sourceLine } from '../../shell/rc.js';
 import { wslNoteHere } from '../../platform/posix.js';
@@ -71,6 +71,15 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
   }
   const systemLayer = await readSystemLayer(io.platform);
   const fromSystem = providedBySystem(systemLayer, inst.config.parsed);
+  const systemRisk = fromSystem && systemLayer ? systemLayerRisk(systemLayer, process.getuid?.()) : undefined;
+  if (systemRisk && !configFlagGiven(flags)) {
+    // Every user's Codex runs the command it names: a key stored for it would go to whoever can change it.
+    throw new CliError(
+      `${systemLayer!.path}, which gives Codex its Lightweight provider, is not safe: ${systemRisk}.`,
+      EXIT.usage,
+      `Whoever can change it can run their code as you, or read the key. Ask an administrator to make it root's and writable by root alone (chown root; chmod 644), or set up a config of your own with --base-url or --env; nothing was written.`,
+    );
+  }
   const codex = await codexVerdictNow(codexPath, io.env, paths.codexHome, { exists: inst.config.exists, text, shown: inst.config.path });
   const forcedChatgpt = forcedChatgptLogin(inst.config, systemLayer);
   if (forcedChatgpt && layoutFlag === 'openai-base-url') throw baseUrlLayoutRuledOut(forcedChatgpt);
@@ -86,9 +95,8 @@ export async function whatIsThere(io: Io, paths: Paths, flags: SetupFlags, codex
 }
 
 /** Flags that ask for settings of this user's own: they win over the system config's, which is then not enough. */
-function profileOrConfigFlag(run: SetupRun): boolean {
-  const r = run.resolved;
-  return [r.profile, r.layout, r.model, r.env, r.baseUrl, r.keySource].some((v) => v !== undefined);
+function configFlagGiven(f: SetupFlags): boolean {
+  return [f.profile, f.layout, f.model, f.env, f.baseUrl, f.keySource].some((v) => v !== undefined);
 }
 
 interface ProfileChoice {
@@ -110,7 +118,7 @@ async function chooseProfile(run: SetupRun, beforeAsking: () => void): Promise<P
   const current = before.current;
   let name = run.resolved.profile;
   // Flags that already say what the default gets (--model, --env, …) leave no question to ask.
-  if (name === undefined && current?.layout && !profileOrConfigFlag(run)) {
+  if (name === undefined && current?.layout && !configFlagGiven(run.flags)) {
     const other: GatewayEnv = current.baseUrl !== undefined && environmentOf(current.baseUrl) === 'preview' ? 'production' : 'preview';
     beforeAsking();
     name = await run.answers.profile(other, other);
@@ -249,7 +257,7 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   if (!known) refuseUnquotablePaths((rc = await resolveRc(run)), run);
   // The administrator's system config gives this user the gateway: unless a flag asks for a config of
   // their own, only the key is stored, and nothing is asked about what the system config decides.
-  const system = before.system && !profileOrConfigFlag(run) ? before.system : undefined;
+  const system = before.system && !configFlagGiven(run.flags) ? before.system : undefined;
   if (system) out.status('info', `Codex's Lightweight provider comes from ${system.path} (set up by an administrator for every user): setup stores your key only, and leaves ${tildify(paths.config, paths.home)} alone.`);
   // The question (default or profile) is step 2's first; without it the heading names the file.
   let headed = false;

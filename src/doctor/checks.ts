@@ -25,8 +25,22 @@ import { platformOf } from '../platform/platform.js';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type Group = 'codex' | 'configuration' | 'key' | 'gateway';
 
+/**
+ * Every id a doctor check can carry. The type keeps this list whole (a check with another id does not
+ * compile), so docs/ can be tested against it; `codex-refuses:<key>` carries the refused setting.
+ */
+export const CHECK_IDS = [
+  'codex', 'codex-config', 'codex-auth', 'codex-refuses:', 'codex-daemon', 'model-catalog',
+  'config', 'config-file', 'config-layers', 'wire-api', 'model-set', 'base-url', 'forced-login', 'settings',
+  'context-window', 'model-keys', 'profiles', 'profile-files', 'profile',
+  'login-shell', 'auth-command', 'api-key', 'key-file', 'gui-editors',
+  'connectivity', 'model', 'live',
+] as const;
+type PlainId = Exclude<(typeof CHECK_IDS)[number], 'codex-refuses:'>;
+export type CheckId = PlainId | `codex-refuses:${string}`;
+
 export interface Check {
-  id: string;
+  id: CheckId;
   group: Group;
   status: CheckStatus;
   title: string;
@@ -36,12 +50,12 @@ export interface Check {
 }
 
 
-function check(group: Group, id: string, status: CheckStatus, title: string, detail = '', fix = ''): Check {
+function check(group: Group, id: CheckId, status: CheckStatus, title: string, detail = '', fix = ''): Check {
   return { id, group, status, title, detail, fix };
 }
 
 /** The checks of one id: each check function makes its results with this. */
-export function checkOf(group: Group, id: string): (status: CheckStatus, title: string, detail?: string, fix?: string) => Check {
+export function checkOf(group: Group, id: CheckId): (status: CheckStatus, title: string, detail?: string, fix?: string) => Check {
   return (status, title, detail = '', fix = '') => check(group, id, status, title, detail, fix);
 }
 
@@ -139,7 +153,7 @@ const BUILTIN_PROVIDERS = new Set(['openai', 'ollama', 'lmstudio', 'amazon-bedro
  * `forcedChatgpt`: where forced_login_method = "chatgpt" is set (file:line), if it is.
  */
 export function configChecks(f: ConfigFacts, opts: { predict?: boolean; forcedChatgpt?: string; fileRisk?: string; fileRiskFix?: string } = {}): Check[] {
-  const c = (id: string, status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', id, status, title, detail, fix);
+  const c = (id: CheckId, status: CheckStatus, title: string, detail = '', fix = '') => check('configuration', id, status, title, detail, fix);
   if (f.error) return [c('config', 'fail', `${f.path} cannot be read`, f.error, `Fix ${f.error.split(': ')[0]} (or move the file aside and run ${cmd()}).`)];
   if (!f.exists || !f.parsed || !f.doc) return [c('config', 'fail', 'No Lightweight setup', `${f.path} does not exist.`, `Run ${cmd()}.`)];
   const p = f.parsed;
@@ -631,7 +645,7 @@ function servedName(name: string, served: readonly string[]): boolean {
  */
 export function contradictionChecks(f: ContradictionFacts): Check[] {
   const out: Check[] = [];
-  const c = (id: string, status: CheckStatus, title: string, detail = '', fix = '') => out.push(check('configuration', id, status, title, detail, fix));
+  const c = (id: CheckId, status: CheckStatus, title: string, detail = '', fix = '') => out.push(check('configuration', id, status, title, detail, fix));
   const at = (path: string[]) => `${f.configShown}:${firstLineOf(f.doc, path)}`;
   const model = typeof f.parsed.model === 'string' ? f.parsed.model : undefined;
   const info = model ? modelInfo(canonicalModel(model) ?? model) : undefined;

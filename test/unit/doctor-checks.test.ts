@@ -318,9 +318,9 @@ describe('rendering', () => {
     const same: Check[] = [
       { id: 'config', group: 'configuration', status: 'fail', title: 'No Lightweight setup', detail: '', fix: 'Run lightweight setup.' },
       { id: 'api-key', group: 'key', status: 'fail', title: 'No key stored', detail: '', fix: 'Run lightweight setup.' },
-      { id: 'editors', group: 'key', status: 'warn', title: 'Editors will not see the key', detail: '', fix: 'Run lightweight setup.' },
+      { id: 'gui-editors', group: 'key', status: 'warn', title: 'Editors will not see the key', detail: '', fix: 'Run lightweight setup.' },
       { id: 'codex', group: 'codex', status: 'warn', title: 'Codex is old', detail: '', fix: '' },
-      { id: 'other', group: 'codex', status: 'warn', title: 'Something else', detail: '', fix: '' },
+      { id: 'codex-daemon', group: 'codex', status: 'warn', title: 'Something else', detail: '', fix: '' },
     ];
     const toFix = renderText(same).split('To fix\n')[1]!.split('\n\n')[0]!.split('\n');
     expect(toFix).toEqual([

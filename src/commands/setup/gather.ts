@@ -23,6 +23,7 @@ import { bashLoginFile, detectShell, rcFileFor, unknownShellError, type Shell } 
 import { quotePathForShell, sourceLine } from '../../shell/rc.js';
 import { wslNoteHere } from '../../platform/posix.js';
 import type { Io } from '../../ui/output.js';
+import type { SetupChoices } from '../../setup/plan.js';
 import { LAYOUT_NAMES, type Before, type Gathered, type SetupRun } from './run.js';
 
 /** Reads the key from stdin: the first line, trimmed. Stops at the first newline so a never-ending pipe cannot hang setup. */
@@ -235,8 +236,37 @@ function joinWords(parts: readonly string[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
-/** Every choice and the key; what the wizard says as it goes, and notes on what was taken as given. */
+/** Every choice and the key, in the wizard's steps: what is known up front, where the settings go, the settings, the key. */
 export async function gather(run: SetupRun): Promise<Gathered> {
+  const { rc, userVariable } = await introduce(run);
+  const target = await chooseTarget(run);
+  const settings = await chooseSettings(run, target);
+  const obtained = await theKey(run);
+  const { profile, managed, system } = target;
+  const { choices, decision } = settings;
+  const current = run.before.current;
+  return {
+    choices,
+    envName: environmentOf(choices.baseUrl),
+    key: obtained.key,
+    keyOrigin: obtained.keyOrigin,
+    ...(rc ? { rc } : {}),
+    ...(userVariable ? { userVariable } : {}),
+    ...(profile ? { profile: { name: profile.name, path: profile.path } } : {}),
+    ...(managed ? { managed } : {}),
+    ...(system ? { systemLayer: system.path } : {}),
+    ...(decision.note ? { keySourceNote: decision.note } : {}),
+    ...(profile ? (profile.now.layout ? { current: profile.now } : {}) : current ? { current } : {}),
+    ...(run.before.storedKey ? { previousKey: run.before.storedKey } : {}),
+    defaults: settings.defaults,
+  };
+}
+
+/**
+ * Step 1: notes on what was taken as given, the shell (known without asking: resolved and its paths
+ * checked before the first question), and the wizard's introduction.
+ */
+async function introduce(run: SetupRun): Promise<{ rc: Gathered['rc']; userVariable: boolean }> {
   const { out, resolved, paths, before, answers } = run;
   for (const n of resolved.notes) out.status('info', n);
   for (const w of resolved.warnings) out.status('warn', w);
@@ -247,7 +277,6 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   }
   const wsl = await wslNoteHere(run.io.env, run.io.platform);
   if (wsl) out.status('info', wsl);
-  // Known without asking (a flag, $SHELL, --no-rc): resolved and its paths checked before the first question.
   refuseShellFlagsOnWindows(run);
   const userVariable = run.platform.newTerminals === 'user-variable' && run.flags.rc !== false;
   const known = userVariable || run.flags.rc === false || run.flags.rcFile !== undefined || Boolean(resolved.shell ?? detectShell(run.io.env));
@@ -255,6 +284,19 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   refuseUnquotablePaths(rc, run);
   answers.intro(describeCurrent(before), { ...(run.codexPath ? { path: run.codexPath } : {}), ...(answers.asks ? { version: await run.codexVersion } : {}) }, paths);
   if (!known) refuseUnquotablePaths((rc = await resolveRc(run)), run);
+  return { rc, userVariable };
+}
+
+/** Where the settings go: config.toml, a profile beside it, nowhere (the system config provides them), or printed (a managed file). */
+interface Target {
+  system?: NonNullable<Before['system']>;
+  profile?: ProfileChoice;
+  managed?: Before['managed'];
+}
+
+/** Step 2 begins: the system layer, a profile (the step's first question), or config.toml, which may be managed elsewhere. */
+async function chooseTarget(run: SetupRun): Promise<Target> {
+  const { out, paths, before, answers } = run;
   // The administrator's system config gives this user the gateway: unless a flag asks for a config of
   // their own, only the key is stored, and nothing is asked about what the system config decides.
   const system = before.system && !configFlagGiven(run.flags) ? before.system : undefined;
@@ -267,8 +309,16 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   });
   const managed = profile || system ? undefined : before.managed;
   if (!headed) answers.step(`Step 2 of 4 · Configure Codex (${tildify(profile?.path ?? paths.config, paths.home)})`);
+  return { ...(system ? { system } : {}), ...(profile ? { profile } : {}), ...(managed ? { managed } : {}) };
+}
 
-  // A rerun starts from what is configured: Enter (or --yes) keeps it; only a flag or an answer changes it.
+/**
+ * The rest of step 2: layout, key source, model and gateway. A rerun starts from what is configured:
+ * Enter (or --yes) keeps it; only a flag or an answer changes it. What the system config or the
+ * default's provider table already decides is not asked.
+ */
+async function chooseSettings(run: SetupRun, { system, profile, managed }: Target): Promise<{ choices: SetupChoices; decision: KeySourceDecision; defaults: NonNullable<Gathered['defaults']> }> {
+  const { out, resolved, paths, before, answers } = run;
   const current = before.current;
   const earlier = before.state ? { ...(before.state.keySource ? { source: before.state.keySource } : {}), chosen: Boolean(before.state.keySourceChosen) } : undefined;
   // forced_login_method = "chatgpt" leaves one layout that works: no question, and said why.
@@ -287,26 +337,10 @@ export async function gather(run: SetupRun): Promise<Gathered> {
   const model = system ? (system.summary.model ?? DEFAULT_MODEL) : (resolved.model ?? (await answers.model(modelNow ?? DEFAULT_MODEL)));
   const currentUrl = profile ? (profile.now.baseUrl ?? GATEWAY_URLS[profile.name as GatewayEnv] ?? current?.baseUrl) : current?.baseUrl;
   const baseUrl = system?.summary.baseUrl ?? resolved.baseUrl ?? (resolved.env ? GATEWAY_URLS[resolved.env] : await answers.gateway(currentUrl ?? GATEWAY_URLS.production));
-
-  answers.step(`Step 3 of 4 · Set ${KEY_VAR}`);
-  const obtained = await obtainKey(run);
-  if (obtained.removed.length) out.status('info', `Took the key as ${maskKey(obtained.key)}: removed ${joinWords(obtained.removed)}.`);
-  if (obtained.replacing) out.status('info', obtained.replacing);
-
   const detected: Shell | undefined = detectShell(run.io.env);
   return {
     choices: { layout, model, baseUrl, keySource: decision.source, keySourceChosen: decision.chosen },
-    envName: environmentOf(baseUrl),
-    key: obtained.key,
-    keyOrigin: obtained.keyOrigin,
-    ...(rc ? { rc } : {}),
-    ...(userVariable ? { userVariable } : {}),
-    ...(profile ? { profile: { name: profile.name, path: profile.path } } : {}),
-    ...(managed ? { managed } : {}),
-    ...(system ? { systemLayer: system.path } : {}),
-    ...(decision.note ? { keySourceNote: decision.note } : {}),
-    ...(profile ? (profile.now.layout ? { current: profile.now } : {}) : current ? { current } : {}),
-    ...(before.storedKey ? { previousKey: before.storedKey } : {}),
+    decision,
     defaults: {
       layout: current?.layout ?? 'model-providers',
       keySource: decideKeySource(undefined, earlier, version).source,
@@ -315,4 +349,13 @@ export async function gather(run: SetupRun): Promise<Gathered> {
       ...(detected ? { shell: detected } : {}),
     },
   };
+}
+
+/** Step 3: the key, and what was taken off it or what it replaces. */
+async function theKey(run: SetupRun): Promise<ObtainedKey> {
+  run.answers.step(`Step 3 of 4 · Set ${KEY_VAR}`);
+  const obtained = await obtainKey(run);
+  if (obtained.removed.length) run.out.status('info', `Took the key as ${maskKey(obtained.key)}: removed ${joinWords(obtained.removed)}.`);
+  if (obtained.replacing) run.out.status('info', obtained.replacing);
+  return obtained;
 }

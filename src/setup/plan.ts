@@ -10,7 +10,7 @@ import type { Catalog } from '../codex/catalog.js';
 import { isDeepStrictEqual } from 'node:util';
 import { homeManagerSettings } from './managed.js';
 import { getPath, parseToml, type TomlTable } from '../toml/parse.js';
-import { CATALOG_FILE, OWNED_TOP_LEVEL, ownedTopLevel, planCodexConfig, PROVIDER_PATH, type ConfigPlan, type KeySource, type PreviousTopLevel } from '../codex/config.js';
+import { CATALOG_FILE, OWNED_TOP_LEVEL, ownedTopLevel, planCodexConfig, PROVIDER_PATH, summarize, type ConfigPlan, type ConfigSummary, type ConfigWant, type KeySource, type PreviousTopLevel } from '../codex/config.js';
 import { octalMode, type TextFile } from '../files/io.js';
 import { KEY_VAR, PROVIDER_ID, type Layout } from '../gateway/constants.js';
 import { maskKey } from '../gateway/key.js';
@@ -40,6 +40,12 @@ export interface SetupInputs {
   config: TextFile;
   /** A profile file (`codex -p <name>`) gets the settings; config.toml, the catalog and Codex's login store are left as they are. */
   profile?: { name: string; file: TextFile };
+  /**
+   * On a run for the default: the profile files setup wrote earlier (the record's profiles). Codex
+   * merges a profile's provider table into config.toml's, and refuses env_key beside an auth
+   * command, so a change of the default's key source is carried to them.
+   */
+  profiles?: { name: string; file: TextFile }[];
   /** config.toml is managed elsewhere (home-manager): its settings are planned and printed, never written. */
   managed?: boolean;
   /** The system config provides the gateway: config.toml is left alone, only the key is stored. */
@@ -78,6 +84,8 @@ export interface SetupPlan {
   codexLogin: boolean;
   /** A managed config.toml: the settings to give home-manager instead (programs.codex.settings). */
   homeManager?: string;
+  /** Profile files rewritten to the default's new key source (Codex is asked about each with -p). */
+  followingProfiles?: { name: string; path: string }[];
   auth: AuthState;
   notes: string[];
 }
@@ -183,8 +191,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     model: choices.model,
     baseUrl: choices.baseUrl,
     keySource: choices.keySource,
-    authCommand: inp.platform.authCommand(paths.keys.main, paths.home, inp.env ?? {}),
-    envKeyInstructions: envKeyInstructions(paths.keys.main, paths.home, inp.platform),
+    ...keySourceWant(inp),
     ...(inp.catalog && !inp.profile ? { catalog: CATALOG_FILE } : {}),
     userHadModelProvider: !inp.profile && prevState?.previous.model_provider !== undefined,
   }, { predictRefusals: !inp.codexAsked });
@@ -228,16 +235,9 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(homeManager ? { homeManager } : {}), ...shellParts };
   }
 
-  const configWrite = write(target, config.after, { newMode: 0o600, dirMode: SECRET_DIR_MODE });
-  // It names the command Codex runs for the key: nobody else may write to it. (Windows keeps
-  // who may write in ACLs, not in the mode.)
-  if (inp.platform.modeBits && (configWrite.mode & 0o022) !== 0) {
-    const tightened = configWrite.mode & ~0o022;
-    notes.push(`${tildify(target.path, paths.home)} was writable by others (mode ${octalMode(configWrite.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
-    configWrite.mode = tightened;
-  }
-  writes.push(configWrite);
+  writes.push(configWrite(inp, target, config.after, notes));
   if (inp.profile) return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...shellParts };
+  const followingProfiles = choices.layout === 'model-providers' ? planFollowingProfiles(inp, writes, notes) : [];
   if (inp.catalog) {
     writes.push(write(inp.catalogFile, inp.catalog.text, { newMode: 0o600, dirMode: SECRET_DIR_MODE, summary: catalogSummary(inp.catalog) }));
   }
@@ -292,5 +292,50 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   };
   writes.push(write(inp.state, renderState(state), { newMode: 0o600, dirMode: SECRET_DIR_MODE, internal: true }));
 
-  return { writes, config, ...shellParts, codexLogin, auth, notes };
+  return { writes, config, ...shellParts, codexLogin, ...(followingProfiles.length ? { followingProfiles } : {}), auth, notes };
+}
+
+/** A Codex config file's write. It names the command Codex runs for the key: nobody else may write to it (Windows keeps who may write in ACLs, not in the mode). */
+function configWrite(inp: SetupInputs, file: TextFile, after: string, notes: string[]): PlannedWrite {
+  const w = write(file, after, { newMode: 0o600, dirMode: SECRET_DIR_MODE });
+  if (inp.platform.modeBits && (w.mode & 0o022) !== 0) {
+    const tightened = w.mode & ~0o022;
+    notes.push(`${tildify(file.path, inp.paths.home)} was writable by others (mode ${octalMode(w.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
+    w.mode = tightened;
+  }
+  return w;
+}
+
+/**
+ * The profile files setup wrote, when the default's key source changes: each keeps its URL and
+ * model and takes the new key source, or `codex -p <name>` would stop loading (env_key beside an
+ * auth command). A profile that is gone, does not parse, or no longer has the tool's provider table
+ * is left as it is (doctor's profile check says what is wrong with it).
+ */
+function planFollowingProfiles(inp: SetupInputs, writes: PlannedWrite[], notes: string[]): { name: string; path: string }[] {
+  const followed: { name: string; path: string }[] = [];
+  const source = inp.choices.keySource;
+  for (const { name, file } of inp.profiles ?? []) {
+    const shown = tildify(file.path, inp.paths.home);
+    let now: ConfigSummary;
+    try {
+      now = file.exists ? summarize(parseToml(file.text, shown)) : {};
+    } catch {
+      continue;
+    }
+    if (now.layout !== 'model-providers' || !now.keySource || now.keySource === source || !now.baseUrl || !now.model) continue;
+    const want: ConfigWant = { ...keySourceWant(inp), layout: 'model-providers', model: now.model, baseUrl: now.baseUrl, keySource: source, userHadModelProvider: false };
+    writes.push(configWrite(inp, file, planCodexConfig(file.text, shown, want, { predictRefusals: !inp.codexAsked }).after, notes));
+    notes.push(`${shown} (\`codex -p ${name}\`) now reads the key ${source === 'file' ? 'from the key file too' : `from ${KEY_VAR} too`}: Codex merges its provider table into config.toml's and refuses env_key beside an auth command.`);
+    followed.push({ name, path: file.path });
+  }
+  return followed;
+}
+
+/** What every Codex config the tool writes says about where the key comes from. */
+function keySourceWant(inp: SetupInputs): Pick<ConfigWant, 'authCommand' | 'envKeyInstructions'> {
+  return {
+    authCommand: inp.platform.authCommand(inp.paths.keys.main, inp.paths.home, inp.env ?? {}),
+    envKeyInstructions: envKeyInstructions(inp.paths.keys.main, inp.paths.home, inp.platform),
+  };
 }

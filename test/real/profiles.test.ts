@@ -106,6 +106,31 @@ describe('setup --profile with the real Codex', () => {
     expect((await doctorJson(sb)).checks('profile')).toEqual([expect.objectContaining({ status: 'pass' })]);
   });
 
+  it("a change of the default's key source is carried to the profile: codex -p preview still answers, and restore takes both back", async () => {
+    await setUpBoth();
+    const profileBefore = sb.read('.codex/preview.config.toml');
+    const r = await sb.setup(KEY, ['--key-source', 'env', '--json']);
+    expect(r.code, r.all).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.files).toEqual(expect.arrayContaining([{ path: sb.path('.codex/preview.config.toml'), action: 'changed' }]));
+    expect(r.stderr).toContain('now reads the key from LIGHTWEIGHT_API_KEY too');
+    const profile = sb.config('.codex/preview.config.toml');
+    expect(profile.model_providers.lightweight).toMatchObject({ env_key: 'LIGHTWEIGHT_API_KEY', base_url: preview.base });
+    expect(profile.model_providers.lightweight.auth).toBeUndefined();
+    expect(profile.model).toBe('o3');
+
+    // The real Codex, with the key in its environment as env_key wants it: both still work.
+    const withKey = { ...sb.env, LIGHTWEIGHT_API_KEY: KEY };
+    const run = (args: string[]) => runProcess('codex', ['exec', '--strict-config', '--skip-git-repo-check', ...args, 'ping'], { env: withKey, cwd: sb.home, timeoutMs: 60_000, input: '' });
+    const [withProfile, plain] = await Promise.all([run(['-p', 'preview']), run([])]);
+    expect(withProfile.code, withProfile.all).toBe(0);
+    expect(plain.code, plain.all).toBe(0);
+    expect(responsesPosts(preview)).toEqual([expect.objectContaining({ authorization: `Bearer ${KEY}`, model: 'o3' })]);
+
+    expect((await sb.run(['restore', '--yes'])).code).toBe(0);
+    expect(sb.read('.codex/preview.config.toml')).toBe(profileBefore);
+  });
+
   it('a profile on the default\'s gateway (another model) is checked with the one request doctor already makes there', async () => {
     expect((await sb.setup(KEY, ['--base-url', production.base])).code).toBe(0);
     expect((await sb.setup(KEY, ['--profile', 'deep', '--base-url', production.base, '--model', 'o3'])).code).toBe(0);

@@ -325,3 +325,56 @@ describe('planning uninstall', () => {
     });
   });
 });
+
+describe("a change of the default's key source reaches the profiles setup wrote", () => {
+  const PREVIEW = `${HOME}/.codex/preview.config.toml`;
+  const envChoices = { layout: 'model-providers', model: 'gpt-5.4', baseUrl: 'https://api.lightweight.one/v1', keySource: 'env', keySourceChosen: true } as const;
+  /** The profile file as `setup --profile preview` wrote it under an env_key default, with a line of the user's. */
+  const profileText = (() => {
+    const p = planSetup(inputs({ choices: { ...envChoices, model: 'o3', baseUrl: 'https://preview.lightweight.one/v1' }, profile: { name: 'preview', file: missing(PREVIEW) } }));
+    return `# mine\nmodel_reasoning_effort = "high"\n${p.writes.find((w) => w.path === PREVIEW)!.after}`;
+  })();
+  const profileWrite = (p: ReturnType<typeof planSetup>) => p.writes.find((w) => w.path === PREVIEW);
+
+  it('env_key to the key file: the profile gets the auth command, keeps its URL, model and the user\'s lines, and Codex is to be asked about it', () => {
+    expect(profileText).toContain('env_key = "LIGHTWEIGHT_API_KEY"');
+    const p = planSetup(inputs({ profiles: [{ name: 'preview', file: present(PREVIEW, profileText, 0o600) }] }));
+    const after = profileWrite(p)!.after!;
+    expect(after).not.toContain('env_key');
+    expect(after).toContain('[model_providers.lightweight.auth]');
+    expect(after).toContain('base_url = "https://preview.lightweight.one/v1"');
+    expect(after).toContain('model = "o3"');
+    expect(after.startsWith('# mine\nmodel_reasoning_effort = "high"\n')).toBe(true);
+    expect(profileWrite(p)!.mode).toBe(0o600);
+    expect(p.followingProfiles).toEqual([{ name: 'preview', path: PREVIEW }]);
+    expect(p.notes).toContainEqual(expect.stringContaining('~/.codex/preview.config.toml (`codex -p preview`) now reads the key from the key file too'));
+  });
+
+  it('the key file back to env_key: the auth table goes', () => {
+    const fileProfile = profileWrite(planSetup(inputs({ profiles: [{ name: 'preview', file: present(PREVIEW, profileText) }] })))!.after!;
+    const p = planSetup(inputs({ choices: envChoices, profiles: [{ name: 'preview', file: present(PREVIEW, fileProfile) }] }));
+    expect(profileWrite(p)!.after).toContain('env_key = "LIGHTWEIGHT_API_KEY"');
+    expect(profileWrite(p)!.after).not.toContain('.auth]');
+  });
+
+  it.each([
+    ['the same key source', envChoices, present(PREVIEW, profileText)],
+    ['a profile file that is gone', undefined, missing(PREVIEW)],
+    ['a profile file that does not parse', undefined, present(PREVIEW, 'model = \n')],
+    ['a profile file without the provider table any more', undefined, present(PREVIEW, 'model = "o3"\n')],
+  ] as const)('left alone: %s', (_what, choices, file) => {
+    const p = planSetup(inputs({ ...(choices ? { choices } : {}), profiles: [{ name: 'preview', file }] }));
+    expect(profileWrite(p)).toBeUndefined();
+    expect(p.followingProfiles).toBeUndefined();
+  });
+
+  it('the base-URL layout for the default leaves the profile (its own provider table works by itself)', () => {
+    const p = planSetup(inputs({ choices: { ...envChoices, layout: 'openai-base-url', keySource: 'file' }, profiles: [{ name: 'preview', file: present(PREVIEW, profileText) }] }));
+    expect(profileWrite(p)).toBeUndefined();
+  });
+
+  it('a profile others can write to is made private like config.toml', () => {
+    const p = planSetup(inputs({ profiles: [{ name: 'preview', file: present(PREVIEW, profileText, 0o666) }] }));
+    expect(profileWrite(p)!.mode).toBe(0o644);
+  });
+});

@@ -11,12 +11,13 @@ import type { CheckVerdict } from '../../gateway/classify.js';
 import { CliError, EXIT } from '../../errors.js';
 import { readTextFile, type TextFile } from '../../files/io.js';
 import { plannedWrite } from '../../files/transaction.js';
-import { tildify, type Paths } from '../../files/paths.js';
+import { profileConfig, tildify, type Paths } from '../../files/paths.js';
 import { KEY_VAR } from '../../gateway/constants.js';
 import { MODEL_IDS } from '../../gateway/models.js';
 import { cmd } from '../../invocation.js';
 import { ensureCodexLoadsPlan } from '../../setup/codex-verdict.js';
 import { planSetup, type SetupPlan } from '../../setup/plan.js';
+import { parseState } from '../../setup/state.js';
 import { introspectCodex, makeCatalog, type CatalogOutcome } from '../catalog.js';
 import { checkWithSpinner } from '../verify.js';
 import { readUserVariable } from '../../platform/windows-env.js';
@@ -73,6 +74,7 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     g.userVariable ? readUserVariable(run.io.env) : Promise.resolve(undefined),
   ]);
   for (const rc of [rcFile, loginRc]) if (rc) await refuseRcInStateDir(rc, paths);
+  const profiles = g.profile || g.managed || g.systemLayer ? [] : await recordedProfiles(run, state);
   return planSetup({
     choices: g.choices,
     key: g.key,
@@ -81,6 +83,7 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     ...(loginRc ? { loginRc } : {}),
     config,
     ...(g.profile && profileFile ? { profile: { name: g.profile.name, file: profileFile } } : {}),
+    ...(profiles.length ? { profiles } : {}),
     ...(g.managed ? { managed: true } : {}),
     ...(g.systemLayer ? { keyOnly: true } : {}),
     keyFiles: { main, ...(fish ? { fish } : {}) },
@@ -96,6 +99,12 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     codexInstalled: Boolean(run.codexPath),
     codexAsked: run.before.codex.asked,
   });
+}
+
+/** The profile files earlier setups wrote (the record's profiles): a run for the default may have to carry its key source to them. */
+async function recordedProfiles(run: SetupRun, state: TextFile): Promise<{ name: string; file: TextFile }[]> {
+  const names = Object.keys(parseState(state.exists ? state.text : undefined)?.profiles ?? {});
+  return Promise.all(names.map(async (name) => ({ name, file: await readTextFile(profileConfig(run.paths, name, run.platform)) })));
 }
 
 export async function plan(run: SetupRun, chosen: Gathered): Promise<Planned> {
@@ -132,6 +141,10 @@ export async function plan(run: SetupRun, chosen: Gathered): Promise<Planned> {
   const written = gathered.profile?.path ?? run.paths.config;
   // A managed config.toml is not written: Codex is asked about it as home-manager would build it.
   const asked = gathered.managed ? [...planned.writes, plannedWrite(await readTextFile(run.paths.config), planned.config.after, { mode: 0o600 })] : planned.writes;
-  if (codexPath && run.before.codex.asked) await ensureCodexLoadsPlan(codexPath, io.env, run.paths.codexHome, asked, written, tildify(written, run.paths.home), gathered.profile?.name);
+  if (codexPath && run.before.codex.asked) {
+    await ensureCodexLoadsPlan(codexPath, io.env, run.paths.codexHome, asked, written, tildify(written, run.paths.home), gathered.profile?.name);
+    // A profile that takes the default's new key source is asked about too, as `codex -p <name>` loads it.
+    for (const p of planned.followingProfiles ?? []) await ensureCodexLoadsPlan(codexPath, io.env, run.paths.codexHome, asked, p.path, tildify(p.path, run.paths.home), p.name);
+  }
   return { gathered, plan: planned, ...(verdict ? { verdict } : {}), checkReq, ...(catalogNote ? { catalogNote } : {}) };
 }

@@ -6,8 +6,7 @@
  * exactly when Codex's request gets through. Each failure's cause and fix are asserted too.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort, makePki, PROXY_LOGIN, startCorporateProxy, startFront, type CorporateProxy, type Pki } from '../support/corporate.js';
@@ -15,6 +14,7 @@ import { doctorJson } from '../support/doctor.js';
 import { responsesPosts, startGateway, type StandIn } from '../support/gateway.js';
 import { killProcessesUnder, runProcess } from '../support/process.js';
 import { Sandbox } from '../support/sandbox.js';
+import { scratchDir } from '../support/scratch.js';
 
 const KEY = 'sk-lw-corporate-0123456789';
 const LW = 'https://api.lightweight.one/v1';
@@ -26,7 +26,7 @@ let sb: Sandbox;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lw-corp-'));
+  dir = scratchDir('lw-corp-');
   pki = makePki(join(dir, 'pki'));
   gw = await startGateway();
   front = await startFront(pki, Number(new URL(gw.url).port));

@@ -4,13 +4,13 @@
  * global install of the same tarball (no install-time scripts, the `lightweight` command).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type StandIn } from '../support/gateway.js';
 import { runProcess } from '../support/process.js';
 import { ROOT, Sandbox } from '../support/sandbox.js';
+import { scratchDir } from '../support/scratch.js';
 
 const KEY = 'sk-lw-npx-tarball-0123456789';
 let tarball: string;
@@ -18,7 +18,7 @@ let work: string;
 let gw: StandIn;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'lw-npx-'));
+  work = scratchDir('lw-npx-');
   // The test run built dist/ already (test/support/build.ts); a publish builds it in prepack.
   // --ignore-scripts keeps `npm pack` from rebuilding dist/ under the other test files' feet.
   const name = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_cache: join(work, 'npm-cache') } })

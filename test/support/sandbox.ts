@@ -4,11 +4,12 @@
  * cannot leak in), and helpers to run the built CLI and to fingerprint the whole tree.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import { runProcess, type ProcessOptions, type ProcessResult } from './process.js';
+import { scratchDir } from './scratch.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = { lightweight: join(ROOT, 'bin/lightweight.cjs'), setup: join(ROOT, 'bin/lightweight-setup.cjs') };
@@ -63,7 +64,7 @@ let copied: typeof BIN | undefined;
  */
 export function readableBins(): typeof BIN {
   if (copied) return copied;
-  const dir = mkdtempSync(join(tmpdir(), 'lw-bins-'));
+  const dir = scratchDir('lw-bins-');
   chmodSync(dir, 0o755);
   for (const sub of ['bin', 'dist']) cpSync(join(ROOT, sub), join(dir, sub), { recursive: true });
   const open = (p: string) => {
@@ -89,7 +90,7 @@ export class Sandbox {
 
   constructor(opts: { shell?: string } = {}) {
     // realpath: macOS-style /tmp symlinks must not make paths compare unequal.
-    this.root = realpathSync(mkdtempSync(join(tmpdir(), 'lw-sandbox-')));
+    this.root = realpathSync(scratchDir('lw-sandbox-'));
     this.home = join(this.root, 'home');
     mkdirSync(this.home, { mode: 0o755 });
     this.env = {

@@ -5,10 +5,10 @@
  * read it (the checkout may sit in a folder only its owner can enter).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, lstatSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './sandbox.js';
+import { scratchDir } from './scratch.js';
 
 /** Why tests of several users cannot run here, or undefined when they can. */
 export function usersSkipReason(): string | undefined {
@@ -48,7 +48,7 @@ export function freshUser(name: string, base: string): UnixUser {
 
 /** A folder every user can enter, for the test's homes and shared files. */
 export function sharedDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = scratchDir(prefix);
   chmodSync(dir, 0o755);
   return dir;
 }

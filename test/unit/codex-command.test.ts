@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { codexCommand, findExecutable } from '../../src/codex/binary.js';
+import { scratchDir } from '../support/scratch.js';
 
 let root: string;
 const file = (p: string, content: string, mode = 0o644) => {
@@ -24,7 +24,7 @@ function npmLayout(opts: { name?: string; binary?: boolean } = {}) {
 }
 
 beforeEach(() => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'lw-codex-cmd-')));
+  root = realpathSync(scratchDir('lw-codex-cmd-'));
 });
 
 describe('how doctor starts Codex', () => {

@@ -4,14 +4,14 @@
  * is simulated by freezing the run at each file system call in turn and looking at the disk
  * as a SIGKILL at that moment would leave it.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyWrites, type PlannedWrite } from '../../src/files/transaction.js';
 import { BackupStore } from '../../src/files/backup.js';
 import { CliError } from '../../src/errors.js';
+import { scratchDir } from '../support/scratch.js';
 
 const KEY = 'sk-lw-faults-0123456789abcdef';
 let dir: string;
@@ -50,7 +50,7 @@ const read = (name: string): string | null => {
 };
 
 beforeEach(() => {
-  dir = realpathSync(mkdtempSync(join(tmpdir(), 'lw-faults-')));
+  dir = realpathSync(scratchDir('lw-faults-'));
   mkdirSync(join(dir, 'home'));
 });
 afterEach(() => {
@@ -109,7 +109,7 @@ describe('a crash at any moment', () => {
     let frozenAt = 0;
     for (let k = 1; ; k++) {
       // A fresh machine for each crash point.
-      dir = realpathSync(mkdtempSync(join(tmpdir(), 'lw-crash-')));
+      dir = realpathSync(scratchDir('lw-crash-'));
       mkdirSync(join(dir, 'home'));
       const writes = seed();
       const tx = await new BackupStore(join(dir, 'backups')).begin('setup');

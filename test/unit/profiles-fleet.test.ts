@@ -1,6 +1,5 @@
 /** Pure parts of issue 23: profile names, the JSON outcome, the profile check, Nix strings and settings. */
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderFailure, renderOutcome } from '../../src/commands/setup/json.js';
@@ -8,6 +7,7 @@ import { toolProfileChecks, type ToolProfile } from '../../src/doctor/profiles.j
 import { CliError } from '../../src/errors.js';
 import { parseProfileName, resolveFlags } from '../../src/setup/flags.js';
 import { homeManagerSettings, managedConfig, nixString } from '../../src/setup/managed.js';
+import { scratchDir } from '../support/scratch.js';
 
 describe('profile names', () => {
   it.each(['preview', 'production', 'work-2', 'a_b', 'X'])('takes %s', (n) => expect(parseProfileName(n)).toBe(n));
@@ -88,7 +88,7 @@ describe('Nix', () => {
   });
 
   it('managed: a link into the Nix store is; a plain file or a link to a writable file is not', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lw-nix-'));
+    const dir = scratchDir('lw-nix-');
     const store = join(dir, 'store');
     mkdirSync(join(store, 'abc'), { recursive: true });
     writeFileSync(join(store, 'abc', 'config.toml'), '');

@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sha256, type Manifest } from '../../src/files/backup.js';
 import { planRestore } from '../../src/commands/restore.js';
+import { scratchDir } from '../support/scratch.js';
 
 let root: string;
 let runDir: string;
 beforeEach(() => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'lw-restore-')));
+  root = realpathSync(scratchDir('lw-restore-'));
   runDir = join(root, 'run');
   mkdirSync(runDir);
 });

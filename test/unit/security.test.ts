@@ -3,8 +3,7 @@
  * text, the loopback rule, and the stale-lock takeover race, made deterministic with a hook.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withLock } from '../../src/files/lock.js';
@@ -13,6 +12,7 @@ import { classify } from '../../src/gateway/classify.js';
 import { pinLocalhost } from '../../src/gateway/probe.js';
 import { maskAllJsonValues, maskFile, maskSecretValues } from '../../src/ui/secrets.js';
 import { terminalSafe } from '../../src/ui/safe-text.js';
+import { scratchDir } from '../support/scratch.js';
 
 describe('secret values are masked in anything shown', () => {
   it.each([
@@ -108,7 +108,7 @@ describe('localhost is this machine only when it resolves to loopback addresses 
 
 describe('taking over a stale lock', () => {
   const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
-  const tmp = () => mkdtempSync(join(tmpdir(), 'lw-lock-'));
+  const tmp = () => scratchDir('lw-lock-');
 
   it('two waiters that both judged the same lock stale: one takes it over, the other waits for it', async () => {
     const dir = tmp();

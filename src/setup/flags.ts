@@ -6,6 +6,7 @@ import { GATEWAY_ENVS, GATEWAY_URLS, LAYOUTS, type GatewayEnv, type Layout } fro
 import { normalizeModel } from '../gateway/models.js';
 import { parseShell, SHELLS, type Shell } from '../shell/detect.js';
 import { normalizeBaseUrl } from '../gateway/urls.js';
+import { isProfileName } from './state.js';
 
 export interface SetupFlags {
   yes?: boolean;
@@ -105,7 +106,7 @@ export function resolveFlags(f: SetupFlags): ResolvedFlags {
  */
 export function parseProfileName(name: string): string {
   const n = name.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(n) || n === 'config') {
+  if (!isProfileName(n)) {
     throw new CliError(
       `--profile must be a name of letters, digits, - and _ (at most 64, not "config"), as in \`codex -p preview\` (got ${JSON.stringify(name)}).`,
       2,

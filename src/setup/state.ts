@@ -49,10 +49,19 @@ export function parseState(text: string | undefined): SetupState | undefined {
   if (!text) return undefined;
   try {
     const s = JSON.parse(text) as SetupState;
-    return s.version === 1 && Array.isArray(s.rcFiles) ? s : undefined;
+    if (s.version !== 1 || !Array.isArray(s.rcFiles)) return undefined;
+    // Each name becomes a path beside config.toml that setup rewrites and uninstall removes: a
+    // doctored record's "../x" is no profile of the tool's.
+    if (s.profiles) s.profiles = Object.fromEntries(Object.entries(s.profiles).filter(([name]) => isProfileName(name)));
+    return s;
   } catch {
     return undefined;
   }
+}
+
+/** A profile name as `codex -p <name>` takes it and as a file name beside config.toml (no dots, no slashes). */
+export function isProfileName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name) && name !== 'config';
 }
 
 export function renderState(s: SetupState): string {

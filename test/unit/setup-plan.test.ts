@@ -378,3 +378,13 @@ describe("a change of the default's key source reaches the profiles setup wrote"
     expect(profileWrite(p)!.mode).toBe(0o644);
   });
 });
+
+describe("the record's profile names", () => {
+  it.each([['preview', true], ['deep_2', true], ['../../.bashrc', false], ['a/b', false], ['x.y', false], ['config', false], ['', false], ['-p', false]] as const)(
+    '%j is %s',
+    (name, kept) => {
+      const s = parseState(JSON.stringify({ version: 1, rcFiles: [], layout: 'model-providers', previous: {}, profiles: { [name]: { previous: {} } } }));
+      expect(Object.keys(s!.profiles!)).toEqual(kept ? [name] : []);
+    },
+  );
+});

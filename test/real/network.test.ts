@@ -3,7 +3,8 @@
  * Codex 0.171 (`codex exec`, retries off) and `lightweight doctor` run side by side against the
  * same loopback rig (a CONNECT proxy, a TLS-intercepting front for the gateway's real host names,
  * a throwaway CA; test/support/corporate.ts), and must agree: doctor's connectivity check passes
- * exactly when Codex's request gets through. Each failure's cause and fix are asserted too.
+ * exactly when Codex's request gets through. Each failure's cause and fix are asserted too; and
+ * doctor's profile check against `codex -p preview` the same way.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,7 +48,7 @@ afterAll(async () => {
 });
 
 /** The real Codex, one request, retries off (a failed connection would otherwise be retried for ever). */
-async function codexWorks(env: NodeJS.ProcessEnv): Promise<{ works: boolean; said: string }> {
+async function codexWorks(env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ works: boolean; said: string }> {
   const before = responsesPosts(gw).length;
   const r = await runProcess(
     'codex',
@@ -61,6 +62,7 @@ async function codexWorks(env: NodeJS.ProcessEnv): Promise<{ works: boolean; sai
       'model_providers.lightweight.stream_max_retries=0',
       '-c',
       'features.unbounded_connection_retries=false',
+      ...args,
       'ping',
     ],
     { env: { ...sb.env, ...env }, cwd: sb.home, timeoutMs: 60_000 },
@@ -177,5 +179,29 @@ describe('setup and models see the network the same way', () => {
     const nodeOnly = await doctorJson(sb, ['--live'], { env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: pki.ca }, timeoutMs: 120_000 });
     expect(nodeOnly.checks('connectivity')[0]).toMatchObject({ status: 'fail', cause: 'tls' });
     expect(nodeOnly.checks('live')[0]!.cause).not.toBe('timeout');
+  });
+});
+
+describe('a profile beside the default: doctor\'s profile check sees the network as `codex -p` does', () => {
+  beforeAll(async () => {
+    const r = await sb.setup(KEY, ['--profile', 'preview', '--no-verify']);
+    expect(r.code, r.all).toBe(0);
+    expect(sb.config('.codex/preview.config.toml').model_providers.lightweight.base_url).toBe('https://preview.api.lightweight.one/v1');
+  });
+
+  it.each<Row & { defaultWorks: boolean }>([
+    { name: 'HTTPS_PROXY + CODEX_CA_CERTIFICATE: both get through', env: () => ({ HTTPS_PROXY: proxy.url, CODEX_CA_CERTIFICATE: pki.ca }), works: true, defaultWorks: true },
+    { name: "the proxy's CA not trusted: the profile fails as tls, like the default", env: () => ({ HTTPS_PROXY: proxy.url }), works: false, cause: 'tls', defaultWorks: false },
+    { name: 'NO_PROXY exempts the preview host only: the profile fails, the default works', env: () => ({ HTTPS_PROXY: proxy.url, CODEX_CA_CERTIFICATE: pki.ca, NO_PROXY: 'preview.api.lightweight.one' }), works: false, cause: 'dns', fix: /^NO_PROXY's entry "preview\.api\.lightweight\.one" sends it around the proxy/, defaultWorks: true },
+  ])('$name', async (row) => {
+    const env = row.env();
+    const codex = await codexWorks(env, ['-p', 'preview']);
+    const d = await doctorJson(sb, ['--timeout', '10'], { env, timeoutMs: 60_000 });
+    const profile = d.checks('profile')[0]!;
+    expect(codex.works, `codex -p preview: ${codex.said}`).toBe(row.works);
+    expect(profile.status, JSON.stringify(profile)).toBe(row.works ? 'pass' : 'fail');
+    if (row.cause) expect(profile.cause).toBe(row.cause);
+    if (row.fix) expect(profile.fix).toMatch(row.fix as RegExp);
+    expect(d.checks('connectivity')[0]!.status).toBe(row.defaultWorks ? 'pass' : 'fail');
   });
 });

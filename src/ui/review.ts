@@ -35,7 +35,7 @@ function reviewLines(writes: readonly PlannedWrite[], home: string, redactKey: (
       continue;
     }
     const shown = tildify(w.path, home);
-    const show = (t: string) => maskFile(w.target, redactKey(t));
+    const show = (t: string) => maskFile(w.target, redactKey(t), w.secret);
     lines.push('', summaryLine(w, home).replace(/^[+~-] /, ''));
     lines.push(...unifiedDiff(show(w.before), show(w.after ?? ''), w.existed ? `a/${shown}` : '/dev/null', `b/${shown}`).trimEnd().split('\n').slice(2));
   }
@@ -80,7 +80,7 @@ export function printWrites(writes: readonly PlannedWrite[], out: Output, home: 
       continue;
     }
     // Any file may hold a secret: a key pasted into an rc file, a token in config.toml, auth.json.
-    const show = (t: string) => maskFile(w.target, redactKey(t));
+    const show = (t: string) => maskFile(w.target, redactKey(t), w.secret);
     const label = w.path === w.target ? shown : `${shown} -> ${tildify(w.target, home)}`;
     const readOnly = isReadOnly(w) ? ` (read-only, mode ${octalMode(w.mode)}: written, and read-only again afterwards)` : '';
     out.line(`${label}: ${action === 'created' ? `new file (mode ${octalMode(w.mode)})` : 'changed'}${readOnly}`);

@@ -43,7 +43,12 @@ export function maskAllJsonValues(text: string): string {
   return text.replace(/(:\s*)"((?:[^"\\]|\\.)*)"/g, (all, sep: string, v: string) => (/^\*{4}/.test(v) ? all : `${sep}"${maskKey(v)}"`));
 }
 
-/** The text of a file as it may be shown. */
-export function maskFile(path: string, text: string): string {
-  return /(^|\/)auth\.json$/.test(path) ? maskAllJsonValues(text) : maskSecretValues(text);
+/**
+ * The text of a file as it may be shown. `secret`: a file the tool keeps a key in, where a line may
+ * be the key alone (Windows' key file holds nothing else): every word no name masked is masked too.
+ */
+export function maskFile(path: string, text: string, secret = false): string {
+  if (/(^|[\\/])auth\.json$/.test(path)) return maskAllJsonValues(text);
+  const masked = maskSecretValues(text);
+  return secret ? masked.replace(/^([ \t]*)(\S{8,})([ \t]*)$/gm, (all, a: string, word: string, b: string) => (/^\*{4}/.test(word) ? all : `${a}${maskKey(word)}${b}`)) : masked;
 }

@@ -186,3 +186,21 @@ describe("the catalog probe's bearer check", () => {
     [`Bearer  ${token}`, false],
   ])('%s → %s', (header, ok) => expect(carriesToken(header, token)).toBe(ok));
 });
+
+describe('a key file is shown masked whatever its form', () => {
+  it.each([
+    ['Windows: the key alone', 'C:\\Users\\ann\\AppData\\Local\\lightweight\\api-key.txt', 'sk-lw-windows-fedcba9876543210', '****3210'],
+    ['POSIX: an export line', '/h/.config/lightweight/env', "export LIGHTWEIGHT_API_KEY='sk-lw-posix-0123456789abcd'\n", "export LIGHTWEIGHT_API_KEY='****abcd'\n"],
+    ['fish: set -gx', '/h/.config/lightweight/env.fish', "set -gx LIGHTWEIGHT_API_KEY 'sk-lw-fish-0123456789wxyz'\n", "set -gx LIGHTWEIGHT_API_KEY '****wxyz'\n"],
+  ])('%s', (_what, path, text, shown) => {
+    expect(maskFile(path, text, true)).toBe(shown);
+  });
+
+  it("a Windows auth.json (backslashes) is masked whole like a POSIX one", () => {
+    expect(maskFile('C:\\Users\\ann\\.codex\\auth.json', '{"OPENAI_API_KEY": "sk-lw-x-0123456789abcd", "account": "ann-4567"}')).toBe('{"OPENAI_API_KEY": "****abcd", "account": "****"}');
+  });
+
+  it('a file that is not secret keeps its plain words', () => {
+    expect(maskFile('/h/.bashrc', 'alias_without_spaces_here\n')).toBe('alias_without_spaces_here\n');
+  });
+});

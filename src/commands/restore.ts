@@ -12,7 +12,11 @@ import { CliError, EXIT } from '../errors.js';
 import { errnoOf, removeEmptyDirs, resolveTarget } from '../files/io.js';
 import { withLock } from '../files/lock.js';
 import { resolvePaths, tildify, type Paths } from '../files/paths.js';
-import { readInstalled } from '../setup/installed.js';
+import { readInstalled, type Installed } from '../setup/installed.js';
+import { KEY_VAR } from '../gateway/constants.js';
+import { maskKey } from '../gateway/key.js';
+import { platformOf } from '../platform/platform.js';
+import { readUserVariable, removeUserKeyVariable, setUserKeyVariable } from '../platform/windows-env.js';
 import { startupFiles } from '../shell/detect.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
@@ -95,7 +99,8 @@ function safeMode(e: ManifestEntry): number {
   return e.secret ? 0o600 : e.mode & 0o755;
 }
 
-export async function planRestore(run: Run): Promise<RestorePlan> {
+/** `privateDir`: the tool's own directory, which a secret's write may make private again (as setup's does). */
+export async function planRestore(run: Run, privateDir?: string): Promise<RestorePlan> {
   const writes: PlannedWrite[] = [];
   const changedSince: string[] = [];
   for (const e of firstPerTarget(run.entries)) {
@@ -123,10 +128,36 @@ export async function planRestore(run: Run): Promise<RestorePlan> {
       mode: safeMode(e),
       secret: Boolean(e.secret),
       // A key file's directory may be gone (uninstall removes it); it is the tool's own, 0700.
-      ...(e.secret ? { dirMode: 0o700 } : {}),
+      // Windows reports every writable folder as 0666: without naming it as the tool's own, the
+      // key file could not be put back there.
+      ...(e.secret ? { dirMode: 0o700, ...(privateDir ? { privateDir } : {}) } : {}),
     });
   }
   return { writes, changedSince };
+}
+
+/**
+ * Windows: new terminals get the key from the user variable setup set (there is no shell block
+ * reading the key file), so a restored key file alone would leave them the newer key. The variable
+ * follows the key file back: set to the restored key, or removed with the key file when it holds
+ * the key the tool set. Undefined when nothing changes.
+ */
+async function userVariableFollows(io: Io, paths: Paths, inst: Installed, writes: readonly PlannedWrite[]): Promise<{ said: string; apply(): Promise<void> } | undefined> {
+  const platform = platformOf(io.platform);
+  const keyWrite = writes.find((w) => w.path === paths.keys.main);
+  if (platform.newTerminals !== 'user-variable' || !inst.state?.userVariable || !keyWrite) return undefined;
+  const now = await readUserVariable(io.env);
+  if (now.error) return undefined;
+  const restored = keyWrite.after === null ? undefined : platform.readKeyFile(keyWrite.after);
+  if (restored !== undefined) {
+    if (now.value === restored) return undefined;
+    return {
+      said: `${KEY_VAR} (your user's environment variables): back to ${maskKey(restored)}`,
+      apply: () => setUserKeyVariable(io.env, restored, paths.stateDir, paths.keys.main),
+    };
+  }
+  if (now.value === undefined || now.value !== inst.keyFile.key) return undefined;
+  return { said: `${KEY_VAR} (your user's environment variables): removed, as before setup`, apply: () => removeUserKeyVariable(io.env) };
 }
 
 function describeRun(r: Run, home: string): string {
@@ -161,7 +192,7 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
     const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
     const shellFiles = startupFiles({ home: paths.home, platform: io.platform, env: io.env });
     await validateRun(run, restorable(paths, [...(inst.state?.rcFiles ?? []), ...shellFiles], [paths.codexHome, ...(inst.state?.codexHome ? [inst.state.codexHome] : [])]));
-    const plan = await planRestore(run);
+    const plan = await planRestore(run, paths.stateDir);
     if (plan.changedSince.length && !flags.force) {
       throw new CliError(
         `These files changed after ${run.command} wrote them: ${plan.changedSince.map((p) => tildify(p, paths.home)).join(', ')}. Restoring would discard those later edits.`,
@@ -171,11 +202,14 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
     }
     out.line(`Restoring the files ${run.command} changed on ${run.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}:`);
     printWrites(plan.writes, out, paths.home);
+    const variable = await userVariableFollows(io, paths, inst, plan.writes);
+    if (variable) out.line(`  ${variable.said}`);
     out.line();
     await confirmOrYes(flags.yes, io, 'Restore these files?');
     const tx = await store.begin('restore');
     await applyWrites(plan.writes, tx);
     await tx.complete();
+    await variable?.apply();
     await store.markRestored(run);
     // The directories that run created go too, if nothing else is in them now.
     await removeEmptyDirs((run.createdDirs ?? []).filter((d) => d !== paths.stateDir && !d.startsWith(`${paths.stateDir}${sep}`) && !paths.stateDir.startsWith(`${d}${sep}`)));

@@ -167,7 +167,7 @@ if (skip) {
       expect(foreign.check('auth-command').title).toContain('one of your own');
     });
 
-    it('use-preview and use-production switch the gateway and keep the key and auth command; restore puts back what the last run changed', async () => {
+    it('use-preview and use-production switch the gateway and keep the key and auth command; restore puts back what the last run changed, and after a key change the user variable with the key file', async () => {
       expect((await setup([])).code).toBe(0);
       const first = read('.codex\\config.toml');
       const preview = await wine.cli(user, ['use-preview', '--no-verify'], { bin: 'lightweight' });
@@ -183,6 +183,19 @@ if (skip) {
       expect(restored.code, restored.stderr).toBe(0);
       expect((parse(read('.codex\\config.toml')) as Record<string, any>).model_providers.lightweight.base_url).toBe('https://preview.api.lightweight.one/v1');
       expect(gw.requests.filter((q) => q.path !== '/v1/models' || q.method !== 'GET').length).toBe(0);
+
+      // A key change, then restore: the user variable (what new terminals get) follows the key file back.
+      const changed = await setup([], `${OTHER_KEY}\n`);
+      expect(changed.code, changed.stderr).toBe(0);
+      expect(await userVariable()).toBe(OTHER_KEY);
+      const back = await wine.cli(user, ['restore', '--yes'], { bin: 'lightweight' });
+      expect(back.code, back.stderr).toBe(0);
+      expect(back.stdout).toContain(`LIGHTWEIGHT_API_KEY (your user's environment variables): back to ****${KEY.slice(-4)}`);
+      // The preview shows the key file's change masked: the key alone is all that file holds.
+      for (const k of [KEY, OTHER_KEY]) expect(back.stdout + back.stderr, back.stdout).not.toContain(k);
+      expect(back.stdout).toContain(`+****${KEY.slice(-4)}`);
+      expect(read('AppData\\Local\\lightweight\\api-key.txt')).toBe(KEY);
+      expect(await userVariable()).toBe(KEY);
     });
 
     it('status and models work; --shell and --rc-file say they do not apply on Windows and change nothing', async () => {

@@ -209,11 +209,18 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
     const tx = await store.begin('restore');
     await applyWrites(plan.writes, tx);
     await tx.complete();
-    await variable?.apply();
     await store.markRestored(run);
     // The directories that run created go too, if nothing else is in them now.
     await removeEmptyDirs((run.createdDirs ?? []).filter((d) => d !== paths.stateDir && !d.startsWith(`${paths.stateDir}${sep}`) && !paths.stateDir.startsWith(`${d}${sep}`)));
     out.status('pass', `Put back ${plan.writes.length} file${plan.writes.length === 1 ? '' : 's'} as before ${run.command}.`);
+    // After the files and their record: a registry that refuses leaves the restore done, and says so.
+    if (variable) {
+      try {
+        await variable.apply();
+      } catch (err) {
+        out.status('warn', `${KEY_VAR} (your user's environment variables) was not changed (${(err as Error).message}): new terminals may get another key than the key file; run ${cmd()} to set it again.`);
+      }
+    }
     return EXIT.ok;
   });
 }

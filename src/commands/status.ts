@@ -6,7 +6,7 @@ import { CliError, EXIT } from '../errors.js';
 import { keyForGateway, readInstalled } from '../setup/installed.js';
 import { maskKey } from '../gateway/key.js';
 import { profileConfig, tildify } from '../files/paths.js';
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../files/io.js';
 import { summarize, type ConfigSummary } from '../codex/config.js';
 import { parseToml } from '../toml/parse.js';
 import { effectiveInstall } from '../setup/layers.js';
@@ -85,10 +85,11 @@ export async function status(flags: StatusFlags, io: Io): Promise<number> {
         .sort()
         .map(async (name) => {
           const file = profileConfig(paths, name);
-          const text = await readFile(file, 'utf8').catch(() => undefined);
           let p: ConfigSummary = {};
           try {
-            p = text === undefined ? {} : summarize(parseToml(text, file));
+            // Read as every file is (bounded, regular files only): a FIFO there must not hang status.
+            const text = await readTextFile(file);
+            if (text.exists) p = summarize(parseToml(text.text, file));
           } catch {
             // Doctor says what is wrong with it; status only shows what it can read.
           }

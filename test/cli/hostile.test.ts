@@ -1,6 +1,6 @@
 /** Hostile input: each gets a clear error (exit 2, nothing changed) or is handled safely. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../support/sandbox.js';
 
@@ -112,5 +112,21 @@ describe('rc files', () => {
   it('an rc file whose lightweight block lost its end marker', async () => {
     sb.write('.bashrc', 'a\n# >>> lightweight-setup >>>\nb\n');
     await refused(KEY, ['--no-verify'], /\.bashrc:2: the lightweight-setup block starts here but its end marker/);
+  });
+});
+
+describe('a profile file that is not a file', () => {
+  it('a FIFO where the record names a profile: status answers (no profile read blocks), setup and uninstall refuse it by name', async () => {
+    expect((await sb.setup(KEY, ['--no-verify', '--no-rc'])).code).toBe(0);
+    expect((await sb.setup(KEY, ['--no-verify', '--no-rc', '--profile', 'preview'])).code).toBe(0);
+    rmSync(sb.path('.codex/preview.config.toml'));
+    execFileSync('mkfifo', [sb.path('.codex/preview.config.toml')]);
+    const st = await sb.run(['status', '--json'], { timeoutMs: 10_000 });
+    expect(st.code, st.all).toBe(0);
+    expect(JSON.parse(st.stdout).profiles).toEqual([expect.objectContaining({ name: 'preview', baseUrl: null })]);
+    await refused(KEY, ['--no-verify', '--no-rc', '--key-source', 'env'], /preview\.config\.toml is not a regular file/);
+    const un = await sb.run(['uninstall', '--yes'], { timeoutMs: 10_000 });
+    expect(un.code).toBe(2);
+    expect(un.stderr).toMatch(/preview\.config\.toml is not a regular file/);
   });
 });

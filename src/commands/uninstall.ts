@@ -9,9 +9,9 @@ import { actionOf, applyWrites, plannedWrite, type PlannedWrite } from '../files
 import { BackupStore, sha256 } from '../files/backup.js';
 import { CliError, EXIT } from '../errors.js';
 import { BOM, pathExists, readTextFile, removeEmptyDirs, tempFileWriter } from '../files/io.js';
-import { readInstalled } from '../setup/installed.js';
+import { readInstalled, readRecordedProfiles } from '../setup/installed.js';
 import { withLock } from '../files/lock.js';
-import { profileConfig, tildify, type Paths } from '../files/paths.js';
+import { tildify, type Paths } from '../files/paths.js';
 import { startupFiles } from '../shell/detect.js';
 import { confirmOrYes } from '../ui/confirm.js';
 import { makeOutput, type Io } from '../ui/output.js';
@@ -63,13 +63,12 @@ async function plan(io: Io, codexHome: string | undefined): Promise<UninstallPla
     }
   }
 
-  const profileNames = Object.keys(inst.state?.profiles ?? {});
   const [config, authJson, rcFiles, ownFiles, profileFiles] = await Promise.all([
     readTextFile(paths.config),
     readTextFile(paths.authJson),
     Promise.all(rcPaths.map((p) => readTextFile(p))),
     Promise.all([paths.keys.main, paths.keys.fish, paths.stateFile, paths.authBefore, paths.catalog].filter((p): p is string => p !== undefined).map((p) => readTextFile(p))),
-    Promise.all(profileNames.map((n) => readTextFile(profileConfig(paths, n)))),
+    readRecordedProfiles(paths, inst.state),
   ]);
   // The record kept beside the key outlives pruned backups: it wins over the oldest backup.
   const recorded = parseAuthBefore(ownFiles.find((f) => f.path === paths.authBefore)?.text);
@@ -82,14 +81,14 @@ async function plan(io: Io, codexHome: string | undefined): Promise<UninstallPla
     authJson,
     ...(inst.keyFile.key ? { storedKey: inst.keyFile.key } : {}),
     ...(inst.state ? { previous: inst.state.previous } : {}),
-    profiles: profileFiles.map((file, i) => ({ file, label: tildify(file.path, paths.home), previous: inst.state!.profiles![profileNames[i]!]!.previous })),
+    profiles: profileFiles.map(({ name, file }) => ({ file, label: tildify(file.path, paths.home), previous: inst.state!.profiles![name]!.previous })),
     createdByTool,
     ...(authBefore ? { authBefore } : {}),
     ...(inst.state?.loginStoreKeys ? { loginStoreKeys: inst.state.loginStoreKeys } : {}),
   });
   // Other files that came with the tool (the log and locks of the `codex login` it ran): removed
   // while they are exactly as they were left, never once Codex or the user changed them.
-  const handled = new Set([paths.config, ...profileFiles.map((f) => f.target), paths.authJson, ...rcFiles.map((f) => f.target), ...ownFiles.map((f) => f.target)]);
+  const handled = new Set([paths.config, ...profileFiles.map((p) => p.file.target), paths.authJson, ...rcFiles.map((f) => f.target), ...ownFiles.map((f) => f.target)]);
   for (const target of createdByTool) {
     if (handled.has(target) || target.startsWith(`${paths.stateDir}${sep}`)) continue;
     const file = await readTextFile(target).catch(() => undefined);

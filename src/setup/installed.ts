@@ -11,7 +11,7 @@ import { CliError } from '../errors.js';
 import { readTextFile, type TextFile } from '../files/io.js';
 import { KEY_VAR } from '../gateway/constants.js';
 import { HERE, type Platform } from '../platform/platform.js';
-import { resolvePaths, tildify, type Paths } from '../files/paths.js';
+import { profileConfig, resolvePaths, tildify, type Paths } from '../files/paths.js';
 import { parseState, type SetupState } from './state.js';
 import { parseToml } from '../toml/parse.js';
 import { scanToml } from '../toml/scan.js';
@@ -136,6 +136,11 @@ export async function readInstalled(env: NodeJS.ProcessEnv, cwd: string, codexHo
     ...(setupState ? { state: setupState } : {}),
     ...(envKey ? { envKey } : {}),
   };
+}
+
+/** The profile files setup wrote (the names in its record), each read as every file is: bounded, regular files only. */
+export function readRecordedProfiles(paths: Paths, state: SetupState | undefined, platform: Platform = HERE): Promise<Array<{ name: string; file: TextFile }>> {
+  return Promise.all(Object.keys(state?.profiles ?? {}).map(async (name) => ({ name, file: await readTextFile(profileConfig(paths, name, platform)) })));
 }
 
 /** A path in config.toml as Codex reads it: `~/` is the home directory, a relative path is under CODEX_HOME. */

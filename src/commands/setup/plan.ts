@@ -11,12 +11,13 @@ import type { CheckVerdict } from '../../gateway/classify.js';
 import { CliError, EXIT } from '../../errors.js';
 import { readTextFile, type TextFile } from '../../files/io.js';
 import { plannedWrite } from '../../files/transaction.js';
-import { profileConfig, tildify, type Paths } from '../../files/paths.js';
+import { tildify, type Paths } from '../../files/paths.js';
 import { KEY_VAR } from '../../gateway/constants.js';
 import { MODEL_IDS } from '../../gateway/models.js';
 import { cmd } from '../../invocation.js';
 import { ensureCodexLoadsPlan } from '../../setup/codex-verdict.js';
 import { planSetup, type SetupPlan } from '../../setup/plan.js';
+import { readRecordedProfiles } from '../../setup/installed.js';
 import { parseState } from '../../setup/state.js';
 import { introspectCodex, makeCatalog, type CatalogOutcome } from '../catalog.js';
 import { checkWithSpinner } from '../verify.js';
@@ -74,7 +75,8 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     g.userVariable ? readUserVariable(run.io.env) : Promise.resolve(undefined),
   ]);
   for (const rc of [rcFile, loginRc]) if (rc) await refuseRcInStateDir(rc, paths);
-  const profiles = g.profile || g.managed || g.systemLayer ? [] : await recordedProfiles(run, state);
+  // A run for the default may have to carry its key source to the profiles earlier setups wrote.
+  const profiles = g.profile || g.managed || g.systemLayer ? [] : await readRecordedProfiles(paths, parseState(state.exists ? state.text : undefined), run.platform);
   return planSetup({
     choices: g.choices,
     key: g.key,
@@ -99,12 +101,6 @@ export async function planFiles(run: SetupRun, g: Gathered): Promise<SetupPlan> 
     codexInstalled: Boolean(run.codexPath),
     codexAsked: run.before.codex.asked,
   });
-}
-
-/** The profile files earlier setups wrote (the record's profiles): a run for the default may have to carry its key source to them. */
-async function recordedProfiles(run: SetupRun, state: TextFile): Promise<{ name: string; file: TextFile }[]> {
-  const names = Object.keys(parseState(state.exists ? state.text : undefined)?.profiles ?? {});
-  return Promise.all(names.map(async (name) => ({ name, file: await readTextFile(profileConfig(run.paths, name, run.platform)) })));
 }
 
 export async function plan(run: SetupRun, chosen: Gathered): Promise<Planned> {

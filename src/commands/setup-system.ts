@@ -21,6 +21,7 @@ import { planCodexConfig, planUninstallConfig, summarize, type PreviousTopLevel 
 import { systemAuthCommand } from '../platform/posix-auth.js';
 import { SYSTEM_CONFIG } from '../setup/layers.js';
 import { resolveFlags, type SetupFlags } from '../setup/flags.js';
+import { configWrite } from '../setup/plan.js';
 import { parseToml } from '../toml/parse.js';
 import { makeOutput, type Io } from '../ui/output.js';
 import { printWrites, WRITE_VERB } from '../ui/review.js';
@@ -93,8 +94,9 @@ export async function setupSystem(flags: SetupFlags, io: Io): Promise<number> {
     authCommand: systemAuthCommand(),
     envKeyInstructions: '',
   }, { predictRefusals: false });
-  // Every user reads it, nobody but root writes it.
-  const write = plannedWrite(file, plan.after, { mode: file.mode ?? 0o644, dirMode: 0o755 });
+  // Every user reads it, nobody but root writes it (a mode that lets others write is tightened, and said).
+  const notes: string[] = [];
+  const write = configWrite(file, plan.after, { modeBits: true, home: paths.home, newMode: 0o644, dirMode: 0o755 }, notes);
   const codex = findExecutable('codex', io.env);
   if (codex) {
     // Codex reads the system config from its fixed place; the planned text is asked about as a config of its own.
@@ -104,6 +106,7 @@ export async function setupSystem(flags: SetupFlags, io: Io): Promise<number> {
   const outcome = { key: '', config: SYSTEM_CONFIG, codexLogin: false, exit: EXIT.ok as number };
   if (flags.dryRun) {
     printWrites([write], out, paths.home);
+    for (const n of notes) out.status('warn', n);
     out.status('info', 'Dry run: nothing was written.');
     if (json) io.stdout.write(renderOutcome({ ...outcome, dryRun: true, files: [{ path: SYSTEM_CONFIG, action: actionOf(write) }] }));
     return EXIT.ok;
@@ -113,6 +116,7 @@ export async function setupSystem(flags: SetupFlags, io: Io): Promise<number> {
   // Every user's Codex reads it: shown, and asked about, before it changes (unless --yes).
   if (!flags.yes) {
     printWrites([write], out, paths.home);
+    for (const n of notes) out.status('warn', n);
     await confirmOrYes(flags.yes, io, `Write ${SYSTEM_CONFIG} for every user?`);
   }
   const action = await withLock(paths.stateDir, async () => {
@@ -125,6 +129,7 @@ export async function setupSystem(flags: SetupFlags, io: Io): Promise<number> {
     return actions.get(write) ?? 'unchanged';
   });
   out.status('pass', `${WRITE_VERB[action]} ${SYSTEM_CONFIG}: provider table for every user, model ${model}, ${baseUrl}; each user's Codex reads the key from their own ~/.config/lightweight/env.`);
+  if (flags.yes) for (const n of notes) out.status('warn', n);
   out.status('info', `No key was stored or checked here. Each user stores theirs (their setup then writes no config of its own): printf %s "$KEY" | npx lightweight-setup --yes --api-key-stdin`);
   out.status('info', `A user's own ~/.codex/config.toml still wins where it sets model_provider, model or the provider's fields; \`${cmd('doctor')}\` says which layer each setting comes from.`);
   if (json) io.stdout.write(renderOutcome({ ...outcome, dryRun: false, files: [{ path: SYSTEM_CONFIG, action }] }));

@@ -235,7 +235,7 @@ export function planSetup(inp: SetupInputs): SetupPlan {
     return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...(homeManager ? { homeManager } : {}), ...shellParts };
   }
 
-  writes.push(configWrite(inp, target, config.after, notes));
+  writes.push(configWrite(target, config.after, userConfig(inp), notes));
   if (inp.profile) return { ...planKeyOnlyState(inp, prevState, config, rcWritten, writes, notes), ...shellParts };
   const followingProfiles = choices.layout === 'model-providers' ? planFollowingProfiles(inp, writes, notes) : [];
   if (inp.catalog) {
@@ -295,15 +295,24 @@ export function planSetup(inp: SetupInputs): SetupPlan {
   return { writes, config, ...shellParts, codexLogin, ...(followingProfiles.length ? { followingProfiles } : {}), auth, notes };
 }
 
-/** A Codex config file's write. It names the command Codex runs for the key: nobody else may write to it (Windows keeps who may write in ACLs, not in the mode). */
-function configWrite(inp: SetupInputs, file: TextFile, after: string, notes: string[]): PlannedWrite {
-  const w = write(file, after, { newMode: 0o600, dirMode: SECRET_DIR_MODE });
-  if (inp.platform.modeBits && (w.mode & 0o022) !== 0) {
+/**
+ * A Codex config file's write. It names the command Codex runs for the key: nobody else may write
+ * to it, so a mode that lets others write is tightened, and said (Windows keeps who may write in
+ * ACLs, not in the mode). `setup --system` writes the system config through it too.
+ */
+export function configWrite(file: TextFile, after: string, opts: { modeBits: boolean; home: string; newMode: number; dirMode: number }, notes: string[]): PlannedWrite {
+  const w = write(file, after, { newMode: opts.newMode, dirMode: opts.dirMode });
+  if (opts.modeBits && (w.mode & 0o022) !== 0) {
     const tightened = w.mode & ~0o022;
-    notes.push(`${tildify(file.path, inp.paths.home)} was writable by others (mode ${octalMode(w.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
+    notes.push(`${tildify(file.path, opts.home)} was writable by others (mode ${octalMode(w.mode)}); it is now ${octalMode(tightened)}, since it names the command Codex runs for the key.`);
     w.mode = tightened;
   }
   return w;
+}
+
+/** How setup writes a config of the user's own: private when new, in a private Codex home. */
+function userConfig(inp: SetupInputs): { modeBits: boolean; home: string; newMode: number; dirMode: number } {
+  return { modeBits: inp.platform.modeBits, home: inp.paths.home, newMode: 0o600, dirMode: SECRET_DIR_MODE };
 }
 
 /**
@@ -325,7 +334,7 @@ function planFollowingProfiles(inp: SetupInputs, writes: PlannedWrite[], notes: 
     }
     if (now.layout !== 'model-providers' || !now.keySource || now.keySource === source || !now.baseUrl || !now.model) continue;
     const want: ConfigWant = { ...keySourceWant(inp), layout: 'model-providers', model: now.model, baseUrl: now.baseUrl, keySource: source, userHadModelProvider: false };
-    writes.push(configWrite(inp, file, planCodexConfig(file.text, shown, want, { predictRefusals: !inp.codexAsked }).after, notes));
+    writes.push(configWrite(file, planCodexConfig(file.text, shown, want, { predictRefusals: !inp.codexAsked }).after, userConfig(inp), notes));
     notes.push(`${shown} (\`codex -p ${name}\`) now reads the key ${source === 'file' ? 'from the key file too' : `from ${KEY_VAR} too`}: Codex merges its provider table into config.toml's and refuses env_key beside an auth command.`);
     followed.push({ name, path: file.path });
   }

@@ -144,6 +144,21 @@ describe.skipIf(skip)(`setup --system: one provider table, each user only a key$
     }
   });
 
+  it('setup --system over a system config others can write to makes it 0644 and says so; doctor then passes config-file', async () => {
+    const file = join(etc, 'config.toml');
+    chmodSync(file, 0o666);
+    try {
+      const r = await tool('root', ['setup', '--system', '--yes', '--base-url', gw.base]);
+      expect(r.code, r.all).toBe(0);
+      expect(r.stdout).toContain('/etc/codex/config.toml was writable by others (mode 0666); it is now 0644');
+      expect(statSync(file).mode & 0o777).toBe(0o644);
+      const d = JSON.parse((await tool(users.ann, ['doctor', '--json'])).stdout);
+      expect(d.checks.find((c: { id: string }) => c.id === 'config-file')).toBeUndefined();
+    } finally {
+      chmodSync(file, 0o644);
+    }
+  });
+
   it('forced_login_method = "chatgpt" in the system config rules out the base-URL layout for a user, named at its line', async () => {
     const file = join(etc, 'config.toml');
     const before = readFileSync(file, 'utf8');

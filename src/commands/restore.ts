@@ -99,8 +99,7 @@ function safeMode(e: ManifestEntry): number {
   return e.secret ? 0o600 : e.mode & 0o755;
 }
 
-/** `privateDir`: the tool's own directory, which a secret's write may make private again (as setup's does). */
-export async function planRestore(run: Run, privateDir?: string): Promise<RestorePlan> {
+export async function planRestore(run: Run): Promise<RestorePlan> {
   const writes: PlannedWrite[] = [];
   const changedSince: string[] = [];
   for (const e of firstPerTarget(run.entries)) {
@@ -128,9 +127,7 @@ export async function planRestore(run: Run, privateDir?: string): Promise<Restor
       mode: safeMode(e),
       secret: Boolean(e.secret),
       // A key file's directory may be gone (uninstall removes it); it is the tool's own, 0700.
-      // Windows reports every writable folder as 0666: without naming it as the tool's own, the
-      // key file could not be put back there.
-      ...(e.secret ? { dirMode: 0o700, ...(privateDir ? { privateDir } : {}) } : {}),
+      ...(e.secret ? { dirMode: 0o700 } : {}),
     });
   }
   return { writes, changedSince };
@@ -192,7 +189,7 @@ export async function restore(flags: RestoreFlags, io: Io): Promise<number> {
     const inst = await readInstalled(io.env, io.cwd, flags.codexHome);
     const shellFiles = startupFiles({ home: paths.home, platform: io.platform, env: io.env });
     await validateRun(run, restorable(paths, [...(inst.state?.rcFiles ?? []), ...shellFiles], [paths.codexHome, ...(inst.state?.codexHome ? [inst.state.codexHome] : [])]));
-    const plan = await planRestore(run, paths.stateDir);
+    const plan = await planRestore(run);
     if (plan.changedSince.length && !flags.force) {
       throw new CliError(
         `These files changed after ${run.command} wrote them: ${plan.changedSince.map((p) => tildify(p, paths.home)).join(', ')}. Restoring would discard those later edits.`,

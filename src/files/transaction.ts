@@ -209,7 +209,9 @@ export async function keepPrivate(w: PlannedWrite): Promise<void> {
     if ((st.mode & 0o077) !== 0) await chmod(realDir, 0o700);
     return;
   }
-  if ((st.mode & 0o022) !== 0) {
+  // Without user ids (Windows) a mode says nothing about who may write: every writable folder reads
+  // as 0666 there, and the ACLs, which this tool does not read, decide.
+  if (uid !== undefined && (st.mode & 0o022) !== 0) {
     throw new CliError(
       `Will not write ${w.path}: it would land in ${realDir}, which others can write to (mode ${octalMode(st.mode)}), so another user could replace it.`,
       2,

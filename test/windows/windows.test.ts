@@ -77,7 +77,7 @@ if (skip) {
       expect(responsesPosts(gw).map((p) => p.authorization)).toEqual([`Bearer ${KEY}`]);
     }, 240_000);
 
-    it('setup --layout openai-base-url stores the key with codex.exe login (on stdin) and codex.exe answers with it; back to the provider table, the login store is as before', async () => {
+    it('setup --layout openai-base-url stores the key with codex.exe login (on stdin) and codex.exe answers with it; back to the provider table, the login store is as before, and restore puts it back', async () => {
       const r = await setup(['--layout', 'openai-base-url']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('codex login --with-api-key');
@@ -92,6 +92,12 @@ if (skip) {
       const back = await setup(['--layout', 'model-providers']);
       expect(back.code, back.stderr).toBe(0);
       expect(existsSync(file('.codex\\auth.json'))).toBe(false);
+
+      // restore puts Codex's login store back: a secret outside the tool's own folder, in a folder Windows reports as 0666.
+      const restored = await wine.cli(user, ['restore', '--yes'], { bin: 'lightweight' });
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(JSON.parse(read('.codex\\auth.json')).OPENAI_API_KEY).toBe(KEY);
+      expect(restored.stdout + restored.stderr).not.toContain(KEY);
     });
 
     it('a CRLF config.toml with a BOM keeps both, and every byte of it comes back with uninstall; the user variable and the key folder go', async () => {
